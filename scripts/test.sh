@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up everything and runs every test:
+#   static checks (rustfmt, clippy, tsc, eslint), UI unit tests (vitest), the emulator's own tests
+#   (pytest), Rust unit and integration tests against the local AWS emulator, the real OS keyring
+#   (gnome-keyring in a private D-Bus session), and end-to-end tests in the real window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --test
+[ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1;34m==> %s\033[0m\n' "$name"
+  local start=$SECONDS
+  "$@"
+  printf '\033[1;32m<== %s (%ss)\033[0m\n' "$name" $((SECONDS - start))
+}
+
+step "rustfmt" cargo fmt --all --check
+step "UI typecheck and build" npm --prefix ui run build --silent
+step "eslint" npm --prefix ui run lint --silent
+step "UI unit tests (vitest)" npm --prefix ui test --silent
+step "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "emulator tests (pytest)" tests/emulator/.venv/bin/python -m pytest tests/emulator -q
+step "build the app and the CLI" cargo build -p pipewright -p pipewright-cli --quiet
+
+# Everything else runs in a private D-Bus session with an unlocked, throwaway gnome-keyring.
+XDG_DATA_HOME=$(mktemp -d)
+export XDG_DATA_HOME
+trap 'rm -rf "$XDG_DATA_HOME"' EXIT
+dbus-run-session -- bash scripts/test-session.sh

@@ -1,0 +1,18 @@
+//! Pipewright's logic, free of Tauri: credentials and profiles, the AWS client factory, the error
+//! model shared with the UI, and (in later modules) plans, apply, release and history.
+//!
+//! Both the desktop app and `pipewright-cli` are thin layers over this crate.
+
+pub mod app_info;
+pub mod aws;
+pub mod aws_cli;
+pub mod error;
+pub mod keyring_store;
+pub mod paths;
+pub mod profiles;
+pub mod regions;
+pub mod secret;
+pub mod session;
+
+pub use error::{AppError, Error, ErrorCode, Result};
+pub use secret::Secret;

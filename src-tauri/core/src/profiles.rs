@@ -1,0 +1,974 @@
+//! Profiles: Pipewright's own (metadata in `profiles.toml`, keys only in the OS keyring), the user's
+//! AWS CLI profiles and environment credentials (used in place, never copied), and the sandbox.
+
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::aws::{AwsTarget, CredentialSource};
+use crate::keyring_store::{AccessKeys, SecretStore};
+use crate::paths::{write_private, AppDirs};
+use crate::secret::key_hint;
+use crate::{aws_cli, regions, Error, Result, Secret};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProfileSource {
+    /// Created in Pipewright; keys in the OS keyring.
+    Pipewright,
+    /// From `~/.aws/config` / `~/.aws/credentials`.
+    AwsCli,
+    /// `AWS_ACCESS_KEY_ID` & co. in the environment.
+    Environment,
+    /// The local emulator with demo data.
+    Sandbox,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProfileRef {
+    pub source: ProfileSource,
+    pub name: String,
+}
+
+/// A profile as the UI and `profiles list` show it. Never carries a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProfileSummary {
+    pub source: ProfileSource,
+    pub name: String,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub is_default: bool,
+    /// `AKIA…MPLE`: enough to recognise the key, useless to an attacker.
+    pub access_key_hint: Option<String>,
+    pub has_session_token: bool,
+    pub last_account_id: Option<String>,
+    /// How the credentials are obtained, e.g. "OS keyring", "SSO", "assume role".
+    pub detail: Option<String>,
+    pub editable: bool,
+}
+
+/// Add (`original_name` = null) or edit a Pipewright profile.
+///
+/// On edit, `access_key_id`/`secret_access_key` = null keep the stored keys (both or neither), and
+/// `session_token` = null keeps the stored token unless `clear_session_token`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProfileInput {
+    pub original_name: Option<String>,
+    pub name: String,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub access_key_id: Option<String>,
+    #[ts(type = "string | null")]
+    pub secret_access_key: Option<Secret>,
+    #[ts(type = "string | null")]
+    pub session_token: Option<Secret>,
+    #[serde(default)]
+    pub clear_session_token: bool,
+    #[serde(default)]
+    pub make_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ProfileMeta {
+    name: String,
+    region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    endpoint_url: Option<String>,
+    #[serde(default)]
+    default: bool,
+    access_key_hint: String,
+    #[serde(default)]
+    has_session_token: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_account_id: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct MetaFile {
+    #[serde(default, rename = "profile")]
+    profiles: Vec<ProfileMeta>,
+}
+
+/// Sandbox mode: the app talks to the local emulator with fixed fake keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sandbox {
+    pub endpoint_url: String,
+    pub region: String,
+}
+
+pub const SANDBOX_ENV: &str = "PIPEWRIGHT_SANDBOX_ENDPOINT";
+pub const SANDBOX_NAME: &str = "Sandbox";
+
+impl Sandbox {
+    pub fn from_env() -> Option<Self> {
+        let endpoint_url = std::env::var(SANDBOX_ENV).ok().filter(|v| !v.is_empty())?;
+        let region = std::env::var("PIPEWRIGHT_SANDBOX_REGION")
+            .ok()
+            .filter(|r| regions::is_region_code(r))
+            .unwrap_or_else(|| "us-east-1".to_owned());
+        Some(Self {
+            endpoint_url,
+            region,
+        })
+    }
+
+    /// The emulator's default account answers to any key; these are obviously not real ones.
+    fn keys() -> AccessKeys {
+        AccessKeys {
+            access_key_id: "testing".to_owned(),
+            secret_access_key: Secret::new("testing"),
+            session_token: None,
+        }
+    }
+}
+
+pub const NAME_RULE: &str = "must be 1–64 characters: letters, digits, '.', '_' or '-'";
+pub const ACCESS_KEY_RULE: &str =
+    "must be 16–128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE";
+pub const SECRET_KEY_RULE: &str =
+    "must be at least 16 characters with no spaces (AWS secret keys have 40)";
+pub const ENDPOINT_RULE: &str = "must be an http:// or https:// URL such as http://127.0.0.1:5000";
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
+}
+
+pub fn is_profile_name(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^[A-Za-z0-9._-]{1,64}$").is_match(s)
+}
+
+pub fn is_access_key_id(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^[A-Z0-9]{16,128}$").is_match(s)
+}
+
+pub fn is_endpoint_url(s: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(
+        &RE,
+        r"^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?(/[^\s]*)?$",
+    )
+    .is_match(s)
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn non_empty_secret(s: &Option<Secret>) -> Option<Secret> {
+    s.as_ref()
+        .filter(|v| !v.expose().trim().is_empty())
+        .cloned()
+}
+
+/// The input after validation: trimmed, empty strings as None.
+struct Checked {
+    name: String,
+    region: String,
+    endpoint_url: Option<String>,
+    keys: Option<(String, Secret)>,
+    session_token: Option<Secret>,
+}
+
+/// Checks everything but the keys (name, region, endpoint), e.g. before asking for secrets.
+/// Returns them trimmed, an empty endpoint as None.
+pub fn validate_fields(input: &ProfileInput) -> Result<(String, String, Option<String>)> {
+    let name = input.name.trim().to_owned();
+    if !is_profile_name(&name) {
+        return Err(Error::validation("name", NAME_RULE));
+    }
+    let region = input.region.trim().to_owned();
+    if !regions::is_region_code(&region) {
+        return Err(Error::validation("region", regions::REGION_RULE));
+    }
+    let endpoint_url = non_empty(&input.endpoint_url);
+    if let Some(url) = &endpoint_url {
+        if !is_endpoint_url(url) {
+            return Err(Error::validation("endpointUrl", ENDPOINT_RULE));
+        }
+    }
+    Ok((name, region, endpoint_url))
+}
+
+/// Checks a profile input offline, naming the field and the rule. `adding` requires the keys.
+fn validate(input: &ProfileInput, adding: bool) -> Result<Checked> {
+    let (name, region, endpoint_url) = validate_fields(input)?;
+    let access_key_id = non_empty(&input.access_key_id);
+    let secret = non_empty_secret(&input.secret_access_key);
+    let keys = match (access_key_id, secret) {
+        (Some(id), Some(secret)) => {
+            if !is_access_key_id(&id) {
+                return Err(Error::validation("accessKeyId", ACCESS_KEY_RULE));
+            }
+            let s = secret.expose();
+            if s.chars().count() < 16 || s.chars().any(char::is_whitespace) {
+                return Err(Error::validation("secretAccessKey", SECRET_KEY_RULE));
+            }
+            Some((id, secret))
+        }
+        (None, None) if !adding => None,
+        (None, _) => {
+            return Err(Error::validation(
+                "accessKeyId",
+                if adding {
+                    "is required"
+                } else {
+                    "is required when a new secret access key is given"
+                },
+            ))
+        }
+        (Some(id), None) => {
+            if !is_access_key_id(&id) {
+                return Err(Error::validation("accessKeyId", ACCESS_KEY_RULE));
+            }
+            return Err(Error::validation(
+                "secretAccessKey",
+                if adding {
+                    "is required"
+                } else {
+                    "is required when a new access key id is given"
+                },
+            ));
+        }
+    };
+    let session_token = non_empty_secret(&input.session_token);
+    if let Some(t) = &session_token {
+        if t.expose().chars().any(char::is_whitespace) {
+            return Err(Error::validation(
+                "sessionToken",
+                "must not contain spaces or line breaks",
+            ));
+        }
+    }
+    Ok(Checked {
+        name,
+        region,
+        endpoint_url,
+        keys,
+        session_token,
+    })
+}
+
+pub struct ProfileStore {
+    dirs: AppDirs,
+    secrets: Arc<dyn SecretStore>,
+    sandbox: Option<Sandbox>,
+}
+
+impl ProfileStore {
+    pub fn new(dirs: AppDirs, secrets: Arc<dyn SecretStore>, sandbox: Option<Sandbox>) -> Self {
+        Self {
+            dirs,
+            secrets,
+            sandbox,
+        }
+    }
+
+    pub fn dirs(&self) -> &AppDirs {
+        &self.dirs
+    }
+
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.sandbox.as_ref()
+    }
+
+    fn meta_path(&self) -> std::path::PathBuf {
+        self.dirs.config.join("profiles.toml")
+    }
+
+    fn load(&self) -> Result<MetaFile> {
+        match std::fs::read_to_string(self.meta_path()) {
+            Ok(text) => toml::from_str(&text).map_err(|e| {
+                Error::internal(format!(
+                    "{} is not valid: {}",
+                    self.meta_path().display(),
+                    e.message()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MetaFile::default()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn store(&self, file: &MetaFile) -> Result<()> {
+        let text = toml::to_string_pretty(file).map_err(Error::internal)?;
+        write_private(
+            &self.meta_path(),
+            &format!("# Pipewright profiles. Secrets are in the OS keyring, never here.\n{text}"),
+        )
+    }
+
+    fn summary(meta: &ProfileMeta) -> ProfileSummary {
+        ProfileSummary {
+            source: ProfileSource::Pipewright,
+            name: meta.name.clone(),
+            region: Some(meta.region.clone()),
+            endpoint_url: meta.endpoint_url.clone(),
+            is_default: meta.default,
+            access_key_hint: Some(meta.access_key_hint.clone()),
+            has_session_token: meta.has_session_token,
+            last_account_id: meta.last_account_id.clone(),
+            detail: Some("OS keyring".to_owned()),
+            editable: true,
+        }
+    }
+
+    /// Pipewright's own profiles.
+    pub fn stored(&self) -> Result<Vec<ProfileSummary>> {
+        Ok(self.load()?.profiles.iter().map(Self::summary).collect())
+    }
+
+    /// Every profile the user can work with: sandbox, Pipewright's, environment, AWS CLI.
+    pub async fn list_all(&self) -> Result<Vec<ProfileSummary>> {
+        let mut out = Vec::new();
+        if let Some(sandbox) = &self.sandbox {
+            out.push(ProfileSummary {
+                source: ProfileSource::Sandbox,
+                name: SANDBOX_NAME.to_owned(),
+                region: Some(sandbox.region.clone()),
+                endpoint_url: Some(sandbox.endpoint_url.clone()),
+                is_default: false,
+                access_key_hint: None,
+                has_session_token: false,
+                last_account_id: None,
+                detail: Some("local AWS emulator with demo data".to_owned()),
+                editable: false,
+            });
+        }
+        out.extend(self.stored()?);
+        if aws_cli::environment_has_credentials() {
+            out.push(ProfileSummary {
+                source: ProfileSource::Environment,
+                name: "environment".to_owned(),
+                region: std::env::var("AWS_REGION")
+                    .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+                    .ok(),
+                endpoint_url: std::env::var("AWS_ENDPOINT_URL").ok(),
+                is_default: false,
+                access_key_hint: std::env::var("AWS_ACCESS_KEY_ID")
+                    .ok()
+                    .map(|k| key_hint(&k)),
+                has_session_token: std::env::var_os("AWS_SESSION_TOKEN").is_some(),
+                last_account_id: None,
+                detail: Some("environment variables".to_owned()),
+                editable: false,
+            });
+        }
+        for p in aws_cli::list().await {
+            out.push(ProfileSummary {
+                source: ProfileSource::AwsCli,
+                name: p.name,
+                region: p.region,
+                endpoint_url: None,
+                is_default: false,
+                access_key_hint: None,
+                has_session_token: false,
+                last_account_id: None,
+                detail: Some(p.kind.to_owned()),
+                editable: false,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Adds or edits a Pipewright profile: keys to the keyring first, then the metadata file.
+    pub fn save(&self, input: &ProfileInput) -> Result<ProfileSummary> {
+        let original = non_empty(&input.original_name);
+        let checked = validate(input, original.is_none())?;
+        let mut file = self.load()?;
+        let taken = |name: &str| file.profiles.iter().any(|p| p.name == name);
+
+        let (index, old_keys) = match &original {
+            None => {
+                if taken(&checked.name) {
+                    return Err(Error::validation(
+                        "name",
+                        format!("is already used by another profile ({})", checked.name),
+                    ));
+                }
+                (None, None)
+            }
+            Some(orig) => {
+                let index = file
+                    .profiles
+                    .iter()
+                    .position(|p| &p.name == orig)
+                    .ok_or_else(|| {
+                        Error::NotFound(format!("no Pipewright profile named {orig}"))
+                    })?;
+                if &checked.name != orig && taken(&checked.name) {
+                    return Err(Error::validation(
+                        "name",
+                        format!("is already used by another profile ({})", checked.name),
+                    ));
+                }
+                (Some(index), Some(orig.clone()))
+            }
+        };
+
+        // Work out the keys to keep, reading the keyring only when something must be carried over.
+        let renamed = old_keys.as_deref().is_some_and(|o| o != checked.name);
+        let token_changed = checked.session_token.is_some() || input.clear_session_token;
+        let new_keys = match (&checked.keys, &old_keys) {
+            (Some((id, secret)), _) => Some(AccessKeys {
+                access_key_id: id.clone(),
+                secret_access_key: secret.clone(),
+                session_token: checked.session_token.clone(),
+            }),
+            (None, Some(orig)) if renamed || token_changed => {
+                let mut keys = self.secrets.get(orig)?.ok_or_else(|| {
+                    Error::validation(
+                        "accessKeyId",
+                        "the OS keyring has no keys for this profile any more: enter them again",
+                    )
+                })?;
+                if input.clear_session_token {
+                    keys.session_token = None;
+                }
+                if let Some(t) = &checked.session_token {
+                    keys.session_token = Some(t.clone());
+                }
+                Some(keys)
+            }
+            _ => None,
+        };
+        if let Some(keys) = &new_keys {
+            self.secrets.set(&checked.name, keys)?;
+        }
+
+        let make_default = input.make_default || file.profiles.is_empty();
+        if make_default {
+            for p in &mut file.profiles {
+                p.default = false;
+            }
+        }
+        let meta = match index {
+            None => {
+                let keys = new_keys.as_ref().expect("adding requires keys");
+                file.profiles.push(ProfileMeta {
+                    name: checked.name.clone(),
+                    region: checked.region,
+                    endpoint_url: checked.endpoint_url,
+                    default: make_default,
+                    access_key_hint: key_hint(&keys.access_key_id),
+                    has_session_token: keys.session_token.is_some(),
+                    last_account_id: None,
+                });
+                file.profiles.last().expect("just pushed").clone()
+            }
+            Some(i) => {
+                let p = &mut file.profiles[i];
+                p.name = checked.name.clone();
+                p.region = checked.region;
+                p.endpoint_url = checked.endpoint_url;
+                p.default = p.default || make_default;
+                if let Some(keys) = &new_keys {
+                    if checked.keys.is_some() {
+                        p.access_key_hint = key_hint(&keys.access_key_id);
+                        p.last_account_id = None;
+                    }
+                    p.has_session_token = keys.session_token.is_some();
+                }
+                p.clone()
+            }
+        };
+        self.store(&file)?;
+        if renamed {
+            if let Some(orig) = &old_keys {
+                self.secrets.delete(orig)?;
+            }
+        }
+        Ok(Self::summary(&meta))
+    }
+
+    /// Removes a Pipewright profile and its keyring entry.
+    pub fn remove(&self, name: &str) -> Result<()> {
+        let mut file = self.load()?;
+        let before = file.profiles.len();
+        let was_default = file.profiles.iter().any(|p| p.name == name && p.default);
+        file.profiles.retain(|p| p.name != name);
+        if file.profiles.len() == before {
+            return Err(Error::NotFound(format!(
+                "no Pipewright profile named {name}"
+            )));
+        }
+        if was_default {
+            if let Some(first) = file.profiles.first_mut() {
+                first.default = true;
+            }
+        }
+        self.secrets.delete(name)?;
+        self.store(&file)
+    }
+
+    /// Remembers the account a profile's keys belong to (shown in the list).
+    pub fn record_account(&self, profile: &ProfileRef, account: &str) -> Result<()> {
+        if profile.source != ProfileSource::Pipewright {
+            return Ok(());
+        }
+        let mut file = self.load()?;
+        if let Some(p) = file.profiles.iter_mut().find(|p| p.name == profile.name) {
+            if p.last_account_id.as_deref() != Some(account) {
+                p.last_account_id = Some(account.to_owned());
+                self.store(&file)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The profile to use when the user has not chosen one.
+    pub fn default_ref(&self) -> Result<Option<ProfileRef>> {
+        if self.sandbox.is_some() {
+            return Ok(Some(ProfileRef {
+                source: ProfileSource::Sandbox,
+                name: SANDBOX_NAME.to_owned(),
+            }));
+        }
+        let file = self.load()?;
+        let chosen = file
+            .profiles
+            .iter()
+            .find(|p| p.default)
+            .or(file.profiles.first());
+        Ok(chosen.map(|p| ProfileRef {
+            source: ProfileSource::Pipewright,
+            name: p.name.clone(),
+        }))
+    }
+
+    /// Resolves a bare profile name (the CLI's `--profile`): Pipewright's own first, then the
+    /// sandbox, then the AWS CLI's.
+    pub async fn resolve_name(&self, name: &str) -> Result<ProfileRef> {
+        if self.load()?.profiles.iter().any(|p| p.name == name) {
+            return Ok(ProfileRef {
+                source: ProfileSource::Pipewright,
+                name: name.to_owned(),
+            });
+        }
+        if self.sandbox.is_some() && name == SANDBOX_NAME {
+            return Ok(ProfileRef {
+                source: ProfileSource::Sandbox,
+                name: name.to_owned(),
+            });
+        }
+        if aws_cli::list().await.iter().any(|p| p.name == name) {
+            return Ok(ProfileRef {
+                source: ProfileSource::AwsCli,
+                name: name.to_owned(),
+            });
+        }
+        Err(Error::NotFound(format!(
+            "no profile named {name}: see `pipewright-cli profiles list`"
+        )))
+    }
+
+    /// What an AWS call for this profile needs. `region`/`endpoint_url` override the profile's.
+    pub fn target(
+        &self,
+        profile: &ProfileRef,
+        region: Option<&str>,
+        endpoint_url: Option<&str>,
+    ) -> Result<AwsTarget> {
+        let region = region.map(str::to_owned);
+        let endpoint = endpoint_url.map(str::to_owned);
+        match profile.source {
+            ProfileSource::Pipewright => {
+                let file = self.load()?;
+                let meta = file
+                    .profiles
+                    .iter()
+                    .find(|p| p.name == profile.name)
+                    .ok_or_else(|| {
+                        Error::NotFound(format!("no Pipewright profile named {}", profile.name))
+                    })?;
+                let keys = self.secrets.get(&meta.name)?.ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "the OS keyring has no keys for profile {}: edit the profile and enter them again",
+                        meta.name
+                    ))
+                })?;
+                Ok(AwsTarget {
+                    label: format!("profile {}", meta.name),
+                    credentials: CredentialSource::Static(keys),
+                    region: region.or_else(|| Some(meta.region.clone())),
+                    endpoint_url: endpoint.or_else(|| meta.endpoint_url.clone()),
+                })
+            }
+            ProfileSource::Sandbox => {
+                let sandbox = self.sandbox.as_ref().ok_or_else(|| {
+                    Error::NotFound(
+                        "sandbox mode is off: start Pipewright with its run command".into(),
+                    )
+                })?;
+                Ok(AwsTarget {
+                    label: "the sandbox".to_owned(),
+                    credentials: CredentialSource::Static(Sandbox::keys()),
+                    region: region.or_else(|| Some(sandbox.region.clone())),
+                    endpoint_url: endpoint.or_else(|| Some(sandbox.endpoint_url.clone())),
+                })
+            }
+            ProfileSource::AwsCli => Ok(AwsTarget {
+                label: format!("AWS CLI profile {}", profile.name),
+                credentials: CredentialSource::NamedProfile(profile.name.clone()),
+                region,
+                endpoint_url: endpoint,
+            }),
+            ProfileSource::Environment => Ok(AwsTarget {
+                label: "the environment's credentials".to_owned(),
+                credentials: CredentialSource::DefaultChain,
+                region,
+                endpoint_url: endpoint,
+            }),
+        }
+    }
+
+    /// The target for an unsaved form ("Test connection" before Save). On edit, missing keys are
+    /// taken from the keyring.
+    pub fn target_for_input(&self, input: &ProfileInput) -> Result<AwsTarget> {
+        let original = non_empty(&input.original_name);
+        let checked = validate(input, original.is_none())?;
+        let keys = match (checked.keys, &original) {
+            (Some((id, secret)), _) => AccessKeys {
+                access_key_id: id,
+                secret_access_key: secret,
+                session_token: checked.session_token,
+            },
+            (None, Some(orig)) => {
+                let mut keys = self.secrets.get(orig)?.ok_or_else(|| {
+                    Error::validation(
+                        "accessKeyId",
+                        "the OS keyring has no keys for this profile any more: enter them again",
+                    )
+                })?;
+                if input.clear_session_token {
+                    keys.session_token = None;
+                }
+                if let Some(t) = checked.session_token {
+                    keys.session_token = Some(t);
+                }
+                keys
+            }
+            (None, None) => unreachable!("validate requires keys when adding"),
+        };
+        Ok(AwsTarget {
+            label: format!("profile {}", checked.name),
+            credentials: CredentialSource::Static(keys),
+            region: Some(checked.region),
+            endpoint_url: checked.endpoint_url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyring_store::MemoryStore;
+    use crate::ErrorCode;
+
+    const KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+    fn store() -> (tempfile::TempDir, Arc<MemoryStore>, ProfileStore) {
+        let tmp = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::default());
+        let s = ProfileStore::new(AppDirs::at(tmp.path()), secrets.clone(), None);
+        (tmp, secrets, s)
+    }
+
+    fn add(name: &str) -> ProfileInput {
+        ProfileInput {
+            name: name.into(),
+            region: "eu-west-2".into(),
+            access_key_id: Some(KEY.into()),
+            secret_access_key: Some(Secret::new(SECRET)),
+            ..Default::default()
+        }
+    }
+
+    fn everything_on_disk(dir: &std::path::Path) -> String {
+        let mut all = String::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                all.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn add_keeps_secrets_in_the_keyring_only() {
+        let (tmp, secrets, s) = store();
+        let summary = s.save(&add("work")).unwrap();
+        assert_eq!(summary.access_key_hint.as_deref(), Some("AKIA…MPLE"));
+        assert!(summary.is_default, "the first profile becomes the default");
+        let keys = secrets.get("work").unwrap().unwrap();
+        assert_eq!(keys.access_key_id, KEY);
+        assert_eq!(keys.secret_access_key.expose(), SECRET);
+        let disk = everything_on_disk(tmp.path());
+        assert!(disk.contains("name = \"work\""), "{disk}");
+        assert!(!disk.contains(SECRET) && !disk.contains(KEY), "{disk}");
+        assert!(!serde_json::to_string(&summary).unwrap().contains(SECRET));
+    }
+
+    #[test]
+    fn validation_names_the_field_and_touches_nothing() {
+        let (tmp, secrets, s) = store();
+        let cases: Vec<(ProfileInput, &str)> = vec![
+            (
+                ProfileInput {
+                    name: "has space".into(),
+                    ..add("x")
+                },
+                "name",
+            ),
+            (
+                ProfileInput {
+                    name: "".into(),
+                    ..add("x")
+                },
+                "name",
+            ),
+            (
+                ProfileInput {
+                    region: "Europe".into(),
+                    ..add("x")
+                },
+                "region",
+            ),
+            (
+                ProfileInput {
+                    endpoint_url: Some("ftp://x".into()),
+                    ..add("x")
+                },
+                "endpointUrl",
+            ),
+            (
+                ProfileInput {
+                    access_key_id: Some("akia-lower".into()),
+                    ..add("x")
+                },
+                "accessKeyId",
+            ),
+            (
+                ProfileInput {
+                    access_key_id: None,
+                    ..add("x")
+                },
+                "accessKeyId",
+            ),
+            (
+                ProfileInput {
+                    secret_access_key: None,
+                    ..add("x")
+                },
+                "secretAccessKey",
+            ),
+            (
+                ProfileInput {
+                    secret_access_key: Some(Secret::new("short")),
+                    ..add("x")
+                },
+                "secretAccessKey",
+            ),
+            (
+                ProfileInput {
+                    session_token: Some(Secret::new("a b")),
+                    ..add("x")
+                },
+                "sessionToken",
+            ),
+        ];
+        for (input, field) in cases {
+            let e = s.save(&input).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::Validation, "{e}");
+            assert_eq!(e.field(), Some(field), "{e}");
+            assert!(!e.message().contains(SECRET));
+        }
+        assert!(secrets.is_empty());
+        assert!(std::fs::read_dir(tmp.path()).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn duplicate_name_is_a_name_error() {
+        let (_tmp, _secrets, s) = store();
+        s.save(&add("work")).unwrap();
+        let e = s.save(&add("work")).unwrap_err();
+        assert_eq!(e.field(), Some("name"));
+    }
+
+    #[test]
+    fn edit_without_keys_keeps_them_and_rename_moves_them() {
+        let (_tmp, secrets, s) = store();
+        s.save(&add("work")).unwrap();
+        let edit = ProfileInput {
+            original_name: Some("work".into()),
+            name: "prod".into(),
+            region: "us-east-1".into(),
+            ..Default::default()
+        };
+        let summary = s.save(&edit).unwrap();
+        assert_eq!(summary.region.as_deref(), Some("us-east-1"));
+        assert_eq!(summary.access_key_hint.as_deref(), Some("AKIA…MPLE"));
+        assert!(secrets.get("work").unwrap().is_none());
+        assert_eq!(
+            secrets
+                .get("prod")
+                .unwrap()
+                .unwrap()
+                .secret_access_key
+                .expose(),
+            SECRET
+        );
+        let names: Vec<String> = s.stored().unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, vec!["prod"]);
+    }
+
+    #[test]
+    fn edit_adds_and_clears_a_session_token() {
+        let (_tmp, secrets, s) = store();
+        s.save(&add("work")).unwrap();
+        let with_token = ProfileInput {
+            original_name: Some("work".into()),
+            session_token: Some(Secret::new("FwoGZXIvYXdzEXAMPLETOKEN")),
+            ..add("work")
+        };
+        let with_token = ProfileInput {
+            access_key_id: None,
+            secret_access_key: None,
+            ..with_token
+        };
+        assert!(s.save(&with_token).unwrap().has_session_token);
+        assert!(secrets
+            .get("work")
+            .unwrap()
+            .unwrap()
+            .session_token
+            .is_some());
+        let clear = ProfileInput {
+            session_token: None,
+            clear_session_token: true,
+            ..with_token
+        };
+        assert!(!s.save(&clear).unwrap().has_session_token);
+        assert!(secrets
+            .get("work")
+            .unwrap()
+            .unwrap()
+            .session_token
+            .is_none());
+    }
+
+    #[test]
+    fn one_default_at_a_time_and_removal_moves_it() {
+        let (_tmp, secrets, s) = store();
+        s.save(&add("a")).unwrap();
+        s.save(&ProfileInput {
+            make_default: true,
+            ..add("b")
+        })
+        .unwrap();
+        let defaults: Vec<String> = s
+            .stored()
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.is_default)
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(defaults, vec!["b"]);
+        s.remove("b").unwrap();
+        assert!(secrets.get("b").unwrap().is_none());
+        assert!(s.stored().unwrap()[0].is_default);
+        assert_eq!(s.remove("b").unwrap_err().code(), ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn keyring_unavailable_is_reported_and_nothing_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = ProfileStore::new(
+            AppDirs::at(tmp.path()),
+            Arc::new(MemoryStore::unavailable()),
+            None,
+        );
+        let e = s.save(&add("work")).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::KeyringUnavailable);
+        assert!(s.stored().unwrap().is_empty());
+    }
+
+    #[test]
+    fn targets_carry_region_endpoint_and_overrides() {
+        let (_tmp, _secrets, s) = store();
+        s.save(&ProfileInput {
+            endpoint_url: Some("http://127.0.0.1:5000".into()),
+            ..add("work")
+        })
+        .unwrap();
+        let r = ProfileRef {
+            source: ProfileSource::Pipewright,
+            name: "work".into(),
+        };
+        let t = s.target(&r, None, None).unwrap();
+        assert_eq!(t.region.as_deref(), Some("eu-west-2"));
+        assert_eq!(t.endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
+        let t = s.target(&r, Some("us-west-2"), None).unwrap();
+        assert_eq!(t.region.as_deref(), Some("us-west-2"));
+        assert!(!format!("{t:?}").contains(SECRET));
+        let missing = ProfileRef {
+            source: ProfileSource::Pipewright,
+            name: "nope".into(),
+        };
+        assert_eq!(
+            s.target(&missing, None, None).unwrap_err().code(),
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn sandbox_is_listed_first_and_is_the_default() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = ProfileStore::new(
+            AppDirs::at(tmp.path()),
+            Arc::new(MemoryStore::default()),
+            Some(Sandbox {
+                endpoint_url: "http://127.0.0.1:1".into(),
+                region: "us-east-1".into(),
+            }),
+        );
+        assert_eq!(
+            s.default_ref().unwrap().unwrap().source,
+            ProfileSource::Sandbox
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let all = rt.block_on(s.list_all()).unwrap();
+        assert_eq!(all[0].source, ProfileSource::Sandbox);
+        assert!(!all[0].editable);
+    }
+
+    #[test]
+    fn endpoint_rule() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://example.com",
+            "http://localhost:4566/",
+            "http://[::1]:80",
+        ] {
+            assert!(is_endpoint_url(ok), "{ok}");
+        }
+        for bad in ["127.0.0.1:5000", "http://", "ftp://x", "http://a b"] {
+            assert!(!is_endpoint_url(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// The e2e harness: starts tauri-driver (which starts WebKitWebDriver, which starts the real app),
+// opens a WebDriver session on the Pipewright window, and saves a screenshot of each step.
+//
+// Environment (scripts/test.sh sets it): PIPEWRIGHT_EMULATOR_URL, DISPLAY, DBUS_SESSION_BUS_ADDRESS.
+// The app inherits this process's environment through the drivers.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, By, until } from "selenium-webdriver";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "../..");
+export const appBinary = process.env.PIPEWRIGHT_APP ?? path.join(root, "target/debug/pipewright");
+const driverBinary = process.env.TAURI_DRIVER ?? path.join(root, "target/tools/bin/tauri-driver");
+export const screenshotDir = path.join(root, "target/e2e-screenshots");
+export const emulatorUrl = process.env.PIPEWRIGHT_EMULATOR_URL;
+
+function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.end();
+        resolve();
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port}`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+/** A fresh Pipewright home (config dir) for one test file. */
+export function freshHome() {
+  return mkdtempSync(path.join(tmpdir(), "pipewright-e2e-"));
+}
+
+/**
+ * Starts tauri-driver with the given extra environment for the app, and returns a function that
+ * opens a WebDriver session (= launches the app) and a `stop`.
+ */
+export async function startDriver(appEnv) {
+  if (!emulatorUrl) throw new Error("PIPEWRIGHT_EMULATOR_URL is not set: run scripts/test.sh");
+  const child = spawn(driverBinary, ["--port", "4444", "--native-port", "4445", "--native-driver", "/usr/bin/WebKitWebDriver"], {
+    env: { ...process.env, ...appEnv },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(4444, 20_000);
+  return {
+    async launch() {
+      const driver = await new Builder()
+        .usingServer("http://127.0.0.1:4444/")
+        .withCapabilities({ browserName: "wry", "tauri:options": { application: appBinary } })
+        .build();
+      await driver.manage().setTimeouts({ implicit: 0 });
+      await driver.wait(until.elementLocated(By.css("[data-testid=nav-profiles]")), 30_000);
+      return driver;
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+let shot = 0;
+/** Saves a PNG of the window's current content under target/e2e-screenshots/. */
+export async function screenshot(driver, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  shot += 1;
+  const file = path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`);
+  writeFileSync(file, Buffer.from(await driver.takeScreenshot(), "base64"));
+  return file;
+}
+
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+export async function find(driver, id, timeout = 15_000) {
+  const el = await driver.wait(until.elementLocated(byTestId(id)), timeout, `waiting for ${id}`);
+  await driver.wait(until.elementIsVisible(el), timeout, `waiting for ${id} to show`);
+  return el;
+}
+
+export async function click(driver, id) {
+  const el = await find(driver, id);
+  await el.click();
+  return el;
+}
+
+export async function type(driver, id, text) {
+  const el = await find(driver, id);
+  await el.clear();
+  await el.sendKeys(text);
+  return el;
+}
+
+/** Waits until the element's text contains `text`, returning the text. */
+export async function waitForText(driver, id, text, timeout = 20_000) {
+  const el = await find(driver, id, timeout);
+  await driver.wait(async () => (await el.getText()).includes(text), timeout, `waiting for "${text}" in ${id}`);
+  return el.getText();
+}
+
+/** Files under `dir` (recursively) whose bytes contain `needle`. */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const p = path.join(d, name);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && readFileSync(p).includes(needle)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Start Pipewright's local AWS emulator (moto server + tests/emulator/pipewright_emulator).
+#
+#   tests/emulator/run.sh [--port N] [--seed-demo] [--ready-file F] [--step-seconds S] [--verbose]
+#   tests/emulator/run.sh --setup-only      # build/refresh the venv and exit
+#
+# Prints `PIPEWRIGHT_EMULATOR_URL=http://127.0.0.1:PORT` on stdout once the server answers,
+# then runs in the foreground until SIGTERM/SIGINT (exit 0). Binds 127.0.0.1 only.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$HERE/.venv"
+REQ="$HERE/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+
+find_python() {
+  for candidate in "${PIPEWRIGHT_EMULATOR_PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "run.sh: need Python >= 3.10 (set PIPEWRIGHT_EMULATOR_PYTHON)" >&2
+  return 1
+}
+
+req_hash() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$REQ" | cut -d' ' -f1
+  else shasum -a 256 "$REQ" | cut -d' ' -f1; fi
+}
+
+ensure_venv() {
+  local want have=""
+  want="$(req_hash)"
+  [ -f "$STAMP" ] && have="$(cat "$STAMP")"
+  if [ -x "$VENV/bin/python" ] && [ "$want" = "$have" ]; then
+    return 0
+  fi
+  local py
+  py="$(find_python)"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "run.sh: creating $VENV" >&2
+    "$py" -m venv "$VENV" >&2
+  fi
+  echo "run.sh: installing requirements into $VENV" >&2
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$REQ" >&2
+  echo "$want" > "$STAMP"
+}
+
+setup_only=0
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --setup-only) setup_only=1 ;;
+    --host|--host=*)
+      echo "run.sh: the emulator always binds 127.0.0.1; --host is not configurable" >&2
+      [ "$1" = "--host" ] && shift
+      ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+ensure_venv
+if [ "$setup_only" = 1 ]; then
+  exit 0
+fi
+
+cd "$HERE"
+export PYTHONDONTWRITEBYTECODE=1
+exec "$VENV/bin/python" -m pipewright_emulator --host 127.0.0.1 ${args[@]+"${args[@]}"}

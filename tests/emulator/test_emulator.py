@@ -1,0 +1,1074 @@
+"""Tests of the Pipewright emulator, through boto3 against a real server process.
+
+Run: tests/emulator/.venv/bin/python -m pytest tests/emulator -q
+
+Every JSON response of the simulated services is also checked against botocore's output shape
+(unknown keys, wrong types, enum values, and timestamps that must be epoch numbers, which is what
+aws-sdk-rust expects for awsJson protocols).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from typing import Any, Callable
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+CHECKED_PROTOCOLS = {"json", "rest-json"}
+
+
+# --------------------------------------------------------------------------- server fixture
+
+
+class Server:
+    def __init__(self, url: str, proc: subprocess.Popen, log_path: str):
+        self.url = url
+        self.proc = proc
+        self.log_path = log_path
+        self.schema_errors: list[str] = []
+
+    def ctl(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+    def client(self, service: str, account: str = "123456789012", region: str = "us-east-1",
+               retries: int = 1, validate: bool = True) -> Any:
+        key = account if account != "testing" else "testing"
+        c = boto3.client(service, endpoint_url=self.url, region_name=region, aws_access_key_id=key,
+                         aws_secret_access_key="secret",
+                         config=Config(retries={"total_max_attempts": retries, "mode": "standard"}))
+        if validate:
+            c.meta.events.register("before-parse", self._validator)
+        return c
+
+    def _validator(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        protocol = operation_model.metadata.get("protocol")
+        if protocol not in CHECKED_PROTOCOLS or response_dict.get("status_code") != 200:
+            return
+        body = response_dict.get("body") or b"{}"
+        data = json.loads(body or b"{}")
+        shape = operation_model.output_shape
+        if shape is None:
+            return
+        errors: list[str] = []
+        check_shape(shape, data, operation_model.name, errors)
+        self.schema_errors.extend(errors)
+        assert not errors, "response does not match botocore model:\n" + "\n".join(errors)
+
+
+def check_shape(shape: Any, value: Any, path: str, errors: list[str]) -> None:
+    t = shape.type_name
+    if value is None:
+        errors.append(f"{path}: null value")
+        return
+    if t == "structure":
+        if not isinstance(value, dict):
+            errors.append(f"{path}: expected object, got {type(value).__name__}")
+            return
+        members = shape.members
+        for key, sub in value.items():
+            if key not in members:
+                errors.append(f"{path}.{key}: not in model")
+                continue
+            check_shape(members[key], sub, f"{path}.{key}", errors)
+        for req in shape.required_members:
+            if req not in value:
+                errors.append(f"{path}.{req}: required member missing")
+    elif t == "list":
+        if not isinstance(value, list):
+            errors.append(f"{path}: expected list")
+            return
+        for i, item in enumerate(value):
+            check_shape(shape.member, item, f"{path}[{i}]", errors)
+    elif t == "map":
+        if not isinstance(value, dict):
+            errors.append(f"{path}: expected map")
+            return
+        for k, v in value.items():
+            check_shape(shape.value, v, f"{path}[{k}]", errors)
+    elif t == "string":
+        if not isinstance(value, str):
+            errors.append(f"{path}: expected string, got {value!r}")
+        elif shape.enum and value not in shape.enum:
+            errors.append(f"{path}: {value!r} not in enum")
+    elif t in ("integer", "long"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors.append(f"{path}: expected integer, got {value!r}")
+    elif t == "boolean":
+        if not isinstance(value, bool):
+            errors.append(f"{path}: expected boolean, got {value!r}")
+    elif t == "timestamp":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            errors.append(f"{path}: timestamp must be epoch seconds (aws-sdk-rust), got {value!r}")
+    elif t in ("double", "float"):
+        if not isinstance(value, (int, float)):
+            errors.append(f"{path}: expected number")
+
+
+@pytest.fixture(scope="session")
+def server():
+    log = tempfile.NamedTemporaryFile(prefix="pipewright-emulator-", suffix=".log", delete=False)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PIPEWRIGHT_EMULATOR_STEP_SECONDS", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipewright_emulator", "--port", "0", "--step-seconds", "0.1"],
+        cwd=HERE, stdout=subprocess.PIPE, stderr=log, text=True, env=env,
+    )
+    line = proc.stdout.readline()  # type: ignore[union-attr]
+    if not line.startswith("PIPEWRIGHT_EMULATOR_URL="):
+        proc.kill()
+        raise RuntimeError("emulator did not start:\n" + open(log.name).read())
+    srv = Server(line.split("=", 1)[1].strip(), proc, log.name)
+    yield srv
+    proc.send_signal(signal.SIGTERM)
+    rc = proc.wait(timeout=15)
+    assert rc == 0, "emulator did not exit cleanly on SIGTERM:\n" + open(log.name).read()[-4000:]
+
+
+_used_accounts: set[str] = set()
+
+
+@pytest.fixture
+def account(server) -> str:
+    while True:
+        acct = str(random.randint(100000000000, 999999999999))
+        if acct not in _used_accounts and acct != "123456789012":
+            _used_accounts.add(acct)
+            return acct
+
+
+def wait_for(fn: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05, what: str = "condition") -> Any:
+    deadline = time.time() + timeout
+    while True:
+        value = fn()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
+def error_code(exc: ClientError) -> str:
+    return exc.response["Error"]["Code"]
+
+
+def trust(service: str, as_list: bool = False) -> str:
+    principal: Any = [service] if as_list else service
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": principal}, "Action": "sts:AssumeRole"}]})
+
+
+# --------------------------------------------------------------------------- environment helpers
+
+
+def make_project(server: Server, account: str, name: str = "bake", **overrides: Any) -> dict[str, Any]:
+    iam = server.client("iam", account)
+    role_name = f"cb-{name}"
+    try:
+        role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=trust("codebuild.amazonaws.com"))["Role"]
+    except ClientError:
+        role = iam.get_role(RoleName=role_name)["Role"]
+    params: dict[str, Any] = dict(
+        name=name,
+        source={"type": "CODEPIPELINE", "buildspec": "backend-flask/buildspec.yml"},
+        artifacts={"type": "CODEPIPELINE"},
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+                     "computeType": "BUILD_GENERAL1_SMALL", "privilegedMode": True},
+        serviceRole=role["Arn"],
+    )
+    params.update(overrides)
+    return server.client("codebuild", account).create_project(**params)["project"]
+
+
+def make_pipeline_env(server: Server, account: str, *, complete_connection: bool = True) -> dict[str, Any]:
+    cs = server.client("codestar-connections", account)
+    conn_arn = cs.create_connection(ProviderType="GitHub", ConnectionName="gh")["ConnectionArn"]
+    if complete_connection:
+        status, _ = server.ctl("POST", "/_pipewright/connections/complete", {"connectionArn": conn_arn, "status": "AVAILABLE"})
+        assert status == 200
+    iam = server.client("iam", account)
+    role = iam.create_role(RoleName="pipeline-role",
+                           AssumeRolePolicyDocument=trust("codepipeline.amazonaws.com", as_list=True))["Role"]
+    server.client("s3", account).create_bucket(Bucket=f"artifacts-{account}")
+    make_project(server, account, "bake")
+    ecs = server.client("ecs", account)
+    ecs.create_cluster(clusterName="cruddur")
+    ecs.register_task_definition(family="backend-flask", containerDefinitions=[
+        {"name": "backend-flask", "image": f"{account}.dkr.ecr.us-east-1.amazonaws.com/backend-flask:latest",
+         "memory": 512}])
+    ecs.create_service(cluster="cruddur", serviceName="backend-flask", taskDefinition="backend-flask", desiredCount=1)
+    return {"connectionArn": conn_arn, "roleArn": role["Arn"], "bucket": f"artifacts-{account}"}
+
+
+def pipeline_decl(env: dict[str, Any], name: str = "app", mode: str = "SUPERSEDED", ptype: str = "V1",
+                  variables: list[dict[str, str]] | None = None, project: str = "bake") -> dict[str, Any]:
+    decl: dict[str, Any] = {
+        "name": name,
+        "roleArn": env["roleArn"],
+        "artifactStore": {"type": "S3", "location": env["bucket"]},
+        "stages": [
+            {"name": "Source", "actions": [{
+                "name": "Source",
+                "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeStarSourceConnection", "version": "1"},
+                "configuration": {"ConnectionArn": env["connectionArn"], "FullRepositoryId": "example-org/app",
+                                  "BranchName": "prod", "OutputArtifactFormat": "CODE_ZIP"},
+                "outputArtifacts": [{"name": "SourceArtifact"}]}]},
+            {"name": "Build", "actions": [{
+                "name": "bake",
+                "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+                "configuration": {"ProjectName": project},
+                "inputArtifacts": [{"name": "SourceArtifact"}],
+                "outputArtifacts": [{"name": "ImageDefinition"}]}]},
+            {"name": "Deploy", "actions": [{
+                "name": "Deploy",
+                "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "ECS", "version": "1"},
+                "configuration": {"ClusterName": "cruddur", "ServiceName": "backend-flask",
+                                  "FileName": "imagedefinitions.json"},
+                "inputArtifacts": [{"name": "ImageDefinition"}]}]},
+        ],
+        "pipelineType": ptype,
+        "executionMode": mode,
+    }
+    if variables is not None:
+        decl["variables"] = variables
+    return decl
+
+
+def execution_status(cp: Any, pipeline: str, exec_id: str) -> str:
+    return cp.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=exec_id)["pipelineExecution"]["status"]
+
+
+def wait_execution(cp: Any, pipeline: str, exec_id: str, statuses: tuple[str, ...] = ("Succeeded", "Failed", "Stopped", "Superseded"),
+                   timeout: float = 15) -> str:
+    return wait_for(lambda: (lambda s: s if s in statuses else None)(execution_status(cp, pipeline, exec_id)),
+                    timeout=timeout, what=f"execution {exec_id} to reach {statuses}")
+
+
+# --------------------------------------------------------------------------- basics / control
+
+
+def test_health_and_config(server):
+    status, body = server.ctl("GET", "/_pipewright/health")
+    assert status == 200 and body["ok"] is True and body["moto"] == "5.2.5"
+    status, cfg = server.ctl("GET", "/_pipewright/config")
+    assert status == 200 and cfg["stepSeconds"] == 0.1
+    status, cfg = server.ctl("POST", "/_pipewright/config", {"stepSeconds": 0.25, "account": "999999999991"})
+    assert status == 200 and cfg["accounts"]["999999999991"]["stepSeconds"] == 0.25 and cfg["stepSeconds"] == 0.1
+    status, body = server.ctl("POST", "/_pipewright/config", {"stepSeconds": -1})
+    assert status == 400
+    status, body = server.ctl("POST", "/_pipewright/config", {"bogus": 1})
+    assert status == 400
+    status, body = server.ctl("GET", "/_pipewright/nope")
+    assert status == 404
+
+
+def test_account_isolation_by_12_digit_access_key(server, account):
+    other = str(int(account) + 1)
+    assert server.client("sts", account).get_caller_identity()["Account"] == account
+    assert server.client("sts", "testing").get_caller_identity()["Account"] == "123456789012"
+    cs_a, cs_b = server.client("codestar-connections", account), server.client("codestar-connections", other)
+    arn = cs_a.create_connection(ProviderType="GitHub", ConnectionName="mine")["ConnectionArn"]
+    assert f":{account}:connection/" in arn
+    assert [c["ConnectionArn"] for c in cs_a.list_connections()["Connections"]] == [arn]
+    assert cs_b.list_connections()["Connections"] == []
+    with pytest.raises(ClientError) as e:
+        cs_b.get_connection(ConnectionArn=arn.replace(account, other))
+    assert error_code(e.value) == "ResourceNotFoundException"
+    make_project(server, account, "isolated")
+    assert server.client("codebuild", other).list_projects()["projects"] == []
+
+
+# --------------------------------------------------------------------------- codestar connections
+
+
+def test_connections_crud_tags_pagination_and_handshake(server, account):
+    cs = server.client("codestar-connections", account)
+    created = cs.create_connection(ProviderType="GitHub", ConnectionName="Cruddur",
+                                   Tags=[{"Key": "app", "Value": "cruddur"}])
+    arn = created["ConnectionArn"]
+    assert re.match(rf"^arn:aws:codestar-connections:us-east-1:{account}:connection/[0-9a-f-]{{36}}$", arn)
+    assert created["Tags"] == [{"Key": "app", "Value": "cruddur"}]
+    conn = cs.get_connection(ConnectionArn=arn)["Connection"]
+    assert conn == {"ConnectionName": "Cruddur", "ConnectionArn": arn, "ProviderType": "GitHub",
+                    "OwnerAccountId": account, "ConnectionStatus": "PENDING"}
+
+    # the console handshake
+    status, body = server.ctl("POST", "/_pipewright/connections/complete", {"connectionArn": arn, "status": "AVAILABLE"})
+    assert status == 200 and body["connection"]["ConnectionStatus"] == "AVAILABLE"
+    assert cs.get_connection(ConnectionArn=arn)["Connection"]["ConnectionStatus"] == "AVAILABLE"
+    status, _ = server.ctl("POST", "/_pipewright/connections/complete", {"connectionArn": arn, "status": "ERROR"})
+    assert status == 200 and cs.get_connection(ConnectionArn=arn)["Connection"]["ConnectionStatus"] == "ERROR"
+    status, _ = server.ctl("POST", "/_pipewright/connections/complete",
+                           {"connectionArn": arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"})
+    assert status == 404
+    status, _ = server.ctl("POST", "/_pipewright/connections/complete", {"connectionArn": arn, "status": "BOGUS"})
+    assert status == 400
+
+    # tags
+    cs.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "platform"}])
+    assert cs.list_tags_for_resource(ResourceArn=arn)["Tags"] == [
+        {"Key": "app", "Value": "cruddur"}, {"Key": "team", "Value": "platform"}]
+    cs.untag_resource(ResourceArn=arn, TagKeys=["app"])
+    assert cs.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "platform"}]
+
+    # filter + pagination
+    for i in range(4):
+        cs.create_connection(ProviderType="Bitbucket" if i % 2 else "GitHub", ConnectionName=f"c{i}")
+    assert len(cs.list_connections(ProviderTypeFilter="Bitbucket")["Connections"]) == 2
+    page1 = cs.list_connections(MaxResults=2)
+    assert len(page1["Connections"]) == 2 and page1["NextToken"]
+    page2 = cs.list_connections(MaxResults=2, NextToken=page1["NextToken"])
+    page3 = cs.list_connections(MaxResults=2, NextToken=page2["NextToken"])
+    assert "NextToken" not in page3
+    names = [c["ConnectionName"] for p in (page1, page2, page3) for c in p["Connections"]]
+    assert names == ["Cruddur", "c0", "c1", "c2", "c3"]
+
+    # errors
+    with pytest.raises(ClientError) as e:
+        cs.create_connection(ProviderType="SVN", ConnectionName="x")
+    assert error_code(e.value) == "ValidationException"
+    cs.delete_connection(ConnectionArn=arn)
+    with pytest.raises(ClientError) as e:
+        cs.get_connection(ConnectionArn=arn)
+    assert error_code(e.value) == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as e:
+        cs.delete_connection(ConnectionArn=arn)
+    assert error_code(e.value) == "ResourceNotFoundException"
+
+
+def test_connections_limit_exceeded(server, account):
+    cs = server.client("codestar-connections", account, validate=False)
+    for i in range(250):
+        cs.create_connection(ProviderType="GitHub", ConnectionName=f"c{i}")
+    with pytest.raises(ClientError) as e:
+        cs.create_connection(ProviderType="GitHub", ConnectionName="one-too-many")
+    assert error_code(e.value) == "LimitExceededException"
+
+
+# --------------------------------------------------------------------------- codebuild projects / webhooks
+
+
+def test_create_project_keeps_everything_and_relaxed_validation(server, account):
+    cb = server.client("codebuild", account)
+    iam = server.client("iam", account)
+    role = iam.create_role(RoleName="cb", AssumeRolePolicyDocument=trust("codebuild.amazonaws.com"))["Role"]
+    created = cb.create_project(
+        name="cruddur-backend-flask-bake-image", description="bake",
+        source={"type": "GITHUB", "location": "https://github.com/example-org/app.git",
+                "buildspec": "backend-flask/buildspec.yml", "gitCloneDepth": 1},
+        sourceVersion="prod",
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+                     "computeType": "BUILD_GENERAL1_SMALL", "privilegedMode": True,
+                     "environmentVariables": [{"name": "REPO_NAME", "value": "backend-flask:latest", "type": "PLAINTEXT"}]},
+        serviceRole=role["Arn"], timeoutInMinutes=20, queuedTimeoutInMinutes=60, badgeEnabled=True,
+        concurrentBuildLimit=2, tags=[{"key": "app", "value": "cruddur"}],
+        logsConfig={"cloudWatchLogs": {"status": "ENABLED"}},
+    )["project"]
+    got = cb.batch_get_projects(names=["cruddur-backend-flask-bake-image", "missing"])
+    assert got["projectsNotFound"] == ["missing"]
+    p = got["projects"][0]
+    assert p == created
+    assert p["badge"]["badgeEnabled"] is True and p["badge"]["badgeRequestUrl"].startswith("https://codebuild.us-east-1.amazonaws.com/badges?uuid=")
+    assert p["environment"]["privilegedMode"] is True and p["environment"]["computeType"] == "BUILD_GENERAL1_SMALL"
+    assert p["timeoutInMinutes"] == 20 and p["queuedTimeoutInMinutes"] == 60 and p["concurrentBuildLimit"] == 2
+    assert p["source"]["buildspec"] == "backend-flask/buildspec.yml" and p["sourceVersion"] == "prod"
+    assert p["artifacts"] == {"type": "NO_ARTIFACTS"} and p["serviceRole"] == role["Arn"]
+    assert p["description"] == "bake" and p["tags"] == [{"key": "app", "value": "cruddur"}]
+    assert "created" in p and "lastModified" in p
+
+    # real AWS does not need a location for CODEPIPELINE source/artifacts; any model compute type works
+    make_project(server, account, "pipeline-proj", environment={
+        "type": "LINUX_LAMBDA_CONTAINER", "image": "aws/codebuild/amazonlinux-x86_64-lambda-standard:python3.12",
+        "computeType": "BUILD_LAMBDA_1GB"})
+    with pytest.raises(ClientError) as e:
+        cb.create_project(name="nolocation", source={"type": "GITHUB"}, artifacts={"type": "NO_ARTIFACTS"},
+                          environment=p["environment"], serviceRole=role["Arn"])
+    assert error_code(e.value) == "InvalidInputException"
+    untrusted = iam.create_role(RoleName="wrong", AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))["Role"]
+    with pytest.raises(ClientError) as e:
+        make_project(server, account, "badrole", serviceRole=untrusted["Arn"])
+    assert error_code(e.value) == "InvalidInputException" and "sts:AssumeRole" in str(e.value)
+    with pytest.raises(ClientError) as e:
+        make_project(server, account, "pipeline-proj")
+    assert error_code(e.value) == "ResourceAlreadyExistsException"
+    assert sorted(cb.list_projects()["projects"]) == ["cruddur-backend-flask-bake-image", "pipeline-proj"]
+
+
+def test_update_project_subset(server, account):
+    cb = server.client("codebuild", account)
+    before = make_project(server, account, "upd", timeoutInMinutes=30, description="d1")
+    time.sleep(0.01)
+    after = cb.update_project(name="upd", timeoutInMinutes=20, badgeEnabled=True,
+                              environment={**before["environment"], "computeType": "BUILD_GENERAL1_MEDIUM"})["project"]
+    assert after["timeoutInMinutes"] == 20 and after["badge"]["badgeEnabled"] is True
+    assert after["environment"]["computeType"] == "BUILD_GENERAL1_MEDIUM"
+    assert after["description"] == "d1" and after["source"] == before["source"] and after["artifacts"] == before["artifacts"]
+    assert after["lastModified"] > before["lastModified"] and after["created"] == before["created"]
+    assert cb.batch_get_projects(names=["upd"])["projects"][0] == after
+    with pytest.raises(ClientError) as e:
+        cb.update_project(name="missing", timeoutInMinutes=20)
+    assert error_code(e.value) == "ResourceNotFoundException"
+
+
+def test_webhooks(server, account):
+    cb = server.client("codebuild", account)
+    make_project(server, account, "hooked", source={"type": "GITHUB", "location": "https://github.com/example-org/app.git"},
+                 artifacts={"type": "NO_ARTIFACTS"})
+    groups = [[{"type": "EVENT", "pattern": "PULL_REQUEST_MERGED"}, {"type": "BASE_REF", "pattern": "^refs/heads/prod$"}]]
+    hook = cb.create_webhook(projectName="hooked", filterGroups=groups, buildType="BUILD")["webhook"]
+    assert hook["filterGroups"] == groups and hook["buildType"] == "BUILD"
+    assert hook["url"].startswith("https://api.github.com/repos/example-org/app/hooks/")
+    assert hook["payloadUrl"].startswith("https://codebuild.us-east-1.amazonaws.com/webhooks?t=")
+    project = cb.batch_get_projects(names=["hooked"])["projects"][0]
+    assert project["webhook"]["filterGroups"] == groups and project["webhook"]["url"] == hook["url"]
+    with pytest.raises(ClientError) as e:
+        cb.create_webhook(projectName="hooked", filterGroups=groups)
+    assert error_code(e.value) == "ResourceAlreadyExistsException"
+
+    new_groups = [[{"type": "EVENT", "pattern": "PUSH"}, {"type": "HEAD_REF", "pattern": "^refs/heads/main$"}]]
+    updated = cb.update_webhook(projectName="hooked", filterGroups=new_groups, buildType="BUILD_BATCH")["webhook"]
+    assert updated["filterGroups"] == new_groups and updated["buildType"] == "BUILD_BATCH"
+    assert cb.batch_get_projects(names=["hooked"])["projects"][0]["webhook"]["buildType"] == "BUILD_BATCH"
+    with pytest.raises(ClientError) as e:
+        cb.update_webhook(projectName="hooked", filterGroups=[[{"type": "EVENT", "pattern": "PULL_REQUEST_EXPLODED"}]])
+    assert error_code(e.value) == "InvalidInputException"
+    with pytest.raises(ClientError) as e:
+        cb.update_webhook(projectName="hooked", filterGroups=[[{"type": "HEAD_REF", "pattern": "^refs/heads/main$"}]])
+    assert error_code(e.value) == "InvalidInputException"
+
+    cb.delete_webhook(projectName="hooked")
+    assert "webhook" not in cb.batch_get_projects(names=["hooked"])["projects"][0]
+    with pytest.raises(ClientError) as e:
+        cb.delete_webhook(projectName="hooked")
+    assert error_code(e.value) == "ResourceNotFoundException"
+    make_project(server, account, "piped")
+    with pytest.raises(ClientError) as e:
+        cb.create_webhook(projectName="piped")
+    assert error_code(e.value) == "InvalidInputException"
+    with pytest.raises(ClientError) as e:
+        cb.create_webhook(projectName="nope")
+    assert error_code(e.value) == "ResourceNotFoundException"
+
+
+# --------------------------------------------------------------------------- codebuild builds
+
+
+def test_build_progresses_through_phases_and_writes_logs(server, account):
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 1.0})
+    cb, logs = server.client("codebuild", account), server.client("logs", account)
+    make_project(server, account, "live", source={"type": "GITHUB", "location": "https://github.com/example-org/app.git"},
+                 artifacts={"type": "NO_ARTIFACTS"})
+    build = cb.start_build(projectName="live", sourceVersion="prod")["build"]
+    assert build["buildStatus"] == "IN_PROGRESS" and build["buildNumber"] == 1 and build["buildComplete"] is False
+    assert build["logs"]["groupName"] == "/aws/codebuild/live" and build["logs"]["streamName"] == build["id"].split(":")[1]
+    assert build["initiator"] == "root" and build["sourceVersion"] == "prod"
+    assert build["environment"]["computeType"] == "BUILD_GENERAL1_SMALL"
+
+    def events() -> list[str]:
+        try:
+            out = logs.get_log_events(logGroupName="/aws/codebuild/live", logStreamName=build["logs"]["streamName"],
+                                      startFromHead=True)
+        except ClientError:
+            return []
+        return [e["message"] for e in out["events"]]
+
+    partial = wait_for(events, timeout=5, what="first log lines")
+    assert not any("Phase complete: POST_BUILD" in m for m in partial), "logs should appear as phases advance"
+    mid = cb.batch_get_builds(ids=[build["id"]])["builds"][0]
+    assert mid["buildStatus"] == "IN_PROGRESS" and mid["currentPhase"] != "COMPLETED"
+    assert "phaseStatus" not in mid["phases"][-1]  # the running phase has no status yet
+
+    done = wait_for(lambda: (lambda b: b if b["buildStatus"] != "IN_PROGRESS" else None)(
+        cb.batch_get_builds(ids=[build["id"]])["builds"][0]), timeout=8, what="build to finish")
+    assert done["buildStatus"] == "SUCCEEDED" and done["buildComplete"] is True and done["currentPhase"] == "COMPLETED"
+    assert [p["phaseType"] for p in done["phases"]] == [
+        "SUBMITTED", "QUEUED", "PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD", "POST_BUILD",
+        "UPLOAD_ARTIFACTS", "FINALIZING", "COMPLETED"]
+    assert all(p["phaseStatus"] == "SUCCEEDED" for p in done["phases"][:-1])
+    assert (done["endTime"] - done["startTime"]).total_seconds() >= 1.9
+    assert SHA_RE.match(done["resolvedSourceVersion"])
+    # moto's bug appended nine phases on every BatchGetBuilds: must be stable now
+    again = cb.batch_get_builds(ids=[build["id"]])["builds"][0]
+    assert len(again["phases"]) == 11 and again == done
+
+    final = events()
+    assert len(final) > len(partial) and any("Phase complete: POST_BUILD State: SUCCEEDED" in m for m in final)
+    assert any(ANSI_RE.search(m) for m in final), "some lines carry ANSI colour codes"
+    assert any(m.startswith("[Container] ") and "Entering phase BUILD" in m for m in final)
+    assert any("docker push" in m for m in final) and any("Successfully built" in m for m in final)
+    second = cb.start_build(projectName="live")["build"]
+    assert second["buildNumber"] == 2
+
+
+def test_stop_build_and_next_outcome(server, account):
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 2.0})
+    cb = server.client("codebuild", account)
+    make_project(server, account, "pp", source={"type": "GITHUB", "location": "https://github.com/example-org/app.git"},
+                 artifacts={"type": "NO_ARTIFACTS"})
+    b = cb.start_build(projectName="pp")["build"]
+    stopped = cb.stop_build(id=b["id"])["build"]
+    assert stopped["buildStatus"] == "STOPPED" and stopped["buildComplete"] is True
+    assert any(p.get("phaseStatus") == "STOPPED" for p in stopped["phases"])
+    assert stopped["phases"][-1]["phaseType"] == "COMPLETED"
+    assert cb.batch_get_builds(ids=[b["id"]])["builds"][0]["buildStatus"] == "STOPPED"
+    with pytest.raises(ClientError) as e:
+        cb.stop_build(id="pp:00000000-0000-0000-0000-000000000000")
+    assert error_code(e.value) == "ResourceNotFoundException"
+
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.05})
+    status, body = server.ctl("POST", "/_pipewright/builds/next-outcome",
+                              {"project": "pp", "outcome": "FAILED", "phase": "PRE_BUILD", "message": "no ECR login", "count": 2,
+                               "account": account})
+    assert status == 200 and body["outcome"]["remaining"] == 2
+    status, listed = server.ctl("GET", "/_pipewright/builds/next-outcome")
+    assert any(o["project"] == "pp" for o in listed["outcomes"])
+    ids = [cb.start_build(projectName="pp")["build"]["id"] for _ in range(3)]
+    builds = wait_for(lambda: (lambda bs: bs if all(x["buildComplete"] for x in bs) else None)(
+        cb.batch_get_builds(ids=ids)["builds"]), timeout=5, what="builds to finish")
+    assert [x["buildStatus"] for x in builds] == ["FAILED", "FAILED", "SUCCEEDED"]
+    failed_phase = [p for p in builds[0]["phases"] if p.get("phaseStatus") == "FAILED"]
+    assert failed_phase[0]["phaseType"] == "PRE_BUILD"
+    assert failed_phase[0]["contexts"][0] == {"statusCode": "COMMAND_EXECUTION_ERROR", "message": "no ECR login"}
+    # a failure in PRE_BUILD goes straight to FINALIZING
+    assert [p["phaseType"] for p in builds[0]["phases"]][-3:] == ["PRE_BUILD", "FINALIZING", "COMPLETED"]
+    status, _ = server.ctl("POST", "/_pipewright/builds/next-outcome", {"project": "pp", "outcome": "EXPLODED"})
+    assert status == 400
+    status, cleared = server.ctl("DELETE", "/_pipewright/builds/next-outcome")
+    assert status == 200
+
+
+def test_list_builds_sorting_pagination_and_batch_limits(server, account):
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0})
+    cb = server.client("codebuild", account)
+    make_project(server, account, "many")
+    make_project(server, account, "other")
+    ids = [cb.start_build(projectName="many")["build"]["id"] for _ in range(130)]
+    other = cb.start_build(projectName="other")["build"]["id"]
+    pages, token = [], None
+    while True:
+        kwargs = {"projectName": "many", **({"nextToken": token} if token else {})}
+        resp = cb.list_builds_for_project(**kwargs)
+        pages.append(resp["ids"])
+        token = resp.get("nextToken")
+        if not token:
+            break
+    assert [len(p) for p in pages] == [100, 30]
+    assert [i for p in pages for i in p] == list(reversed(ids))  # newest first
+    asc = cb.list_builds_for_project(projectName="many", sortOrder="ASCENDING")["ids"]
+    assert asc == ids[:100]
+    all_ids = cb.list_builds()
+    assert all_ids["ids"][0] == other and len(all_ids["ids"]) == 100 and all_ids["nextToken"]
+    got = cb.batch_get_builds(ids=ids[:100])["builds"]
+    assert [b["id"] for b in got] == ids[:100]
+    assert [b["buildNumber"] for b in got] == list(range(1, 101))
+    with pytest.raises(ClientError) as e:
+        cb.batch_get_builds(ids=ids[:101])
+    assert error_code(e.value) == "InvalidInputException"
+    missing = cb.batch_get_builds(ids=[ids[0], "many:00000000-0000-0000-0000-000000000000"])
+    assert missing["buildsNotFound"] == ["many:00000000-0000-0000-0000-000000000000"]
+    with pytest.raises(ClientError) as e:
+        cb.list_builds_for_project(projectName="many", nextToken="garbage")
+    assert error_code(e.value) == "InvalidInputException"
+    with pytest.raises(ClientError) as e:
+        cb.list_builds_for_project(projectName="nope")
+    assert error_code(e.value) == "ResourceNotFoundException"
+
+
+# --------------------------------------------------------------------------- codepipeline
+
+
+def test_pipeline_run_end_to_end(server, account):
+    env = make_pipeline_env(server, account)
+    cp, cb = server.client("codepipeline", account), server.client("codebuild", account)
+    decl = pipeline_decl(env, "app", ptype="V2", mode="QUEUED",
+                         variables=[{"name": "DEPLOY_ENV", "defaultValue": "prod"}, {"name": "TAG", "defaultValue": "latest"}])
+    created = cp.create_pipeline(pipeline=decl, tags=[{"key": "app", "value": "x"}])
+    assert created["pipeline"]["version"] == 1 and created["pipeline"]["stages"][0]["actions"][0]["runOrder"] == 1
+    got = cp.get_pipeline(name="app")
+    assert got["pipeline"]["executionMode"] == "QUEUED" and got["metadata"]["pipelineArn"].endswith(f":{account}:app")
+
+    # CreatePipeline starts a first run, as on AWS
+    first = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"]
+    assert len(first) == 1 and first[0]["trigger"]["triggerType"] == "CreatePipeline"
+    wait_execution(cp, "app", first[0]["pipelineExecutionId"])
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    token = "tok-123"
+    ex_id = cp.start_pipeline_execution(
+        name="app", clientRequestToken=token, variables=[{"name": "DEPLOY_ENV", "value": "staging"}],
+        sourceRevisions=[{"actionName": "Source", "revisionType": "COMMIT_ID", "revisionValue": sha}],
+    )["pipelineExecutionId"]
+    assert cp.start_pipeline_execution(name="app", clientRequestToken=token)["pipelineExecutionId"] == ex_id
+
+    live = cp.get_pipeline_execution(pipelineName="app", pipelineExecutionId=ex_id)["pipelineExecution"]
+    assert live["status"] == "InProgress" and live["trigger"]["triggerType"] == "StartPipelineExecution"
+    assert {v["name"]: v["resolvedValue"] for v in live["variables"]} == {"DEPLOY_ENV": "staging", "TAG": "latest"}
+
+    def in_build_stage() -> Any:
+        st = cp.get_pipeline_state(name="app")
+        build = st["stageStates"][1]
+        le = build["actionStates"][0].get("latestExecution", {})
+        if build.get("latestExecution", {}).get("pipelineExecutionId") == ex_id and le.get("externalExecutionId"):
+            return st
+        return None
+
+    st = wait_for(in_build_stage, timeout=5, what="Build stage")
+    assert [s["stageName"] for s in st["stageStates"]] == ["Source", "Build", "Deploy"]
+    assert st["stageStates"][0]["actionStates"][0]["latestExecution"]["externalExecutionId"] == sha
+    assert st["stageStates"][0]["inboundTransitionState"] == {"enabled": True}
+    bake = st["stageStates"][1]["actionStates"][0]
+    assert bake["actionName"] == "bake" and "#/projects/bake/view" in bake["entityUrl"]
+    build_id = bake["latestExecution"]["externalExecutionId"]
+    build = cb.batch_get_builds(ids=[build_id])["builds"][0]
+    assert build["initiator"] == "codepipeline/app" and build["source"]["type"] == "CODEPIPELINE"
+    assert build["sourceVersion"].startswith(f"arn:aws:s3:::{env['bucket']}/")
+
+    assert wait_execution(cp, "app", ex_id) == "Succeeded"
+    assert cb.batch_get_builds(ids=[build_id])["builds"][0]["buildStatus"] == "SUCCEEDED"
+    final = cp.get_pipeline_execution(pipelineName="app", pipelineExecutionId=ex_id)["pipelineExecution"]
+    rev = final["artifactRevisions"][0]
+    assert rev["name"] == "SourceArtifact" and rev["revisionId"] == sha
+    assert json.loads(rev["revisionSummary"])["ProviderType"] == "GitHub"
+    assert rev["revisionUrl"] == f"https://github.com/example-org/app/commit/{sha}"
+    st = cp.get_pipeline_state(name="app")
+    assert all(s["latestExecution"] == {"pipelineExecutionId": ex_id, "status": "Succeeded", "type": "STANDARD"}
+               for s in st["stageStates"])
+    assert all(a["latestExecution"]["status"] == "Succeeded" for s in st["stageStates"] for a in s["actionStates"])
+
+    summaries = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"]
+    assert [s["pipelineExecutionId"] for s in summaries] == [ex_id, first[0]["pipelineExecutionId"]]
+    assert summaries[0]["sourceRevisions"][0]["revisionId"] == sha and summaries[0]["lastUpdateTime"] > summaries[0]["startTime"]
+    page = cp.list_pipeline_executions(pipelineName="app", maxResults=1)
+    assert len(page["pipelineExecutionSummaries"]) == 1 and page["nextToken"]
+    page2 = cp.list_pipeline_executions(pipelineName="app", maxResults=1, nextToken=page["nextToken"])
+    assert page2["pipelineExecutionSummaries"][0]["pipelineExecutionId"] == first[0]["pipelineExecutionId"]
+
+    actions = cp.list_action_executions(pipelineName="app", filter={"pipelineExecutionId": ex_id})["actionExecutionDetails"]
+    assert [a["actionName"] for a in actions] == ["Deploy", "bake", "Source"]
+    assert all(a["status"] == "Succeeded" for a in actions)
+    assert actions[1]["output"]["executionResult"]["externalExecutionId"] == build_id
+    assert actions[2]["output"]["outputVariables"]["CommitId"] == sha
+    assert actions[1]["input"]["inputArtifacts"][0]["s3location"]["bucket"] == env["bucket"]
+    assert len(cp.list_action_executions(pipelineName="app")["actionExecutionDetails"]) == 6
+
+    with pytest.raises(ClientError) as e:
+        cp.start_pipeline_execution(name="app", variables=[{"name": "NOPE", "value": "1"}])
+    assert error_code(e.value) == "ValidationException"
+    with pytest.raises(ClientError) as e:
+        cp.get_pipeline_execution(pipelineName="app", pipelineExecutionId="00000000-0000-0000-0000-000000000000")
+    assert error_code(e.value) == "PipelineExecutionNotFoundException"
+    with pytest.raises(ClientError) as e:
+        cp.get_pipeline_state(name="nope")
+    assert error_code(e.value) == "PipelineNotFoundException"
+
+
+def test_create_pipeline_validation(server, account):
+    env = make_pipeline_env(server, account)
+    cp, iam = server.client("codepipeline", account), server.client("iam", account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False})
+    string_role = iam.create_role(RoleName="plain", AssumeRolePolicyDocument=trust("codepipeline.amazonaws.com"))["Role"]
+    cp.create_pipeline(pipeline={**pipeline_decl(env, "string-principal"), "roleArn": string_role["Arn"]})
+    assert cp.list_pipeline_executions(pipelineName="string-principal")["pipelineExecutionSummaries"] == []
+    bad_role = iam.create_role(RoleName="bad", AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))["Role"]
+    with pytest.raises(ClientError) as e:
+        cp.create_pipeline(pipeline={**pipeline_decl(env, "x"), "roleArn": bad_role["Arn"]})
+    assert error_code(e.value) == "InvalidStructureException"
+    with pytest.raises(ClientError) as e:
+        cp.create_pipeline(pipeline=pipeline_decl(env, "string-principal"))
+    assert error_code(e.value) == "PipelineNameInUseException"
+    broken = pipeline_decl(env, "broken")
+    broken["stages"][1]["actions"][0]["inputArtifacts"] = [{"name": "Nope"}]
+    with pytest.raises(ClientError) as e:
+        cp.create_pipeline(pipeline=broken)
+    assert error_code(e.value) == "InvalidStructureException"
+    one_stage = pipeline_decl(env, "short")
+    one_stage["stages"] = one_stage["stages"][:1]
+    with pytest.raises(ClientError) as e:
+        cp.create_pipeline(pipeline=one_stage)
+    assert error_code(e.value) == "InvalidStructureException"
+    updated = cp.update_pipeline(pipeline=pipeline_decl(env, "string-principal"))["pipeline"]
+    assert updated["version"] == 2
+    assert cp.get_pipeline(name="string-principal", version=1)["pipeline"]["version"] == 1
+    assert [p["name"] for p in cp.list_pipelines()["pipelines"]] == ["string-principal"]
+    arn = cp.get_pipeline(name="string-principal")["metadata"]["pipelineArn"]
+    cp.tag_resource(resourceArn=arn, tags=[{"key": "k", "value": "v"}])
+    assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "k", "value": "v"}]
+    cp.untag_resource(resourceArn=arn, tagKeys=["k"])
+    assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == []
+    cp.delete_pipeline(name="string-principal")
+    assert cp.list_pipelines()["pipelines"] == []
+
+
+def test_pipeline_build_failure_then_retry_stage(server, account):
+    env = make_pipeline_env(server, account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False})
+    cp = server.client("codepipeline", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
+    server.ctl("POST", "/_pipewright/builds/next-outcome",
+               {"project": "bake", "outcome": "FAILED", "phase": "BUILD", "account": account})
+    ex_id = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    assert wait_execution(cp, "app", ex_id) == "Failed"
+    st = cp.get_pipeline_state(name="app")
+    build_stage = st["stageStates"][1]
+    assert build_stage["latestExecution"]["status"] == "Failed"
+    err = build_stage["actionStates"][0]["latestExecution"]["errorDetails"]
+    assert err["code"] == "JobFailed" and err["message"].startswith("Build terminated with state: FAILED. Phase: BUILD")
+    assert "latestExecution" not in st["stageStates"][2]  # Deploy never ran
+
+    with pytest.raises(ClientError) as e:
+        cp.retry_stage_execution(pipelineName="app", stageName="Source", pipelineExecutionId=ex_id, retryMode="FAILED_ACTIONS")
+    assert error_code(e.value) == "StageNotRetryableException"
+    assert cp.retry_stage_execution(pipelineName="app", stageName="Build", pipelineExecutionId=ex_id,
+                                    retryMode="FAILED_ACTIONS")["pipelineExecutionId"] == ex_id
+    assert execution_status(cp, "app", ex_id) == "InProgress"
+    assert wait_execution(cp, "app", ex_id) == "Succeeded"
+    st = cp.get_pipeline_state(name="app")
+    assert st["stageStates"][1]["retryStageMetadata"] == {"manualStageRetryAttempt": 1, "latestRetryTrigger": "ManualStageRetry"}
+    bakes = [a for a in cp.list_action_executions(pipelineName="app", filter={"pipelineExecutionId": ex_id})["actionExecutionDetails"]
+             if a["actionName"] == "bake"]
+    assert [a["status"] for a in bakes] == ["Succeeded", "Failed"]
+    assert bakes[0]["output"]["executionResult"]["externalExecutionId"] != bakes[1]["output"]["executionResult"]["externalExecutionId"]
+    # ALL_ACTIONS on a stopped stage
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.5})
+    ex2 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    wait_for(lambda: cp.get_pipeline_state(name="app")["stageStates"][1].get("latestExecution", {}).get("pipelineExecutionId") == ex2,
+             timeout=5, what="Build stage")
+    cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex2, abandon=True, reason="test")
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.1})
+    cp.retry_stage_execution(pipelineName="app", stageName="Build", pipelineExecutionId=ex2, retryMode="ALL_ACTIONS")
+    assert wait_execution(cp, "app", ex2) == "Succeeded"
+    with pytest.raises(ClientError) as e:
+        cp.retry_stage_execution(pipelineName="app", stageName="Build", pipelineExecutionId=ex_id, retryMode="FAILED_ACTIONS")
+    assert error_code(e.value) == "StageNotRetryableException"
+
+
+def test_stop_pipeline_execution(server, account):
+    env = make_pipeline_env(server, account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 0.3})
+    cp, cb = server.client("codepipeline", account), server.client("codebuild", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
+
+    def running_build(ex: str) -> Any:
+        st = cp.get_pipeline_state(name="app")["stageStates"][1]
+        le = st["actionStates"][0].get("latestExecution", {})
+        return le.get("externalExecutionId") if st.get("latestExecution", {}).get("pipelineExecutionId") == ex else None
+
+    ex1 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    wait_for(lambda: running_build(ex1), timeout=5, what="build start")
+    cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex1, abandon=True, reason="hotfix coming")
+    assert execution_status(cp, "app", ex1) == "Stopped"
+    bake = cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]["latestExecution"]
+    assert bake["status"] == "Abandoned"
+    summary = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"][0]
+    assert summary["stopTrigger"] == {"reason": "hotfix coming"}
+    with pytest.raises(ClientError) as e:
+        cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex1)
+    assert error_code(e.value) == "PipelineExecutionNotStoppableException"
+
+    ex2 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    build_id = wait_for(lambda: running_build(ex2), timeout=5, what="build start")
+    cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex2, abandon=False, reason="wait for it")
+    assert execution_status(cp, "app", ex2) == "Stopping"
+    assert cp.get_pipeline_state(name="app")["stageStates"][1]["latestExecution"]["status"] == "Stopping"
+    with pytest.raises(ClientError) as e:
+        cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex2)
+    assert error_code(e.value) == "DuplicatedStopRequestException"
+    assert wait_execution(cp, "app", ex2, timeout=5) == "Stopped"
+    assert cb.batch_get_builds(ids=[build_id])["builds"][0]["buildStatus"] == "SUCCEEDED"  # stop-and-wait lets it finish
+    st = cp.get_pipeline_state(name="app")
+    assert st["stageStates"][1]["latestExecution"]["status"] == "Stopped"
+    assert "latestExecution" not in st["stageStates"][2]
+
+
+def test_stop_build_fails_pipeline_action(server, account):
+    env = make_pipeline_env(server, account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 0.5})
+    cp, cb = server.client("codepipeline", account), server.client("codebuild", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
+    ex = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    build_id = wait_for(lambda: cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]
+                        .get("latestExecution", {}).get("externalExecutionId"), timeout=5, what="build")
+    cb.stop_build(id=build_id)
+    assert wait_execution(cp, "app", ex, timeout=3) == "Failed"
+    err = cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]["latestExecution"]["errorDetails"]
+    assert err["message"].startswith("Build terminated with state: STOPPED")
+
+
+def test_superseded_mode(server, account):
+    env = make_pipeline_env(server, account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 0.3})
+    cp = server.client("codepipeline", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
+    e1 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    e2 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    st = cp.get_pipeline_state(name="app")["stageStates"][0]
+    assert st["latestExecution"]["pipelineExecutionId"] == e1
+    assert st["inboundExecution"]["pipelineExecutionId"] == e2
+    e3 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    assert execution_status(cp, "app", e2) == "Superseded"
+    assert execution_status(cp, "app", e1) == "InProgress" and execution_status(cp, "app", e3) == "InProgress"
+    summaries = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"]
+    assert [s["pipelineExecutionId"] for s in summaries] == [e3, e2, e1]
+    assert {s["executionMode"] for s in summaries} == {"SUPERSEDED"}
+    assert wait_execution(cp, "app", e3, timeout=8) == "Succeeded"
+    assert execution_status(cp, "app", e1) == "Succeeded"
+
+
+def test_pending_connection_fails_source(server, account):
+    env = make_pipeline_env(server, account, complete_connection=False)
+    cp = server.client("codepipeline", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
+    ex = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"][0]["pipelineExecutionId"]
+    assert wait_execution(cp, "app", ex) == "Failed"
+    err = cp.get_pipeline_state(name="app")["stageStates"][0]["actionStates"][0]["latestExecution"]["errorDetails"]
+    assert err["code"] == "ConfigurationError" and "PENDING" in err["message"]
+
+
+def test_missing_codebuild_project_fails_build_action(server, account):
+    env = make_pipeline_env(server, account)
+    cp = server.client("codepipeline", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app", project="does-not-exist"))
+    ex = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"][0]["pipelineExecutionId"]
+    assert wait_execution(cp, "app", ex) == "Failed"
+    err = cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]["latestExecution"]["errorDetails"]
+    assert "Project cannot be found" in err["message"]
+
+
+# --------------------------------------------------------------------------- errors, faults, counters
+
+
+def test_unimplemented_operations_fail_fast(server, account):
+    server.ctl("POST", "/_pipewright/requests/reset", {"account": account})
+    cp = server.client("codepipeline", account, retries=3, validate=False)
+    with pytest.raises(ClientError) as e:
+        cp.list_webhooks()
+    assert error_code(e.value) == "NotImplemented"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert "CodePipeline.ListWebhooks is not implemented by the Pipewright emulator" in str(e.value)
+    iam = server.client("iam", account, retries=3)
+    with pytest.raises(ClientError) as e:
+        iam.change_password(OldPassword="a", NewPassword="b")
+    assert error_code(e.value) == "NotImplemented"
+    cs = server.client("codestar-connections", account, retries=3)
+    with pytest.raises(ClientError) as e:
+        cs.create_host(Name="h", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghe.example.com")
+    assert error_code(e.value) == "NotImplemented"
+    _, counts = server.ctl("GET", f"/_pipewright/requests?account={account}")
+    assert counts["counts"] == {"codepipeline.ListWebhooks": 1, "iam.ChangePassword": 1,
+                                "codestar-connections.CreateHost": 1}, "501s must not be retried"
+
+
+def test_fault_injection(server, account):
+    other = str(int(account) + 7)
+    status, body = server.ctl("POST", "/_pipewright/faults", {
+        "service": "codepipeline", "operation": "ListPipelines", "count": 2, "code": "InternalFailure",
+        "status": 500, "message": "injected", "account": account})
+    assert status == 200 and body["fault"]["remaining"] == 2
+    cp = server.client("codepipeline", account)
+    server.client("codepipeline", other).list_pipelines()  # other accounts are not affected
+    for _ in range(2):
+        with pytest.raises(ClientError) as e:
+            cp.list_pipelines()
+        assert error_code(e.value) == "InternalFailure" and "injected" in str(e.value)
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    cp.list_pipelines()
+
+    # a transient 500 is retried by the SDK and succeeds
+    server.ctl("POST", "/_pipewright/faults", {"service": "codepipeline", "operation": "ListPipelines", "account": account})
+    server.client("codepipeline", account, retries=3).list_pipelines()
+
+    # XML protocols: IAM/STS (query) and S3 (rest-xml) parse the injected code
+    server.ctl("POST", "/_pipewright/faults", {"service": "iam", "operation": "CreateRole", "code": "LimitExceeded",
+                                              "status": 409, "message": "too many roles", "account": account})
+    with pytest.raises(ClientError) as e:
+        server.client("iam", account).create_role(RoleName="r", AssumeRolePolicyDocument=trust("codebuild.amazonaws.com"))
+    assert error_code(e.value) == "LimitExceeded" and e.value.response["Error"]["Message"] == "too many roles"
+    server.ctl("POST", "/_pipewright/faults", {"service": "sts", "operation": "GetCallerIdentity", "code": "Throttling",
+                                              "status": 400, "account": account})
+    with pytest.raises(ClientError) as e:
+        server.client("sts", account).get_caller_identity()
+    assert error_code(e.value) == "Throttling"
+    server.ctl("POST", "/_pipewright/faults", {"service": "s3", "operation": "CreateBucket", "code": "AccessDenied",
+                                              "status": 403, "account": account})
+    with pytest.raises(ClientError) as e:
+        server.client("s3", account).create_bucket(Bucket=f"b-{account}")
+    assert error_code(e.value) == "AccessDenied"
+    server.ctl("POST", "/_pipewright/faults", {"service": "codestar-connections", "operation": "CreateConnection",
+                                              "code": "ResourceUnavailableException", "status": 400, "account": account})
+    with pytest.raises(ClientError) as e:
+        server.client("codestar-connections", account).create_connection(ProviderType="GitHub", ConnectionName="x")
+    assert error_code(e.value) == "ResourceUnavailableException"
+
+    server.ctl("POST", "/_pipewright/faults", {"service": "codebuild", "operation": "StartBuild", "count": 5})
+    status, listed = server.ctl("GET", "/_pipewright/faults")
+    assert status == 200 and [(f["service"], f["operation"], f["remaining"]) for f in listed["faults"]] == [
+        ("codebuild", "StartBuild", 5)]
+    status, cleared = server.ctl("DELETE", "/_pipewright/faults")
+    assert status == 200 and cleared["cleared"] == 1
+    assert server.ctl("GET", "/_pipewright/faults")[1]["faults"] == []
+    assert server.ctl("POST", "/_pipewright/faults", {"service": "codebuild"})[0] == 400
+
+
+def test_request_counters(server, account):
+    server.ctl("POST", "/_pipewright/requests/reset", {"account": account})
+    cs = server.client("codestar-connections", account)
+    cs.list_connections()
+    cs.list_connections()
+    server.client("sts", account).get_caller_identity()
+    server.client("s3", account).list_buckets()
+    status, counts = server.ctl("GET", f"/_pipewright/requests?account={account}")
+    assert status == 200
+    assert counts["counts"] == {"codestar-connections.ListConnections": 2, "sts.GetCallerIdentity": 1, "s3.ListBuckets": 1}
+    assert counts["byAccount"][account] == counts["counts"] and counts["total"] == 4
+    _, everything = server.ctl("GET", "/_pipewright/requests")
+    assert everything["total"] >= 4 and account in everything["byAccount"]
+    server.ctl("POST", "/_pipewright/requests/reset", {"account": account})
+    assert server.ctl("GET", f"/_pipewright/requests?account={account}")[1]["total"] == 0
+
+
+# --------------------------------------------------------------------------- seed
+
+
+def test_seed_demo_account(server, account):
+    started = time.time()
+    status, result = server.ctl("POST", "/_pipewright/seed", {"account": account, "region": "us-east-1",
+                                                               "builds": 1000, "executions": 50})
+    elapsed = time.time() - started
+    assert status == 200, result
+    assert elapsed < 10, f"seeding took {elapsed:.1f}s"
+    assert result["counts"]["builds"] == 1000 and result["counts"]["executions"] == 50
+    assert result["counts"]["buildsByStatus"]["SUCCEEDED"] > 700
+    assert result["counts"]["buildsByStatus"].get("FAILED", 0) > 30 and result["counts"]["buildsByStatus"].get("STOPPED", 0) > 0
+    assert server.ctl("POST", "/_pipewright/seed", {"account": account})[0] == 409
+
+    cb, cp = server.client("codebuild", account), server.client("codepipeline", account)
+    project = cb.batch_get_projects(names=["cruddur-backend-flask-bake-image"])["projects"][0]
+    assert project["environment"]["image"] == "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    assert project["environment"]["privilegedMode"] is True and project["environment"]["computeType"] == "BUILD_GENERAL1_SMALL"
+    assert project["timeoutInMinutes"] == 20 and project["source"]["buildspec"] == "backend-flask/buildspec.yml"
+    assert project["source"]["type"] == "GITHUB"
+    assert project["webhook"]["filterGroups"][0][0] == {"type": "EVENT", "pattern": "PULL_REQUEST_MERGED"}
+    assert project["webhook"]["filterGroups"][0][1]["pattern"] == "^refs/heads/prod$"
+
+    ids, token = [], None
+    while True:
+        resp = cb.list_builds_for_project(projectName="cruddur-backend-flask-bake-image", **({"nextToken": token} if token else {}))
+        ids += resp["ids"]
+        token = resp.get("nextToken")
+        if not token:
+            break
+    assert len(ids) == 1000
+    builds = cb.batch_get_builds(ids=ids[:100])["builds"]
+    starts = [b["startTime"] for b in builds]
+    assert starts == sorted(starts, reverse=True)
+    oldest = cb.batch_get_builds(ids=ids[-1:])["builds"][0]
+    assert oldest["startTime"].timestamp() < time.time() - 80 * 86400 and oldest["buildNumber"] == 1
+    assert builds[0]["buildNumber"] == 1000
+    durations = {round((b["endTime"] - b["startTime"]).total_seconds()) for b in builds}
+    assert len(durations) > 50 and all(b["buildComplete"] for b in builds)
+    initiators = {b["initiator"].split("/")[0] for b in builds}
+    assert "GitHub-Hookshot" in initiators and "codepipeline" in initiators
+    failed = [b for b in cb.batch_get_builds(ids=ids[:400][-100:])["builds"] + builds if b["buildStatus"] == "FAILED"]
+    assert {p["phaseType"] for b in failed for p in b["phases"] if p.get("phaseStatus") == "FAILED"}
+    logs = server.client("logs", account)
+    ev = logs.get_log_events(logGroupName=oldest["logs"]["groupName"], logStreamName=oldest["logs"]["streamName"],
+                             startFromHead=True)["events"]
+    assert len(ev) > 20 and abs(ev[0]["timestamp"] / 1000 - oldest["startTime"].timestamp()) < 600
+
+    ex_page = cp.list_pipeline_executions(pipelineName="cruddur-backend-fargate", maxResults=20)
+    assert len(ex_page["pipelineExecutionSummaries"]) == 20 and ex_page["nextToken"]
+    all_ex = ex_page["pipelineExecutionSummaries"]
+    token = ex_page["nextToken"]
+    while token:
+        page = cp.list_pipeline_executions(pipelineName="cruddur-backend-fargate", maxResults=20, nextToken=token)
+        all_ex += page["pipelineExecutionSummaries"]
+        token = page.get("nextToken")
+    assert len(all_ex) == 50 and [e["startTime"] for e in all_ex] == sorted((e["startTime"] for e in all_ex), reverse=True)
+    assert all_ex[-1]["startTime"].timestamp() < time.time() - 60 * 86400
+    statuses = {e["status"] for e in all_ex}
+    assert "Succeeded" in statuses and statuses <= {"Succeeded", "Failed", "Stopped"}
+    linked = cp.list_action_executions(pipelineName="cruddur-backend-fargate",
+                                       filter={"pipelineExecutionId": all_ex[0]["pipelineExecutionId"]})["actionExecutionDetails"]
+    bake = [a for a in linked if a["actionName"] == "bake"][0]
+    build = cb.batch_get_builds(ids=[bake["output"]["executionResult"]["externalExecutionId"]])["builds"][0]
+    assert build["initiator"] == "codepipeline/cruddur-backend-fargate"
+    assert build["resolvedSourceVersion"] == all_ex[0]["sourceRevisions"][0]["revisionId"]
+    state = cp.get_pipeline_state(name="cruddur-backend-fargate")
+    assert [s["stageName"] for s in state["stageStates"]] == ["Source", "Build", "Deploy"]
+
+    ecs = server.client("ecs", account)
+    svc = ecs.describe_services(cluster="cruddur", services=["backend-flask"])["services"][0]
+    td = ecs.describe_task_definition(taskDefinition=svc["taskDefinition"])["taskDefinition"]
+    assert td["family"] == "backend-flask" and td["containerDefinitions"][0]["name"] == "backend-flask"
+    repo = server.client("ecr", account).describe_repositories(repositoryNames=["backend-flask"])["repositories"][0]
+    assert td["containerDefinitions"][0]["image"].startswith(repo["repositoryUri"])
+    conns = server.client("codestar-connections", account).list_connections()["Connections"]
+    assert [(c["ConnectionName"], c["ConnectionStatus"]) for c in conns] == [("Cruddur", "AVAILABLE")]
+    pipeline = cp.get_pipeline(name="cruddur-backend-fargate")["pipeline"]
+    assert [a["actionTypeId"]["provider"] for s in pipeline["stages"] for a in s["actions"]] == [
+        "CodeStarSourceConnection", "CodeBuild", "ECS"]
+    server.client("iam", account).get_role(RoleName=pipeline["roleArn"].rsplit("/", 1)[1])
+    server.client("s3", account).head_bucket(Bucket=pipeline["artifactStore"]["location"])
+
+
+# --------------------------------------------------------------------------- run.sh and reset (last)
+
+
+def test_run_sh_starts_reports_and_stops_cleanly(tmp_path):
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen(["bash", os.path.join(HERE, "run.sh"), "--port", "0", "--ready-file", str(ready)],
+                            cwd="/", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        assert line.startswith("PIPEWRIGHT_EMULATOR_URL=http://127.0.0.1:"), proc.stderr.read() if proc.poll() is not None else line  # type: ignore[union-attr]
+        url = line.strip().split("=", 1)[1]
+        assert ready.read_text().strip() == url
+        with urllib.request.urlopen(url + "/_pipewright/health", timeout=5) as resp:
+            assert json.loads(resp.read())["ok"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+
+
+def test_moto_api_reset_clears_emulator_state(server, account):
+    cs = server.client("codestar-connections", account)
+    arn = cs.create_connection(ProviderType="GitHub", ConnectionName="gone")["ConnectionArn"]
+    make_project(server, account, "gone")
+    server.ctl("POST", "/_pipewright/faults", {"service": "codebuild", "operation": "StartBuild"})
+    server.ctl("POST", "/_pipewright/builds/next-outcome", {"project": "gone"})
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 9})
+    req = urllib.request.Request(server.url + "/moto-api/reset", data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200
+    assert server.ctl("GET", "/_pipewright/requests")[1]["total"] == 0
+    with pytest.raises(ClientError) as e:
+        cs.get_connection(ConnectionArn=arn)
+    assert error_code(e.value) == "ResourceNotFoundException"
+    assert server.client("codebuild", account).list_projects()["projects"] == []
+    assert server.ctl("GET", "/_pipewright/faults")[1]["faults"] == []
+    assert server.ctl("GET", "/_pipewright/builds/next-outcome")[1]["outcomes"] == []
+    cfg = server.ctl("GET", "/_pipewright/config")[1]
+    assert cfg["accounts"] == {} and cfg["stepSeconds"] == 0.1

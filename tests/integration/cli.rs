@@ -1,0 +1,268 @@
+//! `pipewright-cli` against the emulator: whoami through each credential source, error mapping end to
+//! end (through injected AWS faults), validation before any prompt, and a missing keyring.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use pipewright_tests::{bin, emulator_url, inject_fault, new_account};
+use serde_json::Value;
+
+/// Runs the CLI with a clean environment: no AWS variables from the outside, a throwaway home.
+fn cli(home: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(bin("pipewright-cli"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("PIPEWRIGHT_HOME", home.join("pipewright"))
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Ok(bus) = std::env::var("DBUS_SESSION_BUS_ADDRESS") {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", bus);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn pipewright-cli");
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(input) = stdin {
+            pipe.write_all(input.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn env_keys(account: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", account.to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+    ]
+}
+
+fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[test]
+fn whoami_uses_the_standard_chain_without_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let account = new_account();
+    let env = env_keys(&account);
+    let out = cli(
+        home.path(),
+        &["whoami", "--endpoint-url", emulator_url(), "--json"],
+        &as_refs(&env),
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["account"], account.as_str());
+    assert!(v["arn"].as_str().unwrap().starts_with("arn:aws:"), "{v}");
+
+    let text = cli(
+        home.path(),
+        &["whoami", "--endpoint-url", emulator_url()],
+        &as_refs(&env),
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains(&format!("Account: {account}")), "{stdout}");
+}
+
+#[test]
+fn whoami_with_an_aws_cli_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let account = new_account();
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[profile team]\nregion = eu-west-2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("aws-credentials"),
+        format!("[team]\naws_access_key_id = {account}\naws_secret_access_key = testing\n"),
+    )
+    .unwrap();
+    let out = cli(
+        home.path(),
+        &[
+            "whoami",
+            "--profile",
+            "team",
+            "--endpoint-url",
+            emulator_url(),
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["account"], account.as_str());
+
+    let list = cli(home.path(), &["profiles", "list", "--json"], &[], None);
+    let v = json(&list);
+    let team = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "team")
+        .expect("AWS CLI profile listed");
+    assert_eq!(team["source"], "aws_cli");
+    assert_eq!(team["detail"], "static keys");
+    assert_eq!(team["region"], "eu-west-2");
+    assert!(!String::from_utf8_lossy(&list.stdout).contains(&account));
+}
+
+#[test]
+fn whoami_in_the_sandbox() {
+    let home = tempfile::tempdir().unwrap();
+    let out = cli(
+        home.path(),
+        &["whoami", "--profile", "Sandbox", "--json"],
+        &[("PIPEWRIGHT_SANDBOX_ENDPOINT", emulator_url())],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["account"], "123456789012");
+}
+
+#[test]
+fn aws_errors_map_to_stable_codes() {
+    let home = tempfile::tempdir().unwrap();
+    for (aws_code, status, expected) in [
+        ("InvalidClientTokenId", 403, "invalid_credentials"),
+        ("ExpiredToken", 400, "expired_credentials"),
+        ("AccessDenied", 403, "access_denied"),
+        ("Throttling", 400, "aws"),
+    ] {
+        let account = new_account();
+        // Throttling is retried by the SDK: fail every attempt.
+        inject_fault(&account, "sts", "GetCallerIdentity", aws_code, status, 5);
+        let env = env_keys(&account);
+        let out = cli(
+            home.path(),
+            &["whoami", "--endpoint-url", emulator_url(), "--json"],
+            &as_refs(&env),
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1), "{aws_code}");
+        let v = json(&out);
+        assert_eq!(v["error"]["code"], expected, "{aws_code}: {v}");
+        assert!(
+            !v["error"]["message"].as_str().unwrap().contains("testing"),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn unreachable_endpoint_is_a_network_error() {
+    let home = tempfile::tempdir().unwrap();
+    let env = env_keys(&new_account());
+    let out = cli(
+        home.path(),
+        &["whoami", "--endpoint-url", "http://127.0.0.1:9", "--json"],
+        &as_refs(&env),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "network");
+}
+
+#[test]
+fn bad_input_names_the_field_before_asking_for_keys() {
+    let home = tempfile::tempdir().unwrap();
+    for (args, field) in [
+        (vec!["profiles", "add", "ok", "--json"], "region"),
+        (
+            vec!["profiles", "add", "ok", "--region", "mars-1", "--json"],
+            "region",
+        ),
+        (
+            vec![
+                "profiles",
+                "add",
+                "bad name",
+                "--region",
+                "us-east-1",
+                "--json",
+            ],
+            "name",
+        ),
+        (
+            vec![
+                "profiles",
+                "add",
+                "ok",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                "localhost:5000",
+                "--json",
+            ],
+            "endpointUrl",
+        ),
+    ] {
+        // No stdin at all: the error must come before any attempt to read keys.
+        let out = cli(home.path(), &args, &[], None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v = json(&out);
+        assert_eq!(v["error"]["code"], "validation");
+        assert_eq!(v["error"]["field"], field, "{args:?}: {v}");
+    }
+    let out = cli(
+        home.path(),
+        &["profiles", "add", "ok", "--region", "us-east-1", "--json"],
+        &[],
+        Some("not-a-key\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+    );
+    assert_eq!(json(&out)["error"]["field"], "accessKeyId");
+    assert!(!home.path().join("pipewright/profiles.toml").exists());
+}
+
+#[test]
+fn missing_keyring_is_a_clear_error_not_a_panic() {
+    let home = tempfile::tempdir().unwrap();
+    let out = cli(
+        home.path(),
+        &["profiles", "add", "work", "--region", "us-east-1", "--json"],
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")],
+        Some("AKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["error"]["code"], "keyring_unavailable", "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains("gnome-keyring-daemon"), "{message}");
+    assert!(!message.contains("wJalr"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert!(!home.path().join("pipewright/profiles.toml").exists());
+}

@@ -1,0 +1,35 @@
+import { Header } from "./components/Header";
+import { Sidebar } from "./components/Sidebar";
+import { BuildHistoryPage } from "./pages/BuildHistoryPage";
+import { NewPipelinePage } from "./pages/NewPipelinePage";
+import { PipelinesPage } from "./pages/PipelinesPage";
+import { ProfilesPage } from "./pages/ProfilesPage";
+import { ROUTE_TITLES, useRoute, type Route } from "./lib/router";
+
+function Page({ route }: { route: Route }) {
+  switch (route) {
+    case "profiles":
+      return <ProfilesPage />;
+    case "new-pipeline":
+      return <NewPipelinePage />;
+    case "pipelines":
+      return <PipelinesPage />;
+    case "history":
+      return <BuildHistoryPage />;
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  return (
+    <div className="app">
+      <Sidebar route={route} />
+      <div className="main">
+        <Header title={ROUTE_TITLES[route]} />
+        <main className="content" key={route}>
+          <Page route={route} />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import type { AppError } from "../bindings/AppError";
+
+export type ErrorDescription = {
+  /** Short headline for the error. */
+  title: string;
+  /** The message from Rust, always rendered as text. */
+  message: string;
+  /** What the user can do about it, when we know. */
+  hint: string | null;
+};
+
+/** Turn an AppError into text for the UI. */
+export function describeError(error: AppError): ErrorDescription {
+  const { message } = error;
+  switch (error.code) {
+    case "keyring_unavailable":
+      // Rust's message already names the cause and the fix.
+      return { title: "System keyring unavailable", message, hint: null };
+    case "invalid_credentials":
+      return {
+        title: "AWS rejected these credentials",
+        message,
+        hint: "Check the access key ID and secret access key, or create a new access key in IAM.",
+      };
+    case "expired_credentials":
+      return {
+        title: "Credentials have expired",
+        message,
+        hint: "Get a fresh session token (for SSO profiles run “aws sso login”) and try again.",
+      };
+    case "access_denied":
+      return {
+        title: "Access denied",
+        message,
+        hint: "The credentials work, but their IAM policy does not allow this action.",
+      };
+    case "network":
+      return {
+        title: "Can’t reach AWS",
+        message,
+        hint: "Check your network connection, proxy settings, or the custom endpoint URL.",
+      };
+    case "validation":
+      return { title: "Check the form", message, hint: null };
+    case "not_found":
+      return { title: "Not found", message, hint: null };
+    case "conflict":
+      return { title: "Already exists", message, hint: null };
+    case "aws":
+      return { title: "AWS returned an error", message, hint: null };
+    case "internal":
+      return { title: "Something went wrong", message, hint: null };
+  }
+}
