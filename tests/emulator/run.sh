@@ -31,22 +31,43 @@ req_hash() {
   else shasum -a 256 "$REQ" | cut -d' ' -f1; fi
 }
 
+venv_ok() {
+  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1
+}
+
 ensure_venv() {
   local want have=""
   want="$(req_hash)"
   [ -f "$STAMP" ] && have="$(cat "$STAMP")"
-  if [ -x "$VENV/bin/python" ] && [ "$want" = "$have" ]; then
+  if venv_ok && [ "$want" = "$have" ]; then
     return 0
   fi
-  local py
-  py="$(find_python)"
-  if [ ! -x "$VENV/bin/python" ]; then
-    echo "run.sh: creating $VENV" >&2
-    "$py" -m venv "$VENV" >&2
+  # Serialise first-time setup between concurrent run.sh invocations.
+  local lockdir="$HERE/.venv.lock" waited=0
+  until mkdir "$lockdir" 2>/dev/null; do
+    if [ "$waited" -ge 600 ]; then
+      echo "run.sh: giving up waiting for $lockdir (remove it if stale)" >&2
+      return 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  trap 'rmdir "$lockdir" 2>/dev/null || true' EXIT
+  have=""
+  [ -f "$STAMP" ] && have="$(cat "$STAMP")"
+  if ! venv_ok || [ "$want" != "$have" ]; then
+    local py
+    py="$(find_python)"
+    if ! venv_ok; then
+      echo "run.sh: creating $VENV" >&2
+      "$py" -m venv --clear "$VENV" >&2
+    fi
+    echo "run.sh: installing requirements into $VENV" >&2
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$REQ" >&2
+    echo "$want" > "$STAMP"
   fi
-  echo "run.sh: installing requirements into $VENV" >&2
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$REQ" >&2
-  echo "$want" > "$STAMP"
+  rmdir "$lockdir" 2>/dev/null || true
+  trap - EXIT
 }
 
 setup_only=0

@@ -300,6 +300,19 @@ def test_account_isolation_by_12_digit_access_key(server, account):
     assert server.client("codebuild", other).list_projects()["projects"] == []
 
 
+def test_iam_aws_managed_policies_attach(server, account):
+    iam = server.client("iam", account)
+    iam.create_role(RoleName="cb", AssumeRolePolicyDocument=trust("codebuild.amazonaws.com"))
+    arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"
+    iam.attach_role_policy(RoleName="cb", PolicyArn=arn)
+    attached = iam.list_attached_role_policies(RoleName="cb")["AttachedPolicies"]
+    assert attached == [{"PolicyName": "AmazonEC2ContainerRegistryPowerUser", "PolicyArn": arn}]
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["PolicyName"] == "AmazonEC2ContainerRegistryPowerUser"
+    with pytest.raises(ClientError) as e:
+        iam.attach_role_policy(RoleName="cb", PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicyAnywhere")
+    assert error_code(e.value) == "NoSuchEntity"
+
+
 # --------------------------------------------------------------------------- codestar connections
 
 
@@ -477,7 +490,7 @@ def test_webhooks(server, account):
 
 
 def test_build_progresses_through_phases_and_writes_logs(server, account):
-    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 1.0})
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.8})
     cb, logs = server.client("codebuild", account), server.client("logs", account)
     make_project(server, account, "live", source={"type": "GITHUB", "location": "https://github.com/example-org/app.git"},
                  artifacts={"type": "NO_ARTIFACTS"})
@@ -508,7 +521,7 @@ def test_build_progresses_through_phases_and_writes_logs(server, account):
         "SUBMITTED", "QUEUED", "PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD", "POST_BUILD",
         "UPLOAD_ARTIFACTS", "FINALIZING", "COMPLETED"]
     assert all(p["phaseStatus"] == "SUCCEEDED" for p in done["phases"][:-1])
-    assert (done["endTime"] - done["startTime"]).total_seconds() >= 1.9
+    assert (done["endTime"] - done["startTime"]).total_seconds() >= 1.5
     assert SHA_RE.match(done["resolvedSourceVersion"])
     # moto's bug appended nine phases on every BatchGetBuilds: must be stable now
     again = cb.batch_get_builds(ids=[build["id"]])["builds"][0]
@@ -602,6 +615,7 @@ def test_list_builds_sorting_pagination_and_batch_limits(server, account):
 
 def test_pipeline_run_end_to_end(server, account):
     env = make_pipeline_env(server, account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.25})
     cp, cb = server.client("codepipeline", account), server.client("codebuild", account)
     decl = pipeline_decl(env, "app", ptype="V2", mode="QUEUED",
                          variables=[{"name": "DEPLOY_ENV", "defaultValue": "prod"}, {"name": "TAG", "defaultValue": "latest"}])
@@ -743,7 +757,7 @@ def test_pipeline_build_failure_then_retry_stage(server, account):
     assert error_code(e.value) == "StageNotRetryableException"
     assert cp.retry_stage_execution(pipelineName="app", stageName="Build", pipelineExecutionId=ex_id,
                                     retryMode="FAILED_ACTIONS")["pipelineExecutionId"] == ex_id
-    assert execution_status(cp, "app", ex_id) == "InProgress"
+    assert execution_status(cp, "app", ex_id) in ("InProgress", "Succeeded")  # the retried build takes 0.2 s
     assert wait_execution(cp, "app", ex_id) == "Succeeded"
     st = cp.get_pipeline_state(name="app")
     assert st["stageStates"][1]["retryStageMetadata"] == {"manualStageRetryAttempt": 1, "latestRetryTrigger": "ManualStageRetry"}
@@ -752,10 +766,7 @@ def test_pipeline_build_failure_then_retry_stage(server, account):
     assert [a["status"] for a in bakes] == ["Succeeded", "Failed"]
     assert bakes[0]["output"]["executionResult"]["externalExecutionId"] != bakes[1]["output"]["executionResult"]["externalExecutionId"]
     # ALL_ACTIONS on a stopped stage
-    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.5})
-    ex2 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
-    wait_for(lambda: cp.get_pipeline_state(name="app")["stageStates"][1].get("latestExecution", {}).get("pipelineExecutionId") == ex2,
-             timeout=5, what="Build stage")
+    ex2 = hold_before_build(server, cp, account, step=30)
     cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex2, abandon=True, reason="test")
     server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.1})
     cp.retry_stage_execution(pipelineName="app", stageName="Build", pipelineExecutionId=ex2, retryMode="ALL_ACTIONS")
@@ -765,31 +776,40 @@ def test_pipeline_build_failure_then_retry_stage(server, account):
     assert error_code(e.value) == "StageNotRetryableException"
 
 
+def hold_before_build(server: Server, cp: Any, account: str, step: float) -> str:
+    """Start an execution, hold it at the Build stage's inbound transition, then release it with
+    `step` as the step length, so its build runs for 2*step from now (independent of machine speed)."""
+    cp.disable_stage_transition(pipelineName="app", stageName="Build", transitionType="Inbound", reason="hold")
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.05})
+    ex = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    wait_for(lambda: cp.get_pipeline_state(name="app")["stageStates"][1].get("inboundExecution", {})
+             .get("pipelineExecutionId") == ex, timeout=5, what="execution held before Build")
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": step})
+    cp.enable_stage_transition(pipelineName="app", stageName="Build", transitionType="Inbound")
+    return ex
+
+
 def test_stop_pipeline_execution(server, account):
     env = make_pipeline_env(server, account)
-    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 0.3})
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 30})
     cp, cb = server.client("codepipeline", account), server.client("codebuild", account)
     cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
 
-    def running_build(ex: str) -> Any:
-        st = cp.get_pipeline_state(name="app")["stageStates"][1]
-        le = st["actionStates"][0].get("latestExecution", {})
-        return le.get("externalExecutionId") if st.get("latestExecution", {}).get("pipelineExecutionId") == ex else None
-
+    # abandon: stops at once, the running action is Abandoned
     ex1 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
-    wait_for(lambda: running_build(ex1), timeout=5, what="build start")
     cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex1, abandon=True, reason="hotfix coming")
     assert execution_status(cp, "app", ex1) == "Stopped"
-    bake = cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]["latestExecution"]
-    assert bake["status"] == "Abandoned"
+    source = cp.get_pipeline_state(name="app")["stageStates"][0]
+    assert source["actionStates"][0]["latestExecution"]["status"] == "Abandoned"
+    assert source["latestExecution"]["status"] == "Stopped"
     summary = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"][0]
     assert summary["stopTrigger"] == {"reason": "hotfix coming"}
     with pytest.raises(ClientError) as e:
         cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex1)
     assert error_code(e.value) == "PipelineExecutionNotStoppableException"
 
-    ex2 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
-    build_id = wait_for(lambda: running_build(ex2), timeout=5, what="build start")
+    # stop and wait: Stopping until the running build finishes, then Stopped; Deploy never runs
+    ex2 = hold_before_build(server, cp, account, step=0.8)
     cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex2, abandon=False, reason="wait for it")
     assert execution_status(cp, "app", ex2) == "Stopping"
     assert cp.get_pipeline_state(name="app")["stageStates"][1]["latestExecution"]["status"] == "Stopping"
@@ -797,7 +817,8 @@ def test_stop_pipeline_execution(server, account):
         cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=ex2)
     assert error_code(e.value) == "DuplicatedStopRequestException"
     assert wait_execution(cp, "app", ex2, timeout=5) == "Stopped"
-    assert cb.batch_get_builds(ids=[build_id])["builds"][0]["buildStatus"] == "SUCCEEDED"  # stop-and-wait lets it finish
+    build_id = cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]["latestExecution"]["externalExecutionId"]
+    assert cb.batch_get_builds(ids=[build_id])["builds"][0]["buildStatus"] == "SUCCEEDED"  # it was let finish
     st = cp.get_pipeline_state(name="app")
     assert st["stageStates"][1]["latestExecution"]["status"] == "Stopped"
     assert "latestExecution" not in st["stageStates"][2]
@@ -805,21 +826,22 @@ def test_stop_pipeline_execution(server, account):
 
 def test_stop_build_fails_pipeline_action(server, account):
     env = make_pipeline_env(server, account)
-    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 0.5})
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False})
     cp, cb = server.client("codepipeline", account), server.client("codebuild", account)
     cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
-    ex = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    ex = hold_before_build(server, cp, account, step=30)
     build_id = wait_for(lambda: cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]
                         .get("latestExecution", {}).get("externalExecutionId"), timeout=5, what="build")
     cb.stop_build(id=build_id)
-    assert wait_execution(cp, "app", ex, timeout=3) == "Failed"
+    assert execution_status(cp, "app", ex) == "Failed"
     err = cp.get_pipeline_state(name="app")["stageStates"][1]["actionStates"][0]["latestExecution"]["errorDetails"]
     assert err["message"].startswith("Build terminated with state: STOPPED")
 
 
 def test_superseded_mode(server, account):
     env = make_pipeline_env(server, account)
-    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 0.3})
+    # a long step keeps E1 in Source while E2 and E3 arrive, whatever the machine's speed
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False, "stepSeconds": 30})
     cp = server.client("codepipeline", account)
     cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
     e1 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
@@ -830,11 +852,17 @@ def test_superseded_mode(server, account):
     e3 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
     assert execution_status(cp, "app", e2) == "Superseded"
     assert execution_status(cp, "app", e1) == "InProgress" and execution_status(cp, "app", e3) == "InProgress"
+    assert cp.get_pipeline_state(name="app")["stageStates"][0]["inboundExecution"]["pipelineExecutionId"] == e3
     summaries = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"]
     assert [s["pipelineExecutionId"] for s in summaries] == [e3, e2, e1]
     assert {s["executionMode"] for s in summaries} == {"SUPERSEDED"}
+    # E1 leaves the stage: the waiting E3 enters it and runs to the end
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0.1})
+    cp.stop_pipeline_execution(pipelineName="app", pipelineExecutionId=e1, abandon=True)
+    assert execution_status(cp, "app", e1) == "Stopped"
+    assert cp.get_pipeline_state(name="app")["stageStates"][0]["latestExecution"]["pipelineExecutionId"] == e3
     assert wait_execution(cp, "app", e3, timeout=8) == "Succeeded"
-    assert execution_status(cp, "app", e1) == "Succeeded"
+    assert execution_status(cp, "app", e2) == "Superseded"
 
 
 def test_pending_connection_fails_source(server, account):
@@ -857,6 +885,47 @@ def test_missing_codebuild_project_fails_build_action(server, account):
     assert "Project cannot be found" in err["message"]
 
 
+def test_stage_transitions(server, account):
+    env = make_pipeline_env(server, account)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "autoStartOnCreate": False})
+    cp = server.client("codepipeline", account)
+    cp.create_pipeline(pipeline=pipeline_decl(env, "app"))
+    cp.disable_stage_transition(pipelineName="app", stageName="Deploy", transitionType="Inbound", reason="freeze")
+    ex = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    deploy = wait_for(lambda: (lambda st: st if st.get("inboundExecution") else None)(
+        cp.get_pipeline_state(name="app")["stageStates"][2]), timeout=5, what="execution waiting at Deploy")
+    assert deploy["inboundExecution"]["pipelineExecutionId"] == ex
+    assert deploy["inboundTransitionState"]["enabled"] is False and deploy["inboundTransitionState"]["disabledReason"] == "freeze"
+    assert execution_status(cp, "app", ex) == "InProgress"
+    cp.enable_stage_transition(pipelineName="app", stageName="Deploy", transitionType="Inbound")
+    assert wait_execution(cp, "app", ex) == "Succeeded"
+    assert cp.get_pipeline_state(name="app")["stageStates"][2]["inboundTransitionState"]["enabled"] is True
+
+
+def test_retry_build_delete_builds_and_codeconnections_alias(server, account):
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 0})
+    cb = server.client("codebuild", account)
+    make_project(server, account, "zz", source={"type": "GITHUB", "location": "https://github.com/example-org/app.git"},
+                 artifacts={"type": "NO_ARTIFACTS"})
+    make_project(server, account, "aa")
+    first = cb.start_build(projectName="zz", sourceVersion="main")["build"]
+    retried = cb.retry_build(id=first["id"])["build"]
+    assert retried["id"] != first["id"] and retried["buildNumber"] == 2 and retried["sourceVersion"] == "main"
+    deleted = cb.batch_delete_builds(ids=[first["id"], "zz:00000000-0000-0000-0000-000000000000"])
+    assert deleted["buildsDeleted"] == [first["id"]]
+    assert deleted["buildsNotDeleted"][0]["statusCode"] == "BUILD_NOT_FOUND"
+    assert cb.list_builds_for_project(projectName="zz")["ids"] == [retried["id"]]
+    assert cb.list_projects(sortBy="NAME", sortOrder="DESCENDING")["projects"] == ["zz", "aa"]
+    assert cb.list_projects(sortBy="CREATED_TIME")["projects"] == ["zz", "aa"]
+
+    cc = server.client("codeconnections", account, validate=False)
+    arn = cc.create_connection(ProviderType="GitHub", ConnectionName="new-name")["ConnectionArn"]
+    assert arn.startswith(f"arn:aws:codeconnections:us-east-1:{account}:connection/")
+    assert cc.get_connection(ConnectionArn=arn)["Connection"]["ConnectionStatus"] == "PENDING"
+    listed = server.client("codestar-connections", account).list_connections()["Connections"]
+    assert [c["ConnectionArn"] for c in listed] == [arn]
+
+
 # --------------------------------------------------------------------------- errors, faults, counters
 
 
@@ -876,9 +945,15 @@ def test_unimplemented_operations_fail_fast(server, account):
     with pytest.raises(ClientError) as e:
         cs.create_host(Name="h", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghe.example.com")
     assert error_code(e.value) == "NotImplemented"
+    notifications = server.client("codestar-notifications", account, retries=3)  # a service moto lacks entirely
+    with pytest.raises(ClientError) as e:
+        notifications.list_notification_rules()
+    assert error_code(e.value) == "NotImplemented"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     _, counts = server.ctl("GET", f"/_pipewright/requests?account={account}")
     assert counts["counts"] == {"codepipeline.ListWebhooks": 1, "iam.ChangePassword": 1,
-                                "codestar-connections.CreateHost": 1}, "501s must not be retried"
+                                "codestar-connections.CreateHost": 1,
+                                "codestar-notifications.ListNotificationRules": 1}, "501s must not be retried"
 
 
 def test_fault_injection(server, account):

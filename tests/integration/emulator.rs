@@ -459,6 +459,11 @@ const PIPELINE: &str = "cruddur-backend-fargate";
 async fn pipeline_executions_progress_stage_by_stage_with_a_real_build() {
     let account = new_account();
     seed(&account, 3, 2);
+    // Slow enough in this account to watch every stage, whatever the machine's load.
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "stepSeconds": 0.4}),
+    );
     let cfg = sdk_config(&account).await;
     let cp = aws_sdk_codepipeline::Client::new(&cfg);
 

@@ -8,6 +8,7 @@ import "./styles/base.css";
 import "./styles/shell.css";
 import "./styles/components.css";
 import "./styles/profiles.css";
+import "./styles/wizard.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

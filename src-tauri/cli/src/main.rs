@@ -1,14 +1,21 @@
 //! `pipewright-cli`: the headless twin of the Pipewright app, over the same core.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
+use pipewright_core::apply::{
+    self, ApplyEvent, ApplyOptions, AwsCtx, Receipt, ReceiptStatus, Review, Severity, StepStatus,
+};
 use pipewright_core::aws::{self, AwsTarget, CredentialSource};
 use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
-use pipewright_core::profiles::{self, ProfileInput, ProfileStore, ProfileSummary, Sandbox};
+use pipewright_core::plan::{self, Plan};
+use pipewright_core::profiles::{
+    self, ProfileInput, ProfileRef, ProfileStore, ProfileSummary, Sandbox,
+};
 use pipewright_core::{AppError, Error, ErrorCode, Result, Secret};
 
 #[derive(Parser)]
@@ -51,6 +58,39 @@ enum Command {
     },
     /// Show the account and ARN the credentials belong to (STS GetCallerIdentity).
     Whoami,
+    /// Work with plan files (pipewright.toml).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Create (or update) everything a plan describes. Progress goes to stderr, the receipt to
+    /// stdout; the receipt is also kept in Pipewright's data dir.
+    Apply {
+        file: PathBuf,
+        /// Show what would be created, reused or updated (and the findings) without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// How long to wait for a PENDING GitHub connection to become AVAILABLE, in seconds.
+        #[arg(long, default_value_t = 900)]
+        connection_timeout: u64,
+        /// Roll back what this run created if it fails.
+        #[arg(long)]
+        rollback_on_failure: bool,
+    },
+    /// Delete exactly what an apply run created, from its receipt.
+    Destroy {
+        /// The receipt: a file path or a receipt id.
+        #[arg(long)]
+        receipt: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Validate a plan offline (no AWS call). Exit 0 valid, 2 invalid.
+    Check { file: PathBuf },
+    /// Print the reference plan (the console walkthrough the wizard mirrors).
+    Reference,
 }
 
 #[derive(Subcommand)]
@@ -173,26 +213,142 @@ async fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
         },
+        Command::Plan { command } => match command {
+            PlanCommand::Check { file } => {
+                let plan = read_plan(&file)?;
+                let issues = plan::validate(&plan);
+                if g.json {
+                    println!(
+                        "{}",
+                        to_json(
+                            &serde_json::json!({ "valid": issues.is_empty(), "issues": issues })
+                        )?
+                    );
+                } else if issues.is_empty() {
+                    println!("{}: valid", file.display());
+                } else {
+                    for issue in &issues {
+                        eprintln!("{}: {}: {}", file.display(), issue.path, issue.message);
+                    }
+                }
+                if issues.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Error::Validation {
+                        field: issues[0].path.clone(),
+                        message: format!("{} problem(s) in the plan", issues.len()),
+                    })
+                }
+            }
+            PlanCommand::Reference => {
+                print!("{}", Plan::reference().to_toml()?);
+                Ok(())
+            }
+        },
+        Command::Apply {
+            file,
+            dry_run,
+            connection_timeout,
+            rollback_on_failure,
+        } => {
+            let plan = read_plan(&file)?;
+            if let Some(issue) = plan::validate(&plan).into_iter().next() {
+                return Err(issue.into_error());
+            }
+            let store = store()?;
+            let region = g.region.clone().or_else(|| plan.region.clone());
+            let (target, _) = target(&store, &g, region).await?;
+            let ctx = AwsCtx::connect(&target).await?;
+            if dry_run {
+                let review = apply::review(&ctx, &plan).await?;
+                if g.json {
+                    println!("{}", to_json(&review)?);
+                } else {
+                    print_review(&review);
+                }
+                return if review
+                    .findings
+                    .iter()
+                    .any(|f| f.severity == Severity::Error)
+                {
+                    Err(Error::validation(
+                        review
+                            .findings
+                            .iter()
+                            .find(|f| f.severity == Severity::Error)
+                            .and_then(|f| f.path.clone())
+                            .unwrap_or_else(|| "plan".into()),
+                        "the review found errors (see above)",
+                    ))
+                } else {
+                    Ok(())
+                };
+            }
+            let opts = ApplyOptions {
+                connection_timeout: std::time::Duration::from_secs(connection_timeout),
+                ..ApplyOptions::default()
+            };
+            let sink = |e: ApplyEvent| print_event(&e);
+            let receipt = apply::apply(&ctx, &plan, &opts, &sink).await?;
+            let path = apply::receipts::save(store.dirs(), &receipt)?;
+            eprintln!("receipt: {} ({})", receipt.id, path.display());
+            let receipt = if receipt.status == ReceiptStatus::Failed && rollback_on_failure {
+                eprintln!("rolling back what this run created");
+                let rolled = apply::teardown(&ctx, &receipt, &sink).await?;
+                apply::receipts::save(store.dirs(), &rolled)?;
+                rolled
+            } else {
+                receipt
+            };
+            print_receipt(&receipt, g.json)?;
+            match &receipt.error {
+                Some(e) if receipt.status != ReceiptStatus::Succeeded => Err(Error::Aws {
+                    operation: "apply".into(),
+                    code: format!("{:?}", e.code),
+                    message: e.message.clone(),
+                }),
+                _ => Ok(()),
+            }
+        }
+        Command::Destroy { receipt } => {
+            let store = store()?;
+            let loaded: Receipt = if std::path::Path::new(&receipt).exists() {
+                let text = std::fs::read_to_string(&receipt)?;
+                serde_json::from_str(&text).map_err(|e| {
+                    Error::validation(
+                        "receipt",
+                        format!("{receipt} is not a Pipewright receipt: {e}"),
+                    )
+                })?
+            } else {
+                apply::receipts::load(store.dirs(), &receipt)?
+            };
+            let endpoint = g
+                .endpoint_url
+                .clone()
+                .or_else(|| loaded.endpoint_url.clone());
+            let g = Global {
+                endpoint_url: endpoint,
+                ..g
+            };
+            let (target, _) = target(&store, &g, Some(loaded.region.clone())).await?;
+            let ctx = AwsCtx::connect(&target).await?;
+            let sink = |e: ApplyEvent| print_event(&e);
+            let done = apply::teardown(&ctx, &loaded, &sink).await?;
+            apply::receipts::save(store.dirs(), &done)?;
+            print_receipt(&done, g.json)?;
+            match &done.error {
+                Some(e) => Err(Error::Aws {
+                    operation: "destroy".into(),
+                    code: format!("{:?}", e.code),
+                    message: e.message.clone(),
+                }),
+                None => Ok(()),
+            }
+        }
         Command::Whoami => {
             let store = store()?;
-            let (target, profile) = match &g.profile {
-                Some(name) => {
-                    let r = store.resolve_name(name).await?;
-                    (
-                        store.target(&r, g.region.as_deref(), g.endpoint_url.as_deref())?,
-                        Some(r),
-                    )
-                }
-                None => (
-                    AwsTarget {
-                        label: "the default AWS credential chain".to_owned(),
-                        credentials: CredentialSource::DefaultChain,
-                        region: g.region.clone(),
-                        endpoint_url: g.endpoint_url.clone(),
-                    },
-                    None,
-                ),
-            };
+            let (target, profile) = target(&store, &g, g.region.clone()).await?;
             let identity = aws::whoami(&aws::load_config(&target).await?).await?;
             if let Some(r) = &profile {
                 store.record_account(r, &identity.account)?;
@@ -205,6 +361,117 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The AWS target of the global options: `--profile` (Pipewright's, then the AWS CLI's) or the
+/// standard chain, with `region` and `--endpoint-url` overriding the profile's.
+async fn target(
+    store: &ProfileStore,
+    g: &Global,
+    region: Option<String>,
+) -> Result<(AwsTarget, Option<ProfileRef>)> {
+    Ok(match &g.profile {
+        Some(name) => {
+            let r = store.resolve_name(name).await?;
+            (
+                store.target(&r, region.as_deref(), g.endpoint_url.as_deref())?,
+                Some(r),
+            )
+        }
+        None => (
+            AwsTarget {
+                label: "the default AWS credential chain".to_owned(),
+                credentials: CredentialSource::DefaultChain,
+                region,
+                endpoint_url: g.endpoint_url.clone(),
+            },
+            None,
+        ),
+    })
+}
+
+fn read_plan(file: &std::path::Path) -> Result<Plan> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Error::validation("plan", format!("cannot read {}: {e}", file.display())))?;
+    Plan::from_toml(&text)
+}
+
+fn status_word(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Pending => "pending",
+        StepStatus::Running => "running",
+        StepStatus::Waiting => "WAITING",
+        StepStatus::Created => "created",
+        StepStatus::Reused => "reused",
+        StepStatus::Updated => "updated",
+        StepStatus::Skipped => "skipped",
+        StepStatus::Failed => "FAILED",
+        StepStatus::Deleted => "deleted",
+    }
+}
+
+fn print_event(e: &ApplyEvent) {
+    if e.status == StepStatus::Pending {
+        return;
+    }
+    let mut line = format!("{:<26} {:<8}", e.step.title(), status_word(e.status));
+    if let Some(arn) = &e.arn {
+        line.push_str(&format!(" {arn}"));
+    }
+    if !e.message.is_empty() {
+        line.push_str(&format!("  {}", e.message));
+    }
+    if e.status == StepStatus::Waiting {
+        if let Some(url) = &e.console_url {
+            line.push_str(&format!("\n    finish the handshake here: {url}"));
+        }
+    }
+    eprintln!("{line}");
+}
+
+fn print_review(r: &Review) {
+    println!("Account {} in {}", r.account, r.region);
+    for s in &r.steps {
+        println!(
+            "  {:<26} {:<7} {}",
+            s.title,
+            format!("{:?}", s.action).to_lowercase(),
+            s.resource
+        );
+    }
+    for f in &r.findings {
+        println!("  {:?}: {}", f.severity, f.message);
+    }
+    println!(
+        "Estimated cost: ${:.2}/month (prices as of {})",
+        r.cost.total_monthly_usd, r.cost.prices_as_of
+    );
+}
+
+fn print_receipt(r: &Receipt, json: bool) -> Result<()> {
+    if json {
+        println!("{}", to_json(r)?);
+        return Ok(());
+    }
+    println!(
+        "{} {} in account {} ({})",
+        r.pipeline,
+        format!("{:?}", r.status).to_lowercase(),
+        r.account,
+        r.region
+    );
+    for res in &r.resources {
+        println!(
+            "  {:<26} {:<8} {}",
+            res.step.title(),
+            status_word(res.outcome),
+            res.arn.as_deref().unwrap_or(&res.name)
+        );
+    }
+    if let Some(e) = &r.error {
+        println!("error: {}", e.message);
+    }
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {

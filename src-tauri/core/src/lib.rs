@@ -4,11 +4,15 @@
 //! Both the desktop app and `pipewright-cli` are thin layers over this crate.
 
 pub mod app_info;
+pub mod apply;
 pub mod aws;
 pub mod aws_cli;
+pub mod buildspec;
 pub mod error;
 pub mod keyring_store;
 pub mod paths;
+pub mod plan;
+pub mod policy;
 pub mod profiles;
 pub mod regions;
 pub mod secret;

@@ -102,6 +102,9 @@ struct MetaFile {
 pub struct Sandbox {
     pub endpoint_url: String,
     pub region: String,
+    /// The emulator files resources under the account whose 12-digit number is the access key;
+    /// any other key means its default account 123456789012.
+    pub access_key: String,
 }
 
 pub const SANDBOX_ENV: &str = "PIPEWRIGHT_SANDBOX_ENDPOINT";
@@ -114,16 +117,21 @@ impl Sandbox {
             .ok()
             .filter(|r| regions::is_region_code(r))
             .unwrap_or_else(|| "us-east-1".to_owned());
+        let access_key = std::env::var("PIPEWRIGHT_SANDBOX_ACCESS_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| "testing".to_owned());
         Some(Self {
             endpoint_url,
             region,
+            access_key,
         })
     }
 
-    /// The emulator's default account answers to any key; these are obviously not real ones.
-    fn keys() -> AccessKeys {
+    /// Obviously fake keys: the emulator only reads the account from the access key.
+    fn keys(&self) -> AccessKeys {
         AccessKeys {
-            access_key_id: "testing".to_owned(),
+            access_key_id: self.access_key.clone(),
             secret_access_key: Secret::new("testing"),
             session_token: None,
         }
@@ -613,7 +621,7 @@ impl ProfileStore {
                 })?;
                 Ok(AwsTarget {
                     label: "the sandbox".to_owned(),
-                    credentials: CredentialSource::Static(Sandbox::keys()),
+                    credentials: CredentialSource::Static(sandbox.keys()),
                     region: region.or_else(|| Some(sandbox.region.clone())),
                     endpoint_url: endpoint.or_else(|| Some(sandbox.endpoint_url.clone())),
                 })
@@ -943,6 +951,7 @@ mod tests {
             Some(Sandbox {
                 endpoint_url: "http://127.0.0.1:1".into(),
                 region: "us-east-1".into(),
+                access_key: "testing".into(),
             }),
         );
         assert_eq!(

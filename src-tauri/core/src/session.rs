@@ -116,6 +116,7 @@ mod tests {
             Some(Sandbox {
                 endpoint_url: "http://127.0.0.1:1".into(),
                 region: "us-east-1".into(),
+                access_key: "testing".into(),
             }),
         );
         assert_eq!(

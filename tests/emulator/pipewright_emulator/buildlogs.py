@@ -82,7 +82,7 @@ def container(t: float, text: str) -> str:
 
 
 def _hex(r: random.Random, n: int) -> str:
-    return "".join(r.choice("0123456789abcdef") for _ in range(n))
+    return f"{r.getrandbits(4 * n):0{n}x}"
 
 
 def _docker_build_lines(r: random.Random, ctx: dict[str, Any], fail: bool) -> list[str]:

@@ -658,7 +658,8 @@ class Pipeline(BaseModel):
             st: dict[str, Any] = {"stageName": name}
             inbound = sorted(self._waiting_at(name), key=lambda e: e.seq)
             if inbound:
-                st["inboundExecution"] = {"pipelineExecutionId": inbound[-1].id, "status": "InProgress",
+                nxt = inbound[-1] if inbound[-1].mode == "SUPERSEDED" else inbound[0]
+                st["inboundExecution"] = {"pipelineExecutionId": nxt.id, "status": "InProgress",
                                           "type": "STANDARD"}
                 st["inboundExecutions"] = [{"pipelineExecutionId": e.id, "status": "InProgress", "type": "STANDARD"}
                                            for e in inbound]

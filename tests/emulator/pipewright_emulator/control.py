@@ -63,6 +63,12 @@ class EmulatorApp:
         if fault is not None:
             return self._send(start_response, *error_response(info, fault.code, fault.message, fault.status))
 
+        if info.service and not self._has_backend(environ):
+            name = service_display_name(service)
+            return self._send(start_response, *error_response(
+                info, "NotImplemented", f"{name}.{operation} is not implemented by the Pipewright emulator "
+                f"(no emulation of the {service} service)", 501))
+
         try:
             if service in SIMULATED:
                 with state.LOCK:
@@ -82,6 +88,18 @@ class EmulatorApp:
                 start_response,
                 *error_response(info, "InternalFailure", f"Pipewright emulator error: {type(e).__name__}: {e}", 500),
             )
+
+    def _has_backend(self, environ: dict[str, Any]) -> bool:
+        """Whether moto's dispatcher would find a backend for this signed request."""
+        infer = getattr(self.inner, "infer_service_region_host", None)
+        lookup = getattr(self.inner, "get_backend_for_host", None)
+        if infer is None or lookup is None:
+            return True
+        try:
+            host = infer(environ, environ.get("PATH_INFO", ""))
+            return host is None or lookup(host) is not None
+        except Exception:
+            return True
 
     def _call_inner(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
@@ -275,14 +293,18 @@ class EmulatorApp:
         if not account.isdigit() or len(account) != 12:
             raise ControlError(400, "account must be a 12-digit account id")
         region = str(body.get("region") or "us-east-1")
-        builds = int(body.get("builds", 120))
-        executions = int(body.get("executions", 30))
+        builds = int(body.get("builds", 300))
+        executions = int(body.get("executions", 40))
         if not 0 <= builds <= 20000 or not 0 <= executions <= 2000:
             raise ControlError(400, "builds must be 0..20000 and executions 0..2000")
         if executions > builds:
             raise ControlError(400, "executions cannot exceed builds (each execution runs one build)")
+        only = body.get("only")
+        if only is not None and (not isinstance(only, list) or not set(only) <= {"ecr", "ecs"}):
+            raise ControlError(400, 'only must be a list drawn from ["ecr", "ecs"]')
         try:
-            result = seed_demo(account, region, builds=builds, executions=executions, seed=body.get("seed"))
+            result = seed_demo(account, region, builds=builds, executions=executions, seed=body.get("seed"),
+                               only=only)
         except SeedConflict as e:
             raise ControlError(409, str(e))
         return 200, result

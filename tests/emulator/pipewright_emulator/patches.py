@@ -52,3 +52,59 @@ def install() -> None:
             state.reset_all()
 
     MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+
+    # 3. AWS-managed policies (arn:aws:iam::aws:policy/...) are loaded on first use, per account,
+    #    so AttachRolePolicy/GetPolicy work without MOTO_IAM_LOAD_MANAGED_POLICIES=true (which costs
+    #    ~0.1 s and several MB for every account a test touches).
+    _install_lazy_managed_policies()
+
+    # 4. moto's dispatcher lists (and stats) its package directory on every request to match the
+    #    host against module names; the list never changes, so compute it once (~60% of a request).
+    import moto.backends as moto_backends
+
+    modules = list(moto_backends.list_of_moto_modules())
+    moto_backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+
+
+def _install_lazy_managed_policies() -> None:
+    import functools
+    import json
+
+    from moto.iam import models as iam_models
+
+    @functools.lru_cache(maxsize=1)
+    def by_name() -> dict[str, dict]:
+        return json.loads(iam_models.aws_managed_policies_data)
+
+    def ensure(backend: object, policy_arn: str) -> None:
+        if not isinstance(policy_arn, str) or ":iam::aws:policy/" not in policy_arn:
+            return
+        managed = backend.managed_policies  # type: ignore[attr-defined]
+        if policy_arn in managed:
+            return
+        name = policy_arn.rsplit("/", 1)[-1]
+        data = by_name().get(name)
+        if data is None:
+            return
+        policy = iam_models.AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)  # type: ignore[attr-defined]
+        if policy.arn != policy_arn:
+            return
+        managed[policy.arn] = policy
+        backend.aws_managed_policies.append(policy)  # type: ignore[attr-defined]
+
+    def wrap(method_name: str, arn_pos: int = 0) -> None:
+        original = getattr(iam_models.IAMBackend, method_name)
+
+        @functools.wraps(original)
+        def wrapper(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            arn = kwargs.get("policy_arn", args[arn_pos] if len(args) > arn_pos else None)
+            ensure(self, arn)
+            return original(self, *args, **kwargs)
+
+        setattr(iam_models.IAMBackend, method_name, wrapper)
+
+    for method in ("attach_role_policy", "attach_user_policy", "attach_group_policy", "detach_role_policy",
+                   "detach_user_policy", "detach_group_policy", "get_policy", "get_policy_version",
+                   "list_policy_versions", "list_entities_for_policy"):
+        if hasattr(iam_models.IAMBackend, method):
+            wrap(method)

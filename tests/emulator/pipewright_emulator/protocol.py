@@ -31,8 +31,6 @@ _SIGNING_TO_SERVICE = {
 def service_model(service: str) -> Any | None:
     """botocore ServiceModel for a service name, or None."""
     try:
-        import botocore.session
-
         session = _botocore_session()
         name = _SIGNING_TO_SERVICE.get(service, service)
         model = session.get_service_model(name)
@@ -82,7 +80,7 @@ def identify(environ: dict[str, Any]) -> RequestInfo:
     if not m and "X-Amz-Credential" in query:
         m = re.match(r"([^/]+)/([^/]+)/([^/]+)/([^/]+)/aws4_request", query["X-Amz-Credential"][0])
     if m:
-        info.access_key, _date, info.region, info.service = m.group(1), m.group(2), m.group(3), m.group(4).lower()
+        info.access_key, info.region, info.service = m.group(1), m.group(3), m.group(4).lower()
     info.account = resolve_account(environ, info.access_key)
 
     content_type = (environ.get("CONTENT_TYPE") or "").lower()
@@ -192,5 +190,6 @@ def service_display_name(service: str | None) -> str:
         return "Unknown"
     model = service_model(service)
     if model is not None:
-        return str(model.metadata.get("serviceId", service)).replace(" ", "")
+        words = str(model.metadata.get("serviceId", service)).split()
+        return "".join(w[:1].upper() + w[1:] for w in words)
     return service

@@ -72,8 +72,11 @@ def _build_plan(r: random.Random) -> _Plan | None:
     return _Plan("TIMED_OUT", "BUILD")
 
 
-def seed_demo(account: str, region: str = "us-east-1", builds: int = 120, executions: int = 30,
-              seed: Any = None) -> dict[str, Any]:
+def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, executions: int = 40,
+              seed: Any = None, only: list[str] | None = None) -> dict[str, Any]:
+    """Seeds the demo account. `only=["ecr", "ecs"]` makes just the ECR repository and the ECS
+    cluster/service (with its task roles): the starting point of a user who has an ECS service and
+    no pipeline yet."""
     from moto.ecr.models import ecr_backends
     from moto.ecs.models import ecs_backends
     from moto.iam.models import iam_backends
@@ -106,6 +109,8 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 120, execut
          ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents", "ssm:GetParameters"]),
         ("task", "CruddurTaskRole", "/", "ecs-tasks.amazonaws.com", ["ssmmessages:*", "xray:PutTraceSegments"]),
     ]
+    if only is not None:
+        role_specs = [spec for spec in role_specs if spec[0] in ("taskExecution", "task")]
     for key, name, path, principal, actions in role_specs:
         try:
             role = iam.get_role(name)
@@ -120,10 +125,11 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 120, execut
     # --- S3 artifact bucket
     bucket = f"codepipeline-{region}-{account}"
     s3 = s3_backends[account][partition]
-    try:
-        s3.get_bucket(bucket)
-    except Exception:
-        s3.create_bucket(bucket, region)
+    if only is None:
+        try:
+            s3.get_bucket(bucket)
+        except Exception:
+            s3.create_bucket(bucket, region)
 
     # --- ECR + ECS
     ecr = ecr_backends[account][region]
@@ -163,6 +169,10 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 120, execut
             network_configuration={"awsvpcConfiguration": {
                 "subnets": subnets, "securityGroups": [sg.id] if sg else [], "assignPublicIp": "ENABLED"}},
         )
+
+    if only is not None:
+        return {"account": account, "region": region, "only": sorted(only),
+                "repository": repo_uri, "cluster": CLUSTER, "service": SERVICE}
 
     # --- CodeStar connection
     conns = codestarconnections_backends[account][region]

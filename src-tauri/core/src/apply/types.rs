@@ -1,0 +1,244 @@
+//! What the review page, the progress view and receipts show. Shared with the UI through ts-rs.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::AppError;
+
+/// The resources the wizard creates, in dependency order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepId {
+    Connection,
+    ArtifactBucket,
+    CodebuildRole,
+    EcrPolicy,
+    CodebuildProject,
+    Webhook,
+    PipelineRole,
+    Pipeline,
+}
+
+impl StepId {
+    pub const ALL: [StepId; 8] = [
+        StepId::Connection,
+        StepId::ArtifactBucket,
+        StepId::CodebuildRole,
+        StepId::EcrPolicy,
+        StepId::CodebuildProject,
+        StepId::Webhook,
+        StepId::PipelineRole,
+        StepId::Pipeline,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            StepId::Connection => "GitHub connection",
+            StepId::ArtifactBucket => "Artifact bucket",
+            StepId::CodebuildRole => "CodeBuild service role",
+            StepId::EcrPolicy => "ECR push policy",
+            StepId::CodebuildProject => "CodeBuild project",
+            StepId::Webhook => "CodeBuild webhook",
+            StepId::PipelineRole => "CodePipeline service role",
+            StepId::Pipeline => "Pipeline",
+        }
+    }
+
+    /// The steps that must finish before this one starts.
+    pub fn depends_on(self) -> &'static [StepId] {
+        match self {
+            StepId::Connection | StepId::ArtifactBucket => &[],
+            // The build role may use the connection (least privilege: that connection only).
+            StepId::CodebuildRole => &[StepId::Connection],
+            StepId::EcrPolicy => &[StepId::CodebuildRole],
+            StepId::CodebuildProject => &[StepId::CodebuildRole],
+            StepId::Webhook => &[StepId::CodebuildProject],
+            StepId::PipelineRole => &[StepId::Connection, StepId::ArtifactBucket],
+            StepId::Pipeline => &[
+                StepId::Connection,
+                StepId::ArtifactBucket,
+                StepId::EcrPolicy,
+                StepId::CodebuildProject,
+                StepId::Webhook,
+                StepId::PipelineRole,
+            ],
+        }
+    }
+}
+
+/// What applying will do to a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepAction {
+    Create,
+    Reuse,
+    Update,
+    Skip,
+}
+
+/// Where a step is, live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepStatus {
+    Pending,
+    Running,
+    /// Waiting on the user (the GitHub connection handshake).
+    Waiting,
+    Created,
+    Reused,
+    Updated,
+    Skipped,
+    Failed,
+    /// Deleted again by a rollback or tear-down.
+    Deleted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReviewStep {
+    pub id: StepId,
+    pub title: String,
+    /// The resource's name (or ARN when it is an existing one).
+    pub resource: String,
+    pub action: StepAction,
+    pub depends_on: Vec<StepId>,
+    /// The exact request(s) Pipewright will send, as pretty JSON in the AWS API's shape.
+    pub request: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// A preflight finding: errors block Create, warnings are shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The plan field it is about, if any.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CostLine {
+    pub item: String,
+    pub quantity: f64,
+    pub unit: String,
+    pub unit_price_usd: f64,
+    pub monthly_usd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CostEstimate {
+    pub lines: Vec<CostLine>,
+    pub total_monthly_usd: f64,
+    /// When the prices were taken from AWS's pricing pages.
+    pub prices_as_of: String,
+    pub assumptions: Vec<String>,
+}
+
+/// Everything the review page shows before Create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Review {
+    pub account: String,
+    pub region: String,
+    pub steps: Vec<ReviewStep>,
+    pub findings: Vec<Finding>,
+    pub cost: CostEstimate,
+    pub buildspec: String,
+    pub ecr_policy: String,
+}
+
+/// One progress event of apply, rollback or tear-down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ApplyEvent {
+    pub step: StepId,
+    pub status: StepStatus,
+    pub message: String,
+    pub arn: Option<String>,
+    pub console_url: Option<String>,
+    /// On failure: the error, with a plain-words fix.
+    pub error: Option<AppError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReceiptResource {
+    pub step: StepId,
+    pub name: String,
+    pub arn: Option<String>,
+    /// Created, Reused, Updated, or Deleted after a rollback / tear-down.
+    pub outcome: StepStatus,
+    pub console_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReceiptStatus {
+    Succeeded,
+    Failed,
+    RolledBack,
+    TornDown,
+}
+
+/// What a run did, kept locally: every ARN it created, reused or updated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Receipt {
+    pub id: String,
+    pub pipeline: String,
+    pub account: String,
+    pub region: String,
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub status: ReceiptStatus,
+    pub error: Option<AppError>,
+    pub resources: Vec<ReceiptResource>,
+}
+
+/// A GitHub connection as the source step shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionInfo {
+    pub arn: String,
+    pub name: String,
+    /// PENDING, AVAILABLE or ERROR.
+    pub status: String,
+    pub provider: String,
+    /// The AWS console page that completes a pending handshake.
+    pub console_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EcrRepositoryInfo {
+    pub name: String,
+    pub arn: String,
+    pub uri: String,
+}

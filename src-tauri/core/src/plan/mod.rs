@@ -1,0 +1,395 @@
+//! The plan: everything the wizard collects, as one serde type saved as `pipewright.toml`.
+//!
+//! A plan is validated offline ([`validate`]) with errors that name the field path and the AWS rule;
+//! validation never calls AWS. The apply engine turns a valid plan into AWS resources.
+
+mod validate;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use validate::{validate, Issue};
+
+use crate::{Error, Result};
+
+pub const PLAN_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct Plan {
+    #[serde(default = "plan_version")]
+    pub version: u32,
+    /// The region to create everything in; empty = the profile's region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub pipeline: PipelineSettings,
+    pub source: SourceSettings,
+    pub build: BuildSettings,
+    pub ecr: EcrSettings,
+    pub buildspec: BuildspecSettings,
+    pub deploy: DeploySettings,
+}
+
+fn plan_version() -> u32 {
+    PLAN_VERSION
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum PipelineType {
+    V1,
+    V2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum ExecutionMode {
+    Superseded,
+    Queued,
+    Parallel,
+}
+
+/// A service role: created by Pipewright (with a default or given name) or an existing one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "mode", rename_all = "camelCase")]
+#[ts(export)]
+pub enum RoleChoice {
+    /// A new role; `name` empty = the console's default name.
+    Create {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    Existing {
+        arn: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct PipelineSettings {
+    pub name: String,
+    pub role: RoleChoice,
+    /// A custom artifact bucket; empty = the default `codepipeline-<region>-<account>` (created if missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_bucket: Option<String>,
+    pub pipeline_type: PipelineType,
+    pub execution_mode: ExecutionMode,
+}
+
+/// The GitHub connection (CodeStar Connections): a new one by name, or an existing one by ARN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "mode", rename_all = "camelCase")]
+#[ts(export)]
+pub enum ConnectionChoice {
+    /// Reuses a connection of this name if there is one, else creates it (PENDING until the user
+    /// completes the handshake in the AWS console).
+    Create {
+        name: String,
+    },
+    Existing {
+        arn: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum SourceOutputFormat {
+    /// CodePipeline default: a zip of the commit.
+    CodeZip,
+    /// Full clone (CodeBuild gets git metadata).
+    CodebuildCloneRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct SourceSettings {
+    pub connection: ConnectionChoice,
+    /// `owner/name` on GitHub.
+    pub repository: String,
+    pub branch: String,
+    /// Start the pipeline when the branch changes.
+    pub detect_changes: bool,
+    pub output_format: SourceOutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum ComputeType {
+    #[serde(rename = "BUILD_GENERAL1_SMALL")]
+    BuildGeneral1Small,
+    #[serde(rename = "BUILD_GENERAL1_MEDIUM")]
+    BuildGeneral1Medium,
+    #[serde(rename = "BUILD_GENERAL1_LARGE")]
+    BuildGeneral1Large,
+    #[serde(rename = "BUILD_GENERAL1_XLARGE")]
+    BuildGeneral1Xlarge,
+    #[serde(rename = "BUILD_GENERAL1_2XLARGE")]
+    BuildGeneral12xlarge,
+}
+
+impl ComputeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BuildGeneral1Small => "BUILD_GENERAL1_SMALL",
+            Self::BuildGeneral1Medium => "BUILD_GENERAL1_MEDIUM",
+            Self::BuildGeneral1Large => "BUILD_GENERAL1_LARGE",
+            Self::BuildGeneral1Xlarge => "BUILD_GENERAL1_XLARGE",
+            Self::BuildGeneral12xlarge => "BUILD_GENERAL1_2XLARGE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum WebhookEvent {
+    Push,
+    PullRequestCreated,
+    PullRequestUpdated,
+    PullRequestMerged,
+}
+
+impl WebhookEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Push => "PUSH",
+            Self::PullRequestCreated => "PULL_REQUEST_CREATED",
+            Self::PullRequestUpdated => "PULL_REQUEST_UPDATED",
+            Self::PullRequestMerged => "PULL_REQUEST_MERGED",
+        }
+    }
+}
+
+/// The CodeBuild webhook: fire on `event` into `base_branch`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct WebhookSettings {
+    pub event: WebhookEvent,
+    pub base_branch: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct BuildSettings {
+    /// The CodeBuild project name.
+    pub project: String,
+    /// false = use an existing project of that name as it is.
+    pub create: bool,
+    #[serde(default)]
+    pub description: String,
+    pub badge: bool,
+    /// None = no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrent_build_limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookSettings>,
+    pub image: String,
+    pub compute_type: ComputeType,
+    /// Needed to run Docker inside the build.
+    pub privileged: bool,
+    pub role: RoleChoice,
+    pub timeout_minutes: u32,
+    /// The buildspec's path in the repository.
+    pub buildspec_path: String,
+    #[serde(default)]
+    pub environment_variables: Vec<EnvVar>,
+    /// The pipeline's build action.
+    pub action_name: String,
+    pub output_artifact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct EcrSettings {
+    /// The ECR repository name the build pushes to.
+    pub repository: String,
+    /// The inline policy's name on the CodeBuild role.
+    pub policy_name: String,
+    /// The policy JSON as edited by the user; None = generated (least privilege).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_document: Option<String>,
+}
+
+/// Inputs of the generated buildspec.yml.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct BuildspecSettings {
+    /// The folder of the service in the repository (`cd` target), e.g. `backend-flask`.
+    pub service_dir: String,
+    pub dockerfile: String,
+    /// Must equal the container name in the ECS task definition.
+    pub container_name: String,
+    pub image_tag: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum DeploySettings {
+    Ecs {
+        cluster: String,
+        service: String,
+        #[serde(rename = "fileName")]
+        file_name: String,
+    },
+    None,
+}
+
+impl Plan {
+    /// The reference flow (the console walkthrough the wizard replaces), as a starting point.
+    pub fn reference() -> Self {
+        Plan {
+            version: PLAN_VERSION,
+            region: None,
+            pipeline: PipelineSettings {
+                name: "cruddur-backend-fargate".into(),
+                role: RoleChoice::Create { name: None },
+                artifact_bucket: None,
+                pipeline_type: PipelineType::V2,
+                execution_mode: ExecutionMode::Superseded,
+            },
+            source: SourceSettings {
+                connection: ConnectionChoice::Create {
+                    name: "Cruddur".into(),
+                },
+                repository: "example/aws-bootcamp-cruddur-2023".into(),
+                branch: "prod".into(),
+                detect_changes: true,
+                output_format: SourceOutputFormat::CodeZip,
+            },
+            build: BuildSettings {
+                project: "cruddur-backend-flask-bake-image".into(),
+                create: true,
+                description: "Bake the backend-flask image and push it to ECR".into(),
+                badge: true,
+                concurrent_build_limit: None,
+                webhook: Some(WebhookSettings {
+                    event: WebhookEvent::PullRequestMerged,
+                    base_branch: "prod".into(),
+                }),
+                image: DEFAULT_IMAGE.into(),
+                compute_type: ComputeType::BuildGeneral1Small,
+                privileged: true,
+                role: RoleChoice::Create { name: None },
+                timeout_minutes: 20,
+                buildspec_path: "backend-flask/buildspec.yml".into(),
+                environment_variables: Vec::new(),
+                action_name: "bake".into(),
+                output_artifact: "ImageDefinition".into(),
+            },
+            ecr: EcrSettings {
+                repository: "backend-flask".into(),
+                policy_name: "ECRPushImage".into(),
+                policy_document: None,
+            },
+            buildspec: BuildspecSettings {
+                service_dir: "backend-flask".into(),
+                dockerfile: "Dockerfile.prod".into(),
+                container_name: "backend-flask".into(),
+                image_tag: "latest".into(),
+            },
+            deploy: DeploySettings::Ecs {
+                cluster: "cruddur".into(),
+                service: "backend-flask".into(),
+                file_name: "imagedefinitions.json".into(),
+            },
+        }
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|e| {
+            let path = e
+                .span()
+                .map(|s| format!("at byte {}", s.start))
+                .unwrap_or_default();
+            Error::validation(
+                "plan",
+                format!("is not a valid plan file {path}: {}", e.message()),
+            )
+        })
+    }
+
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string_pretty(self).map_err(Error::internal)
+    }
+
+    /// The name of the CodeBuild service role (created or existing).
+    pub fn codebuild_role_name(&self) -> String {
+        role_name(&self.build.role, || {
+            format!("codebuild-{}-service-role", self.build.project)
+        })
+    }
+
+    /// The name of the CodePipeline service role (created or existing), as the console names it.
+    pub fn pipeline_role_name(&self, region: &str) -> String {
+        role_name(&self.pipeline.role, || {
+            let name = format!("AWSCodePipelineServiceRole-{region}-{}", self.pipeline.name);
+            name.chars().take(64).collect()
+        })
+    }
+}
+
+pub const DEFAULT_IMAGE: &str = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
+
+fn role_name(choice: &RoleChoice, default: impl FnOnce() -> String) -> String {
+    match choice {
+        RoleChoice::Create { name: Some(n) } if !n.trim().is_empty() => n.trim().to_owned(),
+        RoleChoice::Create { .. } => default(),
+        RoleChoice::Existing { arn } => arn.rsplit('/').next().unwrap_or(arn).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_plan_round_trips_through_toml() {
+        let plan = Plan::reference();
+        let text = plan.to_toml().unwrap();
+        assert_eq!(Plan::from_toml(&text).unwrap(), plan);
+        assert!(
+            text.contains("name = \"cruddur-backend-fargate\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_a_message() {
+        let mut text = Plan::reference().to_toml().unwrap();
+        text = text.replace("[pipeline]\n", "[pipeline]\ncolour = \"blue\"\n");
+        let e = Plan::from_toml(&text).unwrap_err();
+        assert!(e.message().contains("colour"), "{}", e.message());
+    }
+
+    #[test]
+    fn role_names_follow_the_console() {
+        let plan = Plan::reference();
+        assert_eq!(
+            plan.codebuild_role_name(),
+            "codebuild-cruddur-backend-flask-bake-image-service-role"
+        );
+        assert_eq!(
+            plan.pipeline_role_name("eu-west-2"),
+            "AWSCodePipelineServiceRole-eu-west-2-cruddur-backend-fargate"
+        );
+    }
+}

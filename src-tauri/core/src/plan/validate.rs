@@ -1,0 +1,528 @@
+//! Offline validation of a plan: every issue names the field path and the AWS rule. Never calls AWS.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{ConnectionChoice, DeploySettings, Plan, RoleChoice, PLAN_VERSION};
+use crate::{policy, regions, Error};
+
+/// One problem with a plan: `path` is the field (`build.timeoutMinutes`), `message` the rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+impl Issue {
+    pub fn into_error(self) -> Error {
+        Error::validation(self.path, self.message)
+    }
+}
+
+macro_rules! re {
+    ($pattern:expr) => {{
+        static RE: OnceLock<Regex> = OnceLock::new();
+        RE.get_or_init(|| Regex::new($pattern).expect("valid regex"))
+    }};
+}
+
+struct Checker {
+    issues: Vec<Issue>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: &str, message: impl Into<String>) {
+        self.issues.push(Issue {
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn check(&mut self, ok: bool, path: &str, message: &str) {
+        if !ok {
+            self.fail(path, message);
+        }
+    }
+
+    fn role(&mut self, role: &RoleChoice, path: &str) {
+        match role {
+            RoleChoice::Create { name: Some(name) } if !name.trim().is_empty() => {
+                self.check(is_role_name(name), &format!("{path}.name"), ROLE_NAME_RULE)
+            }
+            RoleChoice::Create { .. } => {}
+            RoleChoice::Existing { arn } => self.check(
+                re!(r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}$").is_match(arn),
+                &format!("{path}.arn"),
+                "must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>",
+            ),
+        }
+    }
+
+    fn branch(&mut self, branch: &str, path: &str) {
+        if let Err(rule) = check_branch(branch) {
+            self.fail(path, rule);
+        }
+    }
+
+    fn relative_path(&mut self, value: &str, path: &str, allow_empty: bool) {
+        if value.is_empty() {
+            if !allow_empty {
+                self.fail(path, "is required: a path inside the repository");
+            }
+            return;
+        }
+        let ok = !value.starts_with('/')
+            && !value.contains('\\')
+            && value.len() <= 1024
+            && !value.split('/').any(|part| part == "..")
+            && !value.chars().any(char::is_control);
+        self.check(
+            ok,
+            path,
+            "must be a relative path inside the repository (no leading '/', no '..')",
+        );
+    }
+}
+
+pub const ROLE_NAME_RULE: &str =
+    "must be 1–64 characters: letters, digits and + = , . @ _ - (IAM role name rules)";
+
+fn is_role_name(s: &str) -> bool {
+    re!(r"^[A-Za-z0-9_+=,.@-]{1,64}$").is_match(s)
+}
+
+/// Git branch name rules (`git check-ref-format --branch`), as CodePipeline and webhooks need.
+pub fn check_branch(branch: &str) -> Result<(), &'static str> {
+    const RULE: &str = "must be a git branch name: no spaces, '..', '~', '^', ':', '?', '*', '[', '\\', '@{', no leading '-' or '/', no trailing '/', '.' or '.lock'";
+    let bad = branch.is_empty()
+        || branch.len() > 255
+        || branch == "@"
+        || branch.starts_with('-')
+        || branch.starts_with('/')
+        || branch.ends_with('/')
+        || branch.ends_with('.')
+        || branch.ends_with(".lock")
+        || branch.contains("..")
+        || branch.contains("//")
+        || branch.contains("@{")
+        || branch
+            .chars()
+            .any(|c| c.is_control() || c == ' ' || "~^:?*[\\".contains(c))
+        || branch.split('/').any(|part| part.starts_with('.'));
+    if bad {
+        Err(RULE)
+    } else {
+        Ok(())
+    }
+}
+
+/// S3 bucket naming rules (general purpose buckets).
+pub fn is_bucket_name(s: &str) -> bool {
+    re!(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$").is_match(s)
+        && !s.contains("..")
+        && !re!(r"^\d+\.\d+\.\d+\.\d+$").is_match(s)
+        && !s.starts_with("xn--")
+        && !s.ends_with("-s3alias")
+}
+
+pub fn is_pipeline_name(s: &str) -> bool {
+    re!(r"^[A-Za-z0-9.@_-]{1,100}$").is_match(s)
+}
+
+pub fn is_project_name(s: &str) -> bool {
+    re!(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$").is_match(s)
+}
+
+pub fn is_ecr_repository_name(s: &str) -> bool {
+    (2..=256).contains(&s.len())
+        && re!(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$").is_match(s)
+}
+
+pub fn is_github_repository(s: &str) -> bool {
+    re!(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$").is_match(s)
+        && !s.ends_with("/.")
+        && !s.ends_with("/..")
+}
+
+pub fn is_connection_arn(s: &str) -> bool {
+    re!(r"^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection/[0-9a-fA-F-]{36}$")
+        .is_match(s)
+}
+
+/// Every issue of the plan, in field order. Empty = valid.
+pub fn validate(plan: &Plan) -> Vec<Issue> {
+    let mut c = Checker { issues: Vec::new() };
+    c.check(
+        plan.version == PLAN_VERSION,
+        "version",
+        "must be 1 (this version of Pipewright writes and reads plan version 1)",
+    );
+    if let Some(region) = &plan.region {
+        c.check(
+            regions::is_region_code(region),
+            "region",
+            regions::REGION_RULE,
+        );
+    }
+
+    // Pipeline settings.
+    let p = &plan.pipeline;
+    c.check(
+        is_pipeline_name(&p.name),
+        "pipeline.name",
+        "must be 1–100 characters: letters, digits, '.', '@', '_' or '-' (CodePipeline rule)",
+    );
+    c.role(&p.role, "pipeline.role");
+    if let Some(bucket) = &p.artifact_bucket {
+        c.check(
+            is_bucket_name(bucket),
+            "pipeline.artifactBucket",
+            "must be a valid S3 bucket name: 3–63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+        );
+    }
+
+    // Source.
+    let s = &plan.source;
+    match &s.connection {
+        ConnectionChoice::Create { name } => c.check(
+            !name.trim().is_empty() && name.chars().count() <= 32,
+            "source.connection.name",
+            "must be 1–32 characters (CodeStar Connections rule)",
+        ),
+        ConnectionChoice::Existing { arn } => c.check(
+            is_connection_arn(arn),
+            "source.connection.arn",
+            "must be a connection ARN: arn:aws:codestar-connections:<region>:<account>:connection/<id>",
+        ),
+    }
+    c.check(
+        is_github_repository(&s.repository),
+        "source.repository",
+        "must be a GitHub repository as owner/name, e.g. octo-org/backend",
+    );
+    c.branch(&s.branch, "source.branch");
+
+    // Build.
+    let b = &plan.build;
+    c.check(
+        is_project_name(&b.project),
+        "build.project",
+        "must be 2–255 characters: letters, digits, '_' or '-', starting with a letter or digit (CodeBuild rule)",
+    );
+    c.check(
+        b.description.chars().count() <= 255,
+        "build.description",
+        "must be at most 255 characters",
+    );
+    if let Some(limit) = b.concurrent_build_limit {
+        c.check(
+            limit >= 1,
+            "build.concurrentBuildLimit",
+            "must be at least 1, or empty for no limit",
+        );
+    }
+    if let Some(hook) = &b.webhook {
+        c.branch(&hook.base_branch, "build.webhook.baseBranch");
+    }
+    c.check(
+        !b.image.trim().is_empty() && b.image.len() <= 255,
+        "build.image",
+        "must be a build image such as aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+    );
+    c.role(&b.role, "build.role");
+    if matches!(&b.role, RoleChoice::Create { name } if name.as_deref().is_none_or(|n| n.trim().is_empty()))
+        && is_project_name(&b.project)
+    {
+        let default = plan.codebuild_role_name();
+        if default.len() > 64 {
+            c.fail(
+                "build.role.name",
+                format!(
+                    "the default role name {default} has {} characters and IAM allows 64: give the role a shorter name",
+                    default.len()
+                ),
+            );
+        }
+    }
+    c.check(
+        (5..=2160).contains(&b.timeout_minutes),
+        "build.timeoutMinutes",
+        "must be between 5 and 2160 minutes (CodeBuild rule)",
+    );
+    c.relative_path(&b.buildspec_path, "build.buildspecPath", false);
+    let mut seen = std::collections::HashSet::new();
+    let env_name = re!(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$");
+    for (i, var) in b.environment_variables.iter().enumerate() {
+        let path = format!("build.environmentVariables.{i}.name");
+        if !env_name.is_match(&var.name) {
+            c.fail(
+                &path,
+                "must be letters, digits and '_', not starting with a digit",
+            );
+        } else if var.name.starts_with("CODEBUILD_") {
+            c.fail(
+                &path,
+                "names starting with CODEBUILD_ are reserved by CodeBuild",
+            );
+        } else if !seen.insert(var.name.as_str()) {
+            c.fail(&path, "is defined twice");
+        }
+    }
+    c.check(
+        is_pipeline_name(&b.action_name),
+        "build.actionName",
+        "must be 1–100 characters: letters, digits, '.', '@', '_' or '-' (CodePipeline rule)",
+    );
+    c.check(
+        re!(r"^[A-Za-z0-9_-]{1,100}$").is_match(&b.output_artifact),
+        "build.outputArtifact",
+        "must be 1–100 characters: letters, digits, '_' or '-' (CodePipeline artifact name rule)",
+    );
+
+    // ECR.
+    let e = &plan.ecr;
+    c.check(
+        is_ecr_repository_name(&e.repository),
+        "ecr.repository",
+        "must be an ECR repository name: 2–256 lowercase letters, digits and . _ - / separators",
+    );
+    c.check(
+        re!(r"^[A-Za-z0-9_+=,.@-]{1,128}$").is_match(&e.policy_name),
+        "ecr.policyName",
+        "must be 1–128 characters: letters, digits and + = , . @ _ - (IAM policy name rules)",
+    );
+    if let Some(doc) = &e.policy_document {
+        for problem in policy::check_push_policy(doc, &e.repository) {
+            if problem.is_error {
+                c.fail("ecr.policyDocument", problem.message);
+            }
+        }
+    }
+
+    // buildspec.
+    let bs = &plan.buildspec;
+    c.relative_path(&bs.service_dir, "buildspec.serviceDir", true);
+    c.relative_path(&bs.dockerfile, "buildspec.dockerfile", false);
+    c.check(
+        re!(r"^[A-Za-z0-9_-]{1,255}$").is_match(&bs.container_name),
+        "buildspec.containerName",
+        "must be 1–255 letters, digits, '_' or '-' (ECS container name rule)",
+    );
+    c.check(
+        re!(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").is_match(&bs.image_tag),
+        "buildspec.imageTag",
+        "must be a Docker tag: up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+    );
+
+    // Deploy.
+    if let DeploySettings::Ecs {
+        cluster,
+        service,
+        file_name,
+    } = &plan.deploy
+    {
+        let ecs_name = re!(r"^[A-Za-z0-9_-]{1,255}$");
+        c.check(
+            ecs_name.is_match(cluster),
+            "deploy.cluster",
+            "must be an ECS cluster name: 1–255 letters, digits, '_' or '-'",
+        );
+        c.check(
+            ecs_name.is_match(service),
+            "deploy.service",
+            "must be an ECS service name: 1–255 letters, digits, '_' or '-'",
+        );
+        c.relative_path(file_name, "deploy.fileName", false);
+    }
+    c.issues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{EnvVar, WebhookSettings};
+
+    fn paths(plan: &Plan) -> Vec<String> {
+        validate(plan).into_iter().map(|i| i.path).collect()
+    }
+
+    #[test]
+    fn the_reference_plan_is_valid() {
+        assert_eq!(validate(&Plan::reference()), vec![]);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        type Edit = fn(&mut Plan);
+        let cases: Vec<(Edit, &str)> = vec![
+            (|p| p.version = 7, "version"),
+            (|p| p.region = Some("moon-1".into()), "region"),
+            (|p| p.pipeline.name = "has space".into(), "pipeline.name"),
+            (|p| p.pipeline.name = "x".repeat(101), "pipeline.name"),
+            (
+                |p| {
+                    p.pipeline.role = RoleChoice::Create {
+                        name: Some("bad/name".into()),
+                    }
+                },
+                "pipeline.role.name",
+            ),
+            (
+                |p| {
+                    p.pipeline.role = RoleChoice::Existing {
+                        arn: "role/x".into(),
+                    }
+                },
+                "pipeline.role.arn",
+            ),
+            (
+                |p| p.pipeline.artifact_bucket = Some("Bad_Bucket".into()),
+                "pipeline.artifactBucket",
+            ),
+            (
+                |p| p.pipeline.artifact_bucket = Some("192.168.1.1".into()),
+                "pipeline.artifactBucket",
+            ),
+            (
+                |p| p.source.connection = ConnectionChoice::Create { name: "".into() },
+                "source.connection.name",
+            ),
+            (
+                |p| {
+                    p.source.connection = ConnectionChoice::Existing {
+                        arn: "arn:aws:s3:::x".into(),
+                    }
+                },
+                "source.connection.arn",
+            ),
+            (
+                |p| p.source.repository = "no-slash".into(),
+                "source.repository",
+            ),
+            (|p| p.source.branch = "feature..x".into(), "source.branch"),
+            (|p| p.source.branch = "has space".into(), "source.branch"),
+            (|p| p.source.branch = "x.lock".into(), "source.branch"),
+            (|p| p.build.project = "-bad".into(), "build.project"),
+            (|p| p.build.project = "a".repeat(60), "build.role.name"),
+            (|p| p.build.timeout_minutes = 4, "build.timeoutMinutes"),
+            (|p| p.build.timeout_minutes = 2161, "build.timeoutMinutes"),
+            (
+                |p| p.build.buildspec_path = "/abs/buildspec.yml".into(),
+                "build.buildspecPath",
+            ),
+            (
+                |p| p.build.buildspec_path = "../x.yml".into(),
+                "build.buildspecPath",
+            ),
+            (
+                |p| p.build.concurrent_build_limit = Some(0),
+                "build.concurrentBuildLimit",
+            ),
+            (
+                |p| {
+                    p.build.webhook = Some(WebhookSettings {
+                        event: crate::plan::WebhookEvent::Push,
+                        base_branch: "a b".into(),
+                    })
+                },
+                "build.webhook.baseBranch",
+            ),
+            (
+                |p| {
+                    p.build.environment_variables = vec![EnvVar {
+                        name: "1X".into(),
+                        value: "v".into(),
+                    }]
+                },
+                "build.environmentVariables.0.name",
+            ),
+            (
+                |p| {
+                    p.build.environment_variables = vec![EnvVar {
+                        name: "CODEBUILD_X".into(),
+                        value: "v".into(),
+                    }]
+                },
+                "build.environmentVariables.0.name",
+            ),
+            (|p| p.build.action_name = "".into(), "build.actionName"),
+            (
+                |p| p.build.output_artifact = "Image Definition".into(),
+                "build.outputArtifact",
+            ),
+            (|p| p.ecr.repository = "Backend".into(), "ecr.repository"),
+            (|p| p.ecr.policy_name = "".into(), "ecr.policyName"),
+            (
+                |p| p.ecr.policy_document = Some("{not json".into()),
+                "ecr.policyDocument",
+            ),
+            (
+                |p| p.buildspec.container_name = "bad name".into(),
+                "buildspec.containerName",
+            ),
+            (
+                |p| p.buildspec.image_tag = ".x".into(),
+                "buildspec.imageTag",
+            ),
+            (
+                |p| p.buildspec.dockerfile = "".into(),
+                "buildspec.dockerfile",
+            ),
+            (
+                |p| {
+                    p.deploy = DeploySettings::Ecs {
+                        cluster: "".into(),
+                        service: "s".into(),
+                        file_name: "imagedefinitions.json".into(),
+                    }
+                },
+                "deploy.cluster",
+            ),
+        ];
+        for (edit, path) in cases {
+            let mut plan = Plan::reference();
+            edit(&mut plan);
+            assert_eq!(
+                paths(&plan),
+                vec![path.to_owned()],
+                "expected exactly {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_env_vars_are_reported() {
+        let mut plan = Plan::reference();
+        plan.build.environment_variables = vec![
+            EnvVar {
+                name: "A".into(),
+                value: "1".into(),
+            },
+            EnvVar {
+                name: "A".into(),
+                value: "2".into(),
+            },
+        ];
+        assert_eq!(paths(&plan), vec!["build.environmentVariables.1.name"]);
+    }
+
+    #[test]
+    fn names_at_the_limits() {
+        assert!(is_pipeline_name(&"a".repeat(100)));
+        assert!(is_project_name(&format!("a{}", "b".repeat(254))));
+        assert!(!is_project_name("a"));
+        assert!(is_bucket_name("codepipeline-us-east-1-123456789012"));
+        assert!(is_github_repository("octo-org/my.repo_1"));
+        assert!(!is_github_repository("octo/.."));
+        assert!(check_branch("release/2024.1").is_ok());
+        assert!(check_branch("prod").is_ok());
+        assert!(check_branch("a/.hidden").is_err());
+        assert!(is_connection_arn(
+            "arn:aws:codestar-connections:us-east-1:123456789012:connection/12345678-1234-1234-1234-123456789012"
+        ));
+    }
+}

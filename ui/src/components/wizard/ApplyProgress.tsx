@@ -1,0 +1,50 @@
+import { api, toAppError } from "../../api";
+import type { RunStep } from "../../lib/wizard/store";
+import { useToast } from "../../lib/toast";
+import { ErrorNotice } from "../ErrorNotice";
+import { ExternalIcon } from "../Icons";
+import { OutcomeBadge, StatusIcon } from "./StatusBadge";
+
+/** An "Open in console" button for an AWS console URL (opened in the browser). */
+export function ConsoleLink({ url, testId, label = "Open in console" }: { url: string; testId?: string; label?: string }) {
+  const toast = useToast();
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      onClick={() => {
+        api.openExternal(url).catch((error: unknown) => toast.error(toAppError(error)));
+      }}
+      data-testid={testId}
+    >
+      <ExternalIcon size={13} />
+      {label}
+    </button>
+  );
+}
+
+/** The live list of steps of a Create, rollback or tear-down. */
+export function ApplyProgress({ steps }: { steps: RunStep[] }) {
+  return (
+    <ol className="apply-steps" aria-label="Progress">
+      {steps.map(({ id, title, event }) => {
+        const status = event?.status ?? "pending";
+        return (
+          <li key={id} className={`apply-step apply-step-${status}`} data-testid={`apply-step-${id}`} data-status={status}>
+            <StatusIcon status={status} />
+            <div className="apply-step-body">
+              <div className="apply-step-header">
+                <span className="apply-step-title">{title}</span>
+                <OutcomeBadge status={status} />
+              </div>
+              {event?.message && <div className="apply-step-message">{event.message}</div>}
+              {event?.arn && <code className="apply-step-arn">{event.arn}</code>}
+              {event?.error && <ErrorNotice error={event.error} testId={`apply-step-error-${id}`} />}
+            </div>
+            {event?.consoleUrl && <ConsoleLink url={event.consoleUrl} testId={`apply-console-${id}`} />}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
