@@ -7,7 +7,15 @@ use pipewright_core::aws::{self, Identity};
 use pipewright_core::profiles::{ProfileInput, ProfileRef, ProfileStore, ProfileSummary};
 use pipewright_core::regions::{self, RegionInfo};
 use pipewright_core::session::{self, Session};
-use pipewright_core::{AppError, Error};
+use std::path::PathBuf;
+
+use pipewright_core::apply::{
+    self, discover, ApplyEvent, ApplyOptions, AwsCtx, ConnectionInfo, EcrRepositoryInfo, Receipt,
+    Review,
+};
+use pipewright_core::plan::{self, Issue, Plan};
+use pipewright_core::{buildspec, policy, AppError, Error};
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::AppState;
@@ -50,11 +58,13 @@ pub async fn profile_save(
     state: State<'_, AppState>,
     input: ProfileInput,
 ) -> CmdResult<ProfileSummary> {
+    state.contexts.clear();
     blocking(&state.profiles, move |s| s.save(&input)).await
 }
 
 #[tauri::command]
 pub async fn profile_remove(state: State<'_, AppState>, name: String) -> CmdResult<()> {
+    state.contexts.clear();
     blocking(&state.profiles, move |s| s.remove(&name)).await
 }
 
@@ -101,4 +111,210 @@ pub async fn session_set(state: State<'_, AppState>, session: Session) -> CmdRes
         Ok(session)
     })
     .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline wizard.
+
+async fn ctx(state: &AppState, session: &Session) -> CmdResult<AwsCtx> {
+    Ok(state.contexts.get(&state.profiles, session, None).await?)
+}
+
+#[tauri::command]
+pub async fn session_identity(state: State<'_, AppState>, session: Session) -> CmdResult<Identity> {
+    let ctx = ctx(&state, &session).await?;
+    Ok(Identity {
+        account: ctx.account,
+        arn: ctx.arn,
+        user_id: String::new(),
+    })
+}
+
+#[tauri::command]
+pub fn plan_reference() -> Plan {
+    Plan::reference()
+}
+
+#[tauri::command]
+pub fn plan_validate(plan: Plan) -> Vec<Issue> {
+    plan::validate(&plan)
+}
+
+#[tauri::command]
+pub async fn plan_open(path: PathBuf) -> CmdResult<Plan> {
+    let text = tokio::fs::read_to_string(&path).await.map_err(|e| {
+        AppError::from(Error::validation(
+            "path",
+            format!("cannot read {}: {e}", path.display()),
+        ))
+    })?;
+    Ok(Plan::from_toml(&text)?)
+}
+
+#[tauri::command]
+pub async fn plan_save(path: PathBuf, plan: Plan) -> CmdResult<()> {
+    let text = plan.to_toml()?;
+    text_save(path, text).await
+}
+
+#[tauri::command]
+pub async fn text_save(path: PathBuf, contents: String) -> CmdResult<()> {
+    tokio::fs::write(&path, contents).await.map_err(|e| {
+        AppError::from(Error::validation(
+            "path",
+            format!("cannot write {}: {e}", path.display()),
+        ))
+    })
+}
+
+#[tauri::command]
+pub async fn connections_list(
+    state: State<'_, AppState>,
+    session: Session,
+) -> CmdResult<Vec<ConnectionInfo>> {
+    Ok(discover::connections(&ctx(&state, &session).await?).await?)
+}
+
+#[tauri::command]
+pub async fn connection_create(
+    state: State<'_, AppState>,
+    session: Session,
+    name: String,
+) -> CmdResult<ConnectionInfo> {
+    Ok(discover::create_connection(&ctx(&state, &session).await?, &name).await?)
+}
+
+#[tauri::command]
+pub async fn connection_get(
+    state: State<'_, AppState>,
+    session: Session,
+    arn: String,
+) -> CmdResult<ConnectionInfo> {
+    Ok(discover::get_connection(&ctx(&state, &session).await?, &arn).await?)
+}
+
+#[tauri::command]
+pub async fn ecr_repositories(
+    state: State<'_, AppState>,
+    session: Session,
+) -> CmdResult<Vec<EcrRepositoryInfo>> {
+    Ok(discover::ecr_repositories(&ctx(&state, &session).await?).await?)
+}
+
+#[tauri::command]
+pub async fn ecs_clusters(state: State<'_, AppState>, session: Session) -> CmdResult<Vec<String>> {
+    Ok(discover::ecs_clusters(&ctx(&state, &session).await?).await?)
+}
+
+#[tauri::command]
+pub async fn ecs_services(
+    state: State<'_, AppState>,
+    session: Session,
+    cluster: String,
+) -> CmdResult<Vec<String>> {
+    Ok(discover::ecs_services(&ctx(&state, &session).await?, &cluster).await?)
+}
+
+#[tauri::command]
+pub async fn ecs_containers(
+    state: State<'_, AppState>,
+    session: Session,
+    cluster: String,
+    service: String,
+) -> CmdResult<Vec<String>> {
+    Ok(discover::ecs_containers(&ctx(&state, &session).await?, &cluster, &service).await?)
+}
+
+#[tauri::command]
+pub async fn codebuild_projects(
+    state: State<'_, AppState>,
+    session: Session,
+) -> CmdResult<Vec<String>> {
+    Ok(discover::codebuild_projects(&ctx(&state, &session).await?).await?)
+}
+
+#[tauri::command]
+pub async fn ecr_policy_generate(
+    state: State<'_, AppState>,
+    session: Session,
+    plan: Plan,
+) -> CmdResult<String> {
+    let ctx = ctx(&state, &session).await?;
+    let names = apply::requests::Names::new(&plan, &ctx.account, &ctx.region);
+    serde_json::to_string_pretty(&policy::ecr_push_policy(&names.repository_arn))
+        .map_err(|e| AppError::from(Error::internal(e)))
+}
+
+#[tauri::command]
+pub async fn buildspec_generate(
+    state: State<'_, AppState>,
+    session: Session,
+    plan: Plan,
+) -> CmdResult<String> {
+    let ctx = ctx(&state, &session).await?;
+    Ok(buildspec::generate(&plan, &ctx.account, &ctx.region)?)
+}
+
+#[tauri::command]
+pub async fn plan_review(
+    state: State<'_, AppState>,
+    session: Session,
+    plan: Plan,
+) -> CmdResult<Review> {
+    Ok(apply::review(&ctx(&state, &session).await?, &plan).await?)
+}
+
+#[tauri::command]
+pub async fn apply_start(
+    state: State<'_, AppState>,
+    session: Session,
+    plan: Plan,
+    on_event: Channel<ApplyEvent>,
+) -> CmdResult<Receipt> {
+    let ctx = ctx(&state, &session).await?;
+    let sink = move |e: ApplyEvent| {
+        let _ = on_event.send(e);
+    };
+    let receipt = apply::apply(&ctx, &plan, &ApplyOptions::default(), &sink).await?;
+    let saved = receipt.clone();
+    blocking(&state.profiles, move |s| {
+        apply::receipts::save(s.dirs(), &saved).map(|_| ())
+    })
+    .await?;
+    Ok(receipt)
+}
+
+#[tauri::command]
+pub async fn receipt_teardown(
+    state: State<'_, AppState>,
+    receipt_id: String,
+    on_event: Channel<ApplyEvent>,
+) -> CmdResult<Receipt> {
+    let receipt = {
+        let id = receipt_id.clone();
+        blocking(&state.profiles, move |s| {
+            apply::receipts::load(s.dirs(), &id)
+        })
+        .await?
+    };
+    let session = blocking(&state.profiles, session::current).await?;
+    let ctx = state
+        .contexts
+        .get(&state.profiles, &session, Some(&receipt.region))
+        .await?;
+    let sink = move |e: ApplyEvent| {
+        let _ = on_event.send(e);
+    };
+    let done = apply::teardown(&ctx, &receipt, &sink).await?;
+    let saved = done.clone();
+    blocking(&state.profiles, move |s| {
+        apply::receipts::save(s.dirs(), &saved).map(|_| ())
+    })
+    .await?;
+    Ok(done)
+}
+
+#[tauri::command]
+pub async fn receipts_list(state: State<'_, AppState>) -> CmdResult<Vec<Receipt>> {
+    blocking(&state.profiles, |s| apply::receipts::list(s.dirs())).await
 }

@@ -4,12 +4,15 @@ mod commands;
 
 use std::sync::Arc;
 
+use pipewright_core::apply::CtxCache;
 use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
 use pipewright_core::profiles::{ProfileStore, Sandbox};
 
 pub struct AppState {
     pub profiles: Arc<ProfileStore>,
+    /// AWS contexts (config + account) of the profiles in use.
+    pub contexts: CtxCache,
 }
 
 impl AppState {
@@ -18,6 +21,7 @@ impl AppState {
         let profiles = ProfileStore::new(dirs, Arc::new(OsKeyring::default()), Sandbox::from_env());
         Ok(Self {
             profiles: Arc::new(profiles),
+            contexts: CtxCache::default(),
         })
     }
 }
@@ -44,6 +48,7 @@ pub fn run() {
 
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -55,6 +60,26 @@ pub fn run() {
             commands::credentials_test,
             commands::session_get,
             commands::session_set,
+            commands::session_identity,
+            commands::plan_reference,
+            commands::plan_validate,
+            commands::plan_open,
+            commands::plan_save,
+            commands::text_save,
+            commands::connections_list,
+            commands::connection_create,
+            commands::connection_get,
+            commands::ecr_repositories,
+            commands::ecs_clusters,
+            commands::ecs_services,
+            commands::ecs_containers,
+            commands::codebuild_projects,
+            commands::ecr_policy_generate,
+            commands::buildspec_generate,
+            commands::plan_review,
+            commands::apply_start,
+            commands::receipt_teardown,
+            commands::receipts_list,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Pipewright");

@@ -1,14 +1,21 @@
 //! An AWS account + region to work in, with its clients.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use aws_config::SdkConfig;
 
 use crate::aws::{self, AwsTarget};
-use crate::Result;
+use crate::profiles::ProfileStore;
+use crate::session::Session;
+use crate::{Error, Result};
 
 #[derive(Clone)]
 pub struct AwsCtx {
     pub config: SdkConfig,
     pub account: String,
+    /// Who the credentials are (STS GetCallerIdentity).
+    pub arn: String,
     pub region: String,
     pub endpoint_url: Option<String>,
 }
@@ -24,6 +31,7 @@ impl AwsCtx {
                 .map(|r| r.to_string())
                 .unwrap_or_else(|| "us-east-1".to_owned()),
             account: identity.account,
+            arn: identity.arn,
             endpoint_url: target.endpoint_url.clone(),
             config,
         })
@@ -53,6 +61,41 @@ impl AwsCtx {
     }
     pub fn connections(&self) -> aws_sdk_codestarconnections::Client {
         aws_sdk_codestarconnections::Client::new(&self.config)
+    }
+}
+
+/// Connected contexts by profile + region, so the wizard's many look-ups do not each load the
+/// config and call STS. Cleared when profiles change.
+#[derive(Default)]
+pub struct CtxCache {
+    entries: Mutex<HashMap<String, AwsCtx>>,
+}
+
+impl CtxCache {
+    /// The context of the session's profile, in `region` (or the session's, or the profile's).
+    pub async fn get(
+        &self,
+        store: &ProfileStore,
+        session: &Session,
+        region: Option<&str>,
+    ) -> Result<AwsCtx> {
+        let profile = session
+            .profile
+            .as_ref()
+            .ok_or_else(|| Error::validation("profile", "choose a profile first"))?;
+        let region = region.or(session.region.as_deref());
+        let key = format!("{:?}/{}/{:?}", profile.source, profile.name, region);
+        if let Some(ctx) = self.entries.lock().unwrap().get(&key) {
+            return Ok(ctx.clone());
+        }
+        let target = store.target(profile, region, None)?;
+        let ctx = AwsCtx::connect(&target).await?;
+        self.entries.lock().unwrap().insert(key, ctx.clone());
+        Ok(ctx)
+    }
+
+    pub fn clear(&self) {
+        self.entries.lock().unwrap().clear();
     }
 }
 

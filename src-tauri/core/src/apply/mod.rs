@@ -10,7 +10,7 @@ mod review;
 mod sdk;
 mod types;
 
-pub use ctx::{console, AwsCtx};
+pub use ctx::{console, AwsCtx, CtxCache};
 pub use engine::{apply, teardown, ApplyOptions, Sink};
 pub use review::{cost_estimate, review, Prices};
 pub use types::*;
