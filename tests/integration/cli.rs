@@ -266,3 +266,228 @@ fn missing_keyring_is_a_clear_error_not_a_panic() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     assert!(!home.path().join("pipewright/profiles.toml").exists());
 }
+
+fn reference_plan_text() -> String {
+    std::fs::read_to_string(
+        pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml"),
+    )
+    .unwrap()
+}
+
+fn requests_made(account: &str) -> u64 {
+    let counts = pipewright_tests::get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    );
+    counts["byAccount"][account]["total"]
+        .as_u64()
+        .or_else(|| counts["total"].as_u64())
+        .unwrap_or(0)
+}
+
+#[test]
+fn plan_check_accepts_the_reference_plan() {
+    let home = tempfile::tempdir().unwrap();
+    let file = pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml");
+    let out = cli(
+        home.path(),
+        &["plan", "check", file.to_str().unwrap(), "--json"],
+        &[],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["valid"], true);
+}
+
+#[test]
+fn bad_plans_name_the_field_and_make_no_aws_call() {
+    let home = tempfile::tempdir().unwrap();
+    let plan = reference_plan_text();
+    let cases: Vec<(String, &str)> = vec![
+        (plan.replace("name = \"cruddur-backend-fargate\"", "name = \"has spaces\""), "pipeline.name"),
+        (plan.replace("branch = \"prod\"", "branch = \"prod..x\""), "source.branch"),
+        (plan.replace("repository = \"example/aws-bootcamp-cruddur-2023\"", "repository = \"nope\""), "source.repository"),
+        (plan.replace("project = \"cruddur-backend-flask-bake-image\"", "project = \"_bad\""), "build.project"),
+        (plan.replace("timeoutMinutes = 20", "timeoutMinutes = 3000"), "build.timeoutMinutes"),
+        (plan.replace("buildspecPath = \"backend-flask/buildspec.yml\"", "buildspecPath = \"/etc/passwd\""), "build.buildspecPath"),
+        (plan.replace("repository = \"backend-flask\"", "repository = \"Backend Flask\""), "ecr.repository"),
+        (plan.replace("containerName = \"backend-flask\"", "containerName = \"a b\""), "buildspec.containerName"),
+        (plan.replace("cluster = \"cruddur\"", "cluster = \"\""), "deploy.cluster"),
+        (plan.replace("[pipeline.role]\nmode = \"create\"", "[pipeline.role]\nmode = \"existing\"\narn = \"not-an-arn\""), "pipeline.role.arn"),
+        (plan.replace("policyName = \"ECRPushImage\"", "policyName = \"ECRPushImage\"\npolicyDocument = '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"ecr:*\", \"Resource\": \"arn:aws:ecr:us-east-1:1:repository/backend-flask\"}]}'"), "ecr.policyDocument"),
+        (plan.replace("version = 1", "version = 1\nsurprise = true"), "plan"),
+    ];
+    for (i, (text, field)) in cases.iter().enumerate() {
+        assert_ne!(text, &plan, "case {i} did not change the plan");
+        let file = home.path().join(format!("bad-{i}.toml"));
+        std::fs::write(&file, text).unwrap();
+        let check = cli(
+            home.path(),
+            &["plan", "check", file.to_str().unwrap(), "--json"],
+            &[],
+            None,
+        );
+        assert_eq!(check.status.code(), Some(2), "case {i} ({field})");
+        let v = json(&check);
+        if *field != "plan" {
+            assert_eq!(v["issues"][0]["path"], *field, "case {i}: {v}");
+            assert!(!v["issues"][0]["message"].as_str().unwrap().is_empty());
+        }
+
+        let account = new_account();
+        let env = env_keys(&account);
+        let apply = cli(
+            home.path(),
+            &[
+                "apply",
+                file.to_str().unwrap(),
+                "--endpoint-url",
+                emulator_url(),
+                "--json",
+            ],
+            &as_refs(&env),
+            None,
+        );
+        assert_eq!(
+            apply.status.code(),
+            Some(2),
+            "case {i}: {}",
+            String::from_utf8_lossy(&apply.stdout)
+        );
+        let v = json(&apply);
+        assert_eq!(v["error"]["code"], "validation");
+        if *field != "plan" {
+            assert_eq!(v["error"]["field"], *field, "case {i}: {v}");
+        }
+        assert_eq!(
+            requests_made(&account),
+            0,
+            "case {i}: apply called AWS for an invalid plan"
+        );
+    }
+}
+
+#[tokio::test]
+async fn apply_prints_progress_and_a_receipt_and_destroy_undoes_it() {
+    let home = tempfile::tempdir().unwrap();
+    let account = new_account();
+    pipewright_tests::control(
+        "/_pipewright/seed",
+        serde_json::json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
+    );
+    // The user already has an AVAILABLE connection named Cruddur: apply reuses it.
+    let cfg = pipewright_tests::sdk_config(&account).await;
+    let conn = aws_sdk_codestarconnections::Client::new(&cfg)
+        .create_connection()
+        .provider_type(aws_sdk_codestarconnections::types::ProviderType::Github)
+        .connection_name("Cruddur")
+        .send()
+        .await
+        .unwrap();
+    pipewright_tests::control(
+        "/_pipewright/connections/complete",
+        serde_json::json!({"connectionArn": conn.connection_arn(), "status": "AVAILABLE"}),
+    );
+    let file = pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml");
+    let env = env_keys(&account);
+    let out = cli(
+        home.path(),
+        &[
+            "apply",
+            file.to_str().unwrap(),
+            "--endpoint-url",
+            emulator_url(),
+            "--json",
+        ],
+        &as_refs(&env),
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Pipeline") && stderr.contains("created"),
+        "{stderr}"
+    );
+    let receipt = json(&out);
+    assert_eq!(receipt["status"], "succeeded");
+    assert_eq!(receipt["account"], account.as_str());
+    let outcomes: Vec<(&str, &str)> = receipt["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["step"].as_str().unwrap(), r["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(outcomes[0], ("connection", "reused"));
+    assert!(
+        outcomes[1..].iter().all(|(_, o)| *o == "created"),
+        "{outcomes:?}"
+    );
+
+    // Dry run of the same plan now: everything is reused or updated in place, nothing to create.
+    let dry = cli(
+        home.path(),
+        &[
+            "apply",
+            file.to_str().unwrap(),
+            "--endpoint-url",
+            emulator_url(),
+            "--dry-run",
+            "--json",
+        ],
+        &as_refs(&env),
+        None,
+    );
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let review = json(&dry);
+    assert!(
+        review["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["action"] != "create"),
+        "{review}"
+    );
+
+    let id = receipt["id"].as_str().unwrap();
+    let destroy = cli(
+        home.path(),
+        &[
+            "destroy",
+            "--receipt",
+            id,
+            "--endpoint-url",
+            emulator_url(),
+            "--json",
+        ],
+        &as_refs(&env),
+        None,
+    );
+    assert!(
+        destroy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&destroy.stderr)
+    );
+    let done = json(&destroy);
+    assert_eq!(done["status"], "torn_down", "{done}");
+    let pipelines = aws_sdk_codepipeline::Client::new(&cfg)
+        .list_pipelines()
+        .send()
+        .await
+        .unwrap();
+    assert!(pipelines.pipelines().is_empty());
+    // The connection was the user's: still there.
+    let conns = aws_sdk_codestarconnections::Client::new(&cfg)
+        .list_connections()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conns.connections().len(), 1);
+}

@@ -217,28 +217,33 @@ async fn run(cli: Cli) -> Result<()> {
             PlanCommand::Check { file } => {
                 let plan = read_plan(&file)?;
                 let issues = plan::validate(&plan);
+                if issues.is_empty() {
+                    if g.json {
+                        println!(
+                            "{}",
+                            to_json(&serde_json::json!({ "valid": true, "issues": [] }))?
+                        );
+                    } else {
+                        println!("{}: valid", file.display());
+                    }
+                    return Ok(());
+                }
                 if g.json {
+                    let first = AppError::from(issues[0].clone().into_error());
                     println!(
                         "{}",
                         to_json(
-                            &serde_json::json!({ "valid": issues.is_empty(), "issues": issues })
+                            &serde_json::json!({ "valid": false, "issues": issues, "error": first })
                         )?
                     );
-                } else if issues.is_empty() {
-                    println!("{}: valid", file.display());
                 } else {
                     for issue in &issues {
                         eprintln!("{}: {}: {}", file.display(), issue.path, issue.message);
                     }
                 }
-                if issues.is_empty() {
-                    Ok(())
-                } else {
-                    Err(Error::Validation {
-                        field: issues[0].path.clone(),
-                        message: format!("{} problem(s) in the plan", issues.len()),
-                    })
-                }
+                // Invalid input: exit 2, with the issues already printed.
+                std::io::stdout().flush().ok();
+                std::process::exit(2);
             }
             PlanCommand::Reference => {
                 print!("{}", Plan::reference().to_toml()?);
