@@ -30,6 +30,13 @@ const COMMANDS: &[&str] = &[
     "apply_start",
     "receipt_teardown",
     "receipts_list",
+    "pipelines_list",
+    "pipeline_view",
+    "pipeline_executions",
+    "pipeline_action_executions",
+    "release_start",
+    "execution_stop",
+    "stage_retry",
 ];
 
 fn main() {

@@ -14,6 +14,9 @@ use pipewright_core::apply::{
     Review,
 };
 use pipewright_core::plan::{self, Issue, Plan};
+use pipewright_core::release::{
+    self, ActionExecutionView, ExecutionSummary, PipelineSummary, PipelineView, ReleaseRequest,
+};
 use pipewright_core::{buildspec, policy, AppError, Error};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -317,4 +320,92 @@ pub async fn receipt_teardown(
 #[tauri::command]
 pub async fn receipts_list(state: State<'_, AppState>) -> CmdResult<Vec<Receipt>> {
     blocking(&state.profiles, |s| apply::receipts::list(s.dirs())).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipelines and release.
+
+#[tauri::command]
+pub async fn pipelines_list(
+    state: State<'_, AppState>,
+    session: Session,
+) -> CmdResult<Vec<PipelineSummary>> {
+    Ok(release::list_pipelines(&ctx(&state, &session).await?).await?)
+}
+
+#[tauri::command]
+pub async fn pipeline_view(
+    state: State<'_, AppState>,
+    session: Session,
+    name: String,
+) -> CmdResult<PipelineView> {
+    Ok(release::pipeline_view(&ctx(&state, &session).await?, &name).await?)
+}
+
+#[tauri::command]
+pub async fn pipeline_executions(
+    state: State<'_, AppState>,
+    session: Session,
+    name: String,
+    limit: Option<u32>,
+) -> CmdResult<Vec<ExecutionSummary>> {
+    let limit = limit.unwrap_or(25).clamp(1, 500) as usize;
+    Ok(release::executions(&ctx(&state, &session).await?, &name, limit).await?)
+}
+
+#[tauri::command]
+pub async fn pipeline_action_executions(
+    state: State<'_, AppState>,
+    session: Session,
+    name: String,
+    execution_id: String,
+) -> CmdResult<Vec<ActionExecutionView>> {
+    Ok(release::action_executions(&ctx(&state, &session).await?, &name, &execution_id).await?)
+}
+
+#[tauri::command]
+pub async fn release_start(
+    state: State<'_, AppState>,
+    session: Session,
+    request: ReleaseRequest,
+) -> CmdResult<String> {
+    Ok(release::release(&ctx(&state, &session).await?, &request).await?)
+}
+
+#[tauri::command]
+pub async fn execution_stop(
+    state: State<'_, AppState>,
+    session: Session,
+    name: String,
+    execution_id: String,
+    abandon: bool,
+    reason: Option<String>,
+) -> CmdResult<()> {
+    Ok(release::stop(
+        &ctx(&state, &session).await?,
+        &name,
+        &execution_id,
+        abandon,
+        reason.as_deref(),
+    )
+    .await?)
+}
+
+#[tauri::command]
+pub async fn stage_retry(
+    state: State<'_, AppState>,
+    session: Session,
+    name: String,
+    stage: String,
+    execution_id: Option<String>,
+    all_actions: bool,
+) -> CmdResult<String> {
+    Ok(release::retry(
+        &ctx(&state, &session).await?,
+        &name,
+        &stage,
+        execution_id.as_deref(),
+        all_actions,
+    )
+    .await?)
 }

@@ -49,6 +49,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -80,6 +81,13 @@ pub fn run() {
             commands::apply_start,
             commands::receipt_teardown,
             commands::receipts_list,
+            commands::pipelines_list,
+            commands::pipeline_view,
+            commands::pipeline_executions,
+            commands::pipeline_action_executions,
+            commands::release_start,
+            commands::execution_stop,
+            commands::stage_retry,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Pipewright");

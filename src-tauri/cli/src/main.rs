@@ -16,6 +16,7 @@ use pipewright_core::plan::{self, Plan};
 use pipewright_core::profiles::{
     self, ProfileInput, ProfileRef, ProfileStore, ProfileSummary, Sandbox,
 };
+use pipewright_core::release::{self, PipelineVariable, PipelineView, ReleaseRequest};
 use pipewright_core::{AppError, Error, ErrorCode, Result, Secret};
 
 #[derive(Parser)]
@@ -76,6 +77,44 @@ enum Command {
         /// Roll back what this run created if it fails.
         #[arg(long)]
         rollback_on_failure: bool,
+    },
+    /// Release: start an execution of the pipeline (the latest commit, or --revision).
+    Release {
+        pipeline: String,
+        /// Release this commit instead of the branch head.
+        #[arg(long)]
+        revision: Option<String>,
+        /// Pipeline variables, NAME=VALUE (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        variables: Vec<String>,
+        /// Wait for the execution to end, printing stage progress; exit 0 on Succeeded, 1 otherwise.
+        #[arg(long)]
+        wait: bool,
+        /// Seconds between polls with --wait.
+        #[arg(long, default_value_t = 2.0, hide = true)]
+        poll_seconds: f64,
+    },
+    /// The pipeline's stages and their latest status.
+    Status { pipeline: String },
+    /// Stop an execution.
+    Stop {
+        pipeline: String,
+        execution_id: String,
+        /// Abandon in-progress actions instead of letting them finish.
+        #[arg(long)]
+        abandon: bool,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Retry a failed stage (of its latest execution, or --execution).
+    Retry {
+        pipeline: String,
+        stage: String,
+        #[arg(long)]
+        execution: Option<String>,
+        /// Retry all actions of the stage, not only the failed ones.
+        #[arg(long)]
+        all_actions: bool,
     },
     /// Delete exactly what an apply run created, from its receipt.
     Destroy {
@@ -351,6 +390,118 @@ async fn run(cli: Cli) -> Result<()> {
                 None => Ok(()),
             }
         }
+        Command::Release {
+            pipeline,
+            revision,
+            variables,
+            wait,
+            poll_seconds,
+        } => {
+            let variables = variables
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.split_once('=')
+                        .map(|(name, value)| PipelineVariable {
+                            name: name.to_owned(),
+                            value: value.to_owned(),
+                        })
+                        .ok_or_else(|| {
+                            Error::validation(format!("variables.{i}"), "must be NAME=VALUE")
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let request = ReleaseRequest {
+                pipeline: pipeline.clone(),
+                revision,
+                variables,
+                client_request_token: format!(
+                    "pipewright-cli-{}-{}",
+                    std::process::id(),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis())
+                        .unwrap_or_default()
+                ),
+            };
+            let ctx = connect(&g).await?;
+            let id = release::release(&ctx, &request).await?;
+            eprintln!("started {id}");
+            if !wait {
+                if g.json {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "pipeline": pipeline, "executionId": id })
+                    );
+                } else {
+                    println!("{id}");
+                }
+                return Ok(());
+            }
+            let status = release::wait(
+                &ctx,
+                &pipeline,
+                &id,
+                std::time::Duration::from_secs_f64(poll_seconds.max(0.05)),
+                |view| print_stages(view, Some(&id)),
+            )
+            .await?;
+            if g.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "pipeline": pipeline, "executionId": id, "status": status })
+                );
+            } else {
+                println!("{pipeline} {id}: {status}");
+            }
+            if status == "Succeeded" {
+                Ok(())
+            } else {
+                Err(Error::Aws {
+                    operation: "release".into(),
+                    code: status.clone(),
+                    message: format!(
+                        "the execution ended {status}: see `pipewright-cli status {pipeline}`"
+                    ),
+                })
+            }
+        }
+        Command::Status { pipeline } => {
+            let ctx = connect(&g).await?;
+            let view = release::pipeline_view(&ctx, &pipeline).await?;
+            if g.json {
+                println!("{}", to_json(&view)?);
+            } else {
+                print_stages(&view, None);
+            }
+            Ok(())
+        }
+        Command::Stop {
+            pipeline,
+            execution_id,
+            abandon,
+            reason,
+        } => {
+            let ctx = connect(&g).await?;
+            release::stop(&ctx, &pipeline, &execution_id, abandon, reason.as_deref()).await?;
+            println!(
+                "stopping {execution_id}{}",
+                if abandon { " (abandon)" } else { "" }
+            );
+            Ok(())
+        }
+        Command::Retry {
+            pipeline,
+            stage,
+            execution,
+            all_actions,
+        } => {
+            let ctx = connect(&g).await?;
+            let id =
+                release::retry(&ctx, &pipeline, &stage, execution.as_deref(), all_actions).await?;
+            println!("retrying {stage} of {id}");
+            Ok(())
+        }
         Command::Whoami => {
             let store = store()?;
             let (target, profile) = target(&store, &g, g.region.clone()).await?;
@@ -393,6 +544,37 @@ async fn target(
             None,
         ),
     })
+}
+
+async fn connect(g: &Global) -> Result<AwsCtx> {
+    let store = store()?;
+    let (target, _) = target(&store, g, g.region.clone()).await?;
+    AwsCtx::connect(&target).await
+}
+
+fn print_stages(view: &PipelineView, execution: Option<&str>) {
+    let mut line = String::new();
+    for stage in &view.stages {
+        let status = match execution {
+            Some(id) if stage.execution_id.as_deref() != Some(id) => "-",
+            _ => stage.status.as_deref().unwrap_or("-"),
+        };
+        line.push_str(&format!("{}: {}  ", stage.name, status));
+    }
+    eprintln!("{}", line.trim_end());
+    if execution.is_none() {
+        for stage in &view.stages {
+            for a in &stage.actions {
+                println!(
+                    "{:<10} {:<20} {:<12} {}",
+                    stage.name,
+                    a.name,
+                    a.status.as_deref().unwrap_or("-"),
+                    a.error.as_deref().or(a.summary.as_deref()).unwrap_or("")
+                );
+            }
+        }
+    }
 }
 
 fn read_plan(file: &std::path::Path) -> Result<Plan> {

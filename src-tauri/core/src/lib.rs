@@ -15,6 +15,7 @@ pub mod plan;
 pub mod policy;
 pub mod profiles;
 pub mod regions;
+pub mod release;
 pub mod secret;
 pub mod session;
 

@@ -3,7 +3,7 @@
 //! A plan is validated offline ([`validate`]) with errors that name the field path and the AWS rule;
 //! validation never calls AWS. The apply engine turns a valid plan into AWS resources.
 
-mod validate;
+pub mod validate;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs Pipewright's benchmarks against a local emulator of its own:
+#
+#   scripts/bench.sh                 # apply vs the AWS CLI, 3 rounds (+1 warm-up)
+#   scripts/bench.sh --rounds 5      # any other option goes to tests/bench/apply_vs_cli.py (--help)
+#
+# Builds nothing: it needs target/debug/pipewright-cli (`cargo build -p pipewright-cli`). Sets up
+# tests/bench/.venv with the pinned awscli (tests/bench/requirements.txt; re-installed when that file
+# changes), starts tests/emulator/run.sh on a free port, runs the benchmark, stops the emulator.
+# Results: printed, and written to target/bench/apply_vs_cli.json.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+BIN="$ROOT/target/debug/pipewright-cli"
+BENCH="$ROOT/tests/bench"
+VENV="$BENCH/.venv"
+REQ="$BENCH/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+
+if [ ! -x "$BIN" ]; then
+  echo "bench.sh: $BIN is missing. Build it first:  cargo build -p pipewright-cli" >&2
+  exit 1
+fi
+
+find_python() {
+  for candidate in "${PIPEWRIGHT_BENCH_PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "bench.sh: need Python >= 3.11 (set PIPEWRIGHT_BENCH_PYTHON)" >&2
+  return 1
+}
+
+req_hash() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$REQ" | cut -d' ' -f1
+  else shasum -a 256 "$REQ" | cut -d' ' -f1; fi
+}
+
+want="$(req_hash)"
+have=""
+[ -f "$STAMP" ] && have="$(cat "$STAMP")"
+if [ ! -x "$VENV/bin/python" ] || [ ! -x "$VENV/bin/aws" ] || [ "$want" != "$have" ]; then
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "bench.sh: creating $VENV" >&2
+    "$(find_python)" -m venv --clear "$VENV" >&2
+  fi
+  echo "bench.sh: installing $REQ into $VENV" >&2
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$REQ" >&2
+  echo "$want" > "$STAMP"
+fi
+
+# The emulator: its own venv (tests/emulator/run.sh makes it on first use), a free port.
+WORK="$(mktemp -d)"
+EMU_PID=""
+stop_emulator() {
+  if [ -n "$EMU_PID" ] && kill -0 "$EMU_PID" 2>/dev/null; then
+    kill -TERM "$EMU_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$EMU_PID" 2>/dev/null || true
+    wait "$EMU_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap stop_emulator EXIT
+trap 'exit 130' INT TERM
+
+echo "bench.sh: starting the emulator" >&2
+bash "$ROOT/tests/emulator/run.sh" --port 0 --ready-file "$WORK/url" >"$WORK/emulator.out" 2>"$WORK/emulator.err" &
+EMU_PID=$!
+# run.sh execs the server, so $EMU_PID is the server itself. First use may build its venv (minutes).
+for _ in $(seq 1 3000); do
+  [ -s "$WORK/url" ] && break
+  if ! kill -0 "$EMU_PID" 2>/dev/null; then
+    echo "bench.sh: the emulator exited before it was ready:" >&2
+    cat "$WORK/emulator.err" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+if [ ! -s "$WORK/url" ]; then
+  echo "bench.sh: the emulator was not ready after 10 minutes" >&2
+  cat "$WORK/emulator.err" >&2
+  exit 1
+fi
+URL="$(head -n1 "$WORK/url")"
+echo "bench.sh: emulator at $URL" >&2
+
+status=0
+"$VENV/bin/python" "$BENCH/apply_vs_cli.py" --endpoint-url "$URL" --binary "$BIN" "$@" || status=$?
+exit "$status"

@@ -1,0 +1,707 @@
+//! Pipelines and one-click release: list pipelines with their latest execution, the live stage view
+//! (GetPipeline + GetPipelineState), release (StartPipelineExecution with a client request token so
+//! a double click starts one execution), stop, retry, executions and action executions.
+
+use std::time::Duration;
+
+use aws_sdk_codepipeline::types as cp;
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::apply::{console, AwsCtx};
+use crate::aws::map_sdk_error;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SourceRevision {
+    pub action: String,
+    /// The commit id for GitHub sources.
+    pub revision_id: String,
+    /// The commit message summary, as CodePipeline reports it.
+    pub summary: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExecutionSummary {
+    pub id: String,
+    /// Cancelled, InProgress, Stopped, Stopping, Succeeded, Superseded, Failed.
+    pub status: String,
+    pub status_summary: Option<String>,
+    /// StartPipelineExecution, Webhook, CloudWatchEvent, CreatePipeline, ...
+    pub trigger: Option<String>,
+    pub trigger_detail: Option<String>,
+    pub revisions: Vec<SourceRevision>,
+    /// RFC 3339.
+    pub started_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub duration_seconds: Option<f64>,
+    /// STANDARD or ROLLBACK (V2), when reported.
+    pub execution_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PipelineSummary {
+    pub name: String,
+    pub pipeline_type: Option<String>,
+    pub execution_mode: Option<String>,
+    pub updated_at: Option<String>,
+    pub latest: Option<ExecutionSummary>,
+    pub console_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActionView {
+    pub name: String,
+    pub category: String,
+    pub provider: String,
+    /// InProgress, Abandoned, Succeeded, Failed; None = never ran.
+    pub status: Option<String>,
+    pub execution_id: Option<String>,
+    pub last_change: Option<String>,
+    pub summary: Option<String>,
+    /// For CodeBuild actions, the build id.
+    pub external_execution_id: Option<String>,
+    pub external_url: Option<String>,
+    pub entity_url: Option<String>,
+    pub error: Option<String>,
+    /// A manual approval waiting for someone.
+    pub awaiting_approval: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StageView {
+    pub name: String,
+    pub status: Option<String>,
+    pub execution_id: Option<String>,
+    /// The inbound transition: false when someone disabled it.
+    pub transition_enabled: bool,
+    pub transition_disabled_reason: Option<String>,
+    pub actions: Vec<ActionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PipelineView {
+    pub name: String,
+    pub version: Option<i32>,
+    pub pipeline_type: Option<String>,
+    pub execution_mode: Option<String>,
+    /// `owner/name` and branch of the Source action, when it is GitHub.
+    pub repository: Option<String>,
+    pub branch: Option<String>,
+    pub stages: Vec<StageView>,
+    pub latest: Option<ExecutionSummary>,
+    pub in_progress: bool,
+    /// When the UI should look again: fast while something runs, slow when idle.
+    pub poll_after_ms: u32,
+    pub console_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActionExecutionView {
+    pub stage: String,
+    pub action: String,
+    pub status: String,
+    pub started_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub summary: Option<String>,
+    pub external_execution_id: Option<String>,
+    pub external_url: Option<String>,
+    pub error: Option<String>,
+    /// The CodeBuild build id, for a build action.
+    pub build_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PipelineVariable {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReleaseRequest {
+    pub pipeline: String,
+    /// Release this commit instead of the branch head.
+    pub revision: Option<String>,
+    #[serde(default)]
+    pub variables: Vec<PipelineVariable>,
+    /// The same token twice starts one execution (a double click, a retried request).
+    pub client_request_token: String,
+}
+
+/// Poll every 2 s while an execution runs; once idle, once a minute (2 requests a minute).
+pub const POLL_RUNNING_MS: u32 = 2_000;
+pub const POLL_IDLE_MS: u32 = 60_000;
+
+fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    let t = t?;
+    time::OffsetDateTime::from_unix_timestamp_nanos(t.as_nanos())
+        .ok()?
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
+fn seconds_between(
+    a: Option<&aws_smithy_types::DateTime>,
+    b: Option<&aws_smithy_types::DateTime>,
+) -> Option<f64> {
+    Some((b?.as_secs_f64() - a?.as_secs_f64()).max(0.0))
+}
+
+fn revisions(list: &[cp::SourceRevision]) -> Vec<SourceRevision> {
+    list.iter()
+        .map(|r| SourceRevision {
+            action: r.action_name().to_owned(),
+            revision_id: r.revision_id().unwrap_or_default().to_owned(),
+            summary: r.revision_summary().map(summary_line),
+            url: r.revision_url().map(str::to_owned),
+        })
+        .collect()
+}
+
+/// GitHub summaries come as JSON (`{"ProviderType":"GitHub","CommitMessage":"..."}`) or text.
+fn summary_line(raw: &str) -> String {
+    let text = serde_json::from_str::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| {
+            v.get("CommitMessage")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| raw.to_owned());
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
+    ExecutionSummary {
+        id: s.pipeline_execution_id().unwrap_or_default().to_owned(),
+        status: s
+            .status()
+            .map(|x| x.as_str().to_owned())
+            .unwrap_or_default(),
+        status_summary: s.status_summary().map(str::to_owned),
+        trigger: s
+            .trigger()
+            .and_then(|t| t.trigger_type())
+            .map(|t| t.as_str().to_owned()),
+        trigger_detail: s
+            .trigger()
+            .and_then(|t| t.trigger_detail())
+            .map(str::to_owned),
+        revisions: revisions(s.source_revisions()),
+        started_at: rfc3339(s.start_time()),
+        updated_at: rfc3339(s.last_update_time()),
+        duration_seconds: seconds_between(s.start_time(), s.last_update_time()),
+        execution_type: s.execution_type().map(|t| t.as_str().to_owned()),
+    }
+}
+
+/// The newest executions of a pipeline (paginated, up to `limit`).
+pub async fn executions(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    limit: usize,
+) -> Result<Vec<ExecutionSummary>> {
+    let mut out = Vec::new();
+    let mut pages = ctx
+        .codepipeline()
+        .list_pipeline_executions()
+        .pipeline_name(pipeline)
+        .max_results(limit.clamp(1, 100) as i32)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| map_sdk_error("ListPipelineExecutions", e))?;
+        out.extend(page.pipeline_execution_summaries().iter().map(summary_of));
+        if out.len() >= limit {
+            break;
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Every pipeline with its latest execution. Latest executions are fetched 16 at a time.
+pub async fn list_pipelines(ctx: &AwsCtx) -> Result<Vec<PipelineSummary>> {
+    let pages: Vec<_> = ctx
+        .codepipeline()
+        .list_pipelines()
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| map_sdk_error("ListPipelines", e))?;
+    let pipelines: Vec<cp::PipelineSummary> =
+        pages.iter().flat_map(|p| p.pipelines().to_vec()).collect();
+    let mut out: Vec<PipelineSummary> = futures::stream::iter(pipelines)
+        .map(|p| async move {
+            let name = p.name().unwrap_or_default().to_owned();
+            let latest = executions(ctx, &name, 1).await?.into_iter().next();
+            Ok::<_, Error>(PipelineSummary {
+                console_url: console::pipeline(&ctx.region, &name),
+                pipeline_type: p.pipeline_type().map(|t| t.as_str().to_owned()),
+                execution_mode: p.execution_mode().map(|m| m.as_str().to_owned()),
+                updated_at: rfc3339(p.updated()),
+                latest,
+                name,
+            })
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The stage diagram with live states.
+pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
+    let client = ctx.codepipeline();
+    let (declaration, state, latest) = tokio::join!(
+        client.get_pipeline().name(name).send(),
+        client.get_pipeline_state().name(name).send(),
+        executions(ctx, name, 1),
+    );
+    let declaration = declaration.map_err(|e| map_sdk_error("GetPipeline", e))?;
+    let state = state.map_err(|e| map_sdk_error("GetPipelineState", e))?;
+    let latest = latest?.into_iter().next();
+    let decl = declaration
+        .pipeline()
+        .ok_or_else(|| Error::NotFound(format!("no pipeline {name}")))?;
+    let mut repository = None;
+    let mut branch = None;
+    let stages: Vec<StageView> = decl
+        .stages()
+        .iter()
+        .map(|stage| {
+            let st = state
+                .stage_states()
+                .iter()
+                .find(|s| s.stage_name() == Some(stage.name()));
+            let actions = stage
+                .actions()
+                .iter()
+                .map(|a| {
+                    let t = a.action_type_id();
+                    if t.map(|t| t.category().as_str()) == Some("Source") {
+                        if let Some(c) = a.configuration() {
+                            repository = repository
+                                .clone()
+                                .or_else(|| c.get("FullRepositoryId").cloned());
+                            branch = branch.clone().or_else(|| c.get("BranchName").cloned());
+                        }
+                    }
+                    let live = st.and_then(|s| {
+                        s.action_states()
+                            .iter()
+                            .find(|x| x.action_name() == Some(a.name()))
+                    });
+                    let exec = live.and_then(|l| l.latest_execution());
+                    let category = t
+                        .map(|t| t.category().as_str().to_owned())
+                        .unwrap_or_default();
+                    let status = exec.and_then(|e| e.status()).map(|s| s.as_str().to_owned());
+                    ActionView {
+                        name: a.name().to_owned(),
+                        awaiting_approval: category == "Approval"
+                            && status.as_deref() == Some("InProgress"),
+                        category,
+                        provider: t.map(|t| t.provider().to_owned()).unwrap_or_default(),
+                        status,
+                        execution_id: exec
+                            .and_then(|e| e.action_execution_id())
+                            .map(str::to_owned),
+                        last_change: rfc3339(exec.and_then(|e| e.last_status_change())),
+                        summary: exec.and_then(|e| e.summary()).map(str::to_owned),
+                        external_execution_id: exec
+                            .and_then(|e| e.external_execution_id())
+                            .map(str::to_owned),
+                        external_url: exec
+                            .and_then(|e| e.external_execution_url())
+                            .map(str::to_owned),
+                        entity_url: live.and_then(|l| l.entity_url()).map(str::to_owned),
+                        error: exec.and_then(|e| e.error_details()).map(|d| {
+                            format!(
+                                "{}: {}",
+                                d.code().unwrap_or("Error"),
+                                d.message().unwrap_or_default()
+                            )
+                        }),
+                    }
+                })
+                .collect();
+            let transition = st.and_then(|s| s.inbound_transition_state());
+            StageView {
+                name: stage.name().to_owned(),
+                status: st
+                    .and_then(|s| s.latest_execution())
+                    .map(|e| e.status().as_str().to_owned()),
+                execution_id: st
+                    .and_then(|s| s.latest_execution())
+                    .map(|e| e.pipeline_execution_id().to_owned()),
+                transition_enabled: transition.map(|t| t.enabled()).unwrap_or(true),
+                transition_disabled_reason: transition
+                    .and_then(|t| t.disabled_reason())
+                    .map(str::to_owned),
+                actions,
+            }
+        })
+        .collect();
+    let in_progress = latest
+        .as_ref()
+        .is_some_and(|l| l.status == "InProgress" || l.status == "Stopping")
+        || stages
+            .iter()
+            .any(|s| s.status.as_deref() == Some("InProgress"));
+    Ok(PipelineView {
+        name: decl.name().to_owned(),
+        version: decl.version(),
+        pipeline_type: decl.pipeline_type().map(|t| t.as_str().to_owned()),
+        execution_mode: decl.execution_mode().map(|m| m.as_str().to_owned()),
+        repository,
+        branch,
+        stages,
+        latest,
+        in_progress,
+        poll_after_ms: if in_progress {
+            POLL_RUNNING_MS
+        } else {
+            POLL_IDLE_MS
+        },
+        console_url: console::pipeline(&ctx.region, name),
+    })
+}
+
+/// Starts a release. Offline checks first (names, commit id), then one StartPipelineExecution.
+pub async fn release(ctx: &AwsCtx, req: &ReleaseRequest) -> Result<String> {
+    if !crate::plan::validate::is_pipeline_name(&req.pipeline) {
+        return Err(Error::validation("pipeline", "is not a pipeline name"));
+    }
+    if req.client_request_token.is_empty() || req.client_request_token.len() > 128 {
+        return Err(Error::validation(
+            "clientRequestToken",
+            "must be 1–128 characters",
+        ));
+    }
+    let revision = req
+        .revision
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some(rev) = revision {
+        if !(7..=40).contains(&rev.len()) || !rev.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::validation(
+                "revision",
+                "must be a git commit id (7–40 hex characters)",
+            ));
+        }
+    }
+    for (i, v) in req.variables.iter().enumerate() {
+        if v.name.is_empty()
+            || v.name.len() > 128
+            || !v
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "@-_".contains(c))
+        {
+            return Err(Error::validation(
+                format!("variables.{i}.name"),
+                "must be 1–128 letters, digits, '@', '-' or '_'",
+            ));
+        }
+    }
+    let client = ctx.codepipeline();
+    let mut start = client
+        .start_pipeline_execution()
+        .name(&req.pipeline)
+        .client_request_token(&req.client_request_token);
+    if let Some(rev) = revision {
+        // The override names the source action: read it from the pipeline.
+        let declaration = client
+            .get_pipeline()
+            .name(&req.pipeline)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error("GetPipeline", e))?;
+        let source = declaration
+            .pipeline()
+            .and_then(|p| p.stages().first())
+            .and_then(|s| s.actions().first())
+            .map(|a| a.name().to_owned())
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "the pipeline {} has no source action",
+                    req.pipeline
+                ))
+            })?;
+        start = start.source_revisions(
+            cp::SourceRevisionOverride::builder()
+                .action_name(source)
+                .revision_type(cp::SourceRevisionType::CommitId)
+                .revision_value(rev)
+                .build()
+                .map_err(Error::internal)?,
+        );
+    }
+    for v in &req.variables {
+        start = start.variables(
+            cp::PipelineVariable::builder()
+                .name(&v.name)
+                .value(&v.value)
+                .build()
+                .map_err(Error::internal)?,
+        );
+    }
+    let out = start
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("StartPipelineExecution", e))?;
+    Ok(out.pipeline_execution_id().unwrap_or_default().to_owned())
+}
+
+pub async fn execution(ctx: &AwsCtx, pipeline: &str, id: &str) -> Result<ExecutionSummary> {
+    let out = ctx
+        .codepipeline()
+        .get_pipeline_execution()
+        .pipeline_name(pipeline)
+        .pipeline_execution_id(id)
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("GetPipelineExecution", e))?;
+    let e = out
+        .pipeline_execution()
+        .ok_or_else(|| Error::NotFound(format!("no execution {id}")))?;
+    Ok(ExecutionSummary {
+        id: id.to_owned(),
+        status: e
+            .status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        status_summary: e.status_summary().map(str::to_owned),
+        trigger: e
+            .trigger()
+            .and_then(|t| t.trigger_type())
+            .map(|t| t.as_str().to_owned()),
+        trigger_detail: e
+            .trigger()
+            .and_then(|t| t.trigger_detail())
+            .map(str::to_owned),
+        revisions: e
+            .artifact_revisions()
+            .iter()
+            .map(|r| SourceRevision {
+                action: r.name().unwrap_or_default().to_owned(),
+                revision_id: r.revision_id().unwrap_or_default().to_owned(),
+                summary: r.revision_summary().map(summary_line),
+                url: r.revision_url().map(str::to_owned),
+            })
+            .collect(),
+        started_at: None,
+        updated_at: None,
+        duration_seconds: None,
+        execution_type: e.execution_type().map(|t| t.as_str().to_owned()),
+    })
+}
+
+pub async fn stop(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    execution_id: &str,
+    abandon: bool,
+    reason: Option<&str>,
+) -> Result<()> {
+    ctx.codepipeline()
+        .stop_pipeline_execution()
+        .pipeline_name(pipeline)
+        .pipeline_execution_id(execution_id)
+        .abandon(abandon)
+        .set_reason(reason.map(str::to_owned))
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("StopPipelineExecution", e))?;
+    Ok(())
+}
+
+/// Retries a failed stage of `execution_id` (the stage's latest execution when None).
+pub async fn retry(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    stage: &str,
+    execution_id: Option<&str>,
+    all_actions: bool,
+) -> Result<String> {
+    let execution_id = match execution_id {
+        Some(id) => id.to_owned(),
+        None => {
+            let state = ctx
+                .codepipeline()
+                .get_pipeline_state()
+                .name(pipeline)
+                .send()
+                .await
+                .map_err(|e| map_sdk_error("GetPipelineState", e))?;
+            state
+                .stage_states()
+                .iter()
+                .find(|s| s.stage_name() == Some(stage))
+                .and_then(|s| s.latest_execution())
+                .map(|e| e.pipeline_execution_id().to_owned())
+                .ok_or_else(|| {
+                    Error::NotFound(format!("the stage {stage} of {pipeline} has not run"))
+                })?
+        }
+    };
+    let out = ctx
+        .codepipeline()
+        .retry_stage_execution()
+        .pipeline_name(pipeline)
+        .stage_name(stage)
+        .pipeline_execution_id(&execution_id)
+        .retry_mode(if all_actions {
+            cp::StageRetryMode::AllActions
+        } else {
+            cp::StageRetryMode::FailedActions
+        })
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("RetryStageExecution", e))?;
+    Ok(out
+        .pipeline_execution_id()
+        .unwrap_or(&execution_id)
+        .to_owned())
+}
+
+pub async fn action_executions(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    execution_id: &str,
+) -> Result<Vec<ActionExecutionView>> {
+    let pages: Vec<_> = ctx
+        .codepipeline()
+        .list_action_executions()
+        .pipeline_name(pipeline)
+        .filter(
+            cp::ActionExecutionFilter::builder()
+                .pipeline_execution_id(execution_id)
+                .build(),
+        )
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| map_sdk_error("ListActionExecutions", e))?;
+    let mut out: Vec<ActionExecutionView> = pages
+        .iter()
+        .flat_map(|p| p.action_execution_details())
+        .map(|a| {
+            let result = a.output().and_then(|o| o.execution_result());
+            let provider = a
+                .input()
+                .and_then(|i| i.action_type_id())
+                .map(|t| t.provider().to_owned())
+                .unwrap_or_default();
+            let external = result
+                .and_then(|r| r.external_execution_id())
+                .map(str::to_owned);
+            ActionExecutionView {
+                stage: a.stage_name().unwrap_or_default().to_owned(),
+                action: a.action_name().unwrap_or_default().to_owned(),
+                status: a
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                started_at: rfc3339(a.start_time()),
+                updated_at: rfc3339(a.last_update_time()),
+                summary: result
+                    .and_then(|r| r.external_execution_summary())
+                    .map(str::to_owned),
+                external_url: result
+                    .and_then(|r| r.external_execution_url())
+                    .map(str::to_owned),
+                error: result.and_then(|r| r.error_details()).map(|d| {
+                    format!(
+                        "{}: {}",
+                        d.code().unwrap_or("Error"),
+                        d.message().unwrap_or_default()
+                    )
+                }),
+                build_id: external.clone().filter(|_| provider == "CodeBuild"),
+                external_execution_id: external,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.started_at.cmp(&b.started_at));
+    Ok(out)
+}
+
+/// Polls an execution until it ends, calling `on_change` with the view whenever a stage or action
+/// status changes. Returns the final status (Succeeded, Failed, Stopped, Superseded, Cancelled).
+pub async fn wait(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    execution_id: &str,
+    interval: Duration,
+    mut on_change: impl FnMut(&PipelineView),
+) -> Result<String> {
+    let mut last: Option<Vec<(String, Option<String>)>> = None;
+    loop {
+        let view = pipeline_view(ctx, pipeline).await?;
+        let now: Vec<(String, Option<String>)> = view
+            .stages
+            .iter()
+            .filter(|s| s.execution_id.as_deref() == Some(execution_id))
+            .flat_map(|s| {
+                s.actions
+                    .iter()
+                    .map(move |a| (format!("{}/{}", s.name, a.name), a.status.clone()))
+            })
+            .collect();
+        if last.as_ref() != Some(&now) {
+            on_change(&view);
+            last = Some(now);
+        }
+        let status = execution(ctx, pipeline, execution_id).await?.status;
+        if status != "InProgress" && status != "Stopping" {
+            return Ok(status);
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_summaries_become_the_first_line_of_the_message() {
+        assert_eq!(
+            summary_line(r#"{"ProviderType":"GitHub","CommitMessage":"Fix login\n\nLong body"}"#),
+            "Fix login"
+        );
+        assert_eq!(summary_line("plain text\nsecond"), "plain text");
+    }
+}

@@ -1,0 +1,276 @@
+//! Release against the emulator, whose executions progress over time: stage-by-stage progress,
+//! failure and retry, double-click safety, stop, expired credentials while polling, and the CLI.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pipewright_core::apply::AwsCtx;
+use pipewright_core::aws::{AwsTarget, CredentialSource};
+use pipewright_core::keyring_store::AccessKeys;
+use pipewright_core::release::{self, ReleaseRequest};
+use pipewright_core::{ErrorCode, Secret};
+use pipewright_tests::{bin, control, emulator_url, inject_fault, new_account};
+use serde_json::json;
+
+const PIPELINE: &str = "cruddur-backend-fargate";
+
+/// A seeded account (pipeline, project, history) whose executions advance every `step` seconds.
+async fn seeded(step: f64) -> (String, AwsCtx) {
+    let account = new_account();
+    control(
+        "/_pipewright/seed",
+        json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}),
+    );
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "stepSeconds": step}),
+    );
+    let ctx = AwsCtx::connect(&AwsTarget {
+        label: "test".into(),
+        credentials: CredentialSource::Static(AccessKeys {
+            access_key_id: account.clone(),
+            secret_access_key: Secret::new("testing"),
+            session_token: None,
+        }),
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(emulator_url().to_owned()),
+    })
+    .await
+    .unwrap();
+    (account, ctx)
+}
+
+fn request(token: &str) -> ReleaseRequest {
+    ReleaseRequest {
+        pipeline: PIPELINE.into(),
+        revision: None,
+        variables: vec![],
+        client_request_token: token.into(),
+    }
+}
+
+async fn wait_end(ctx: &AwsCtx, id: &str) -> String {
+    release::wait(ctx, PIPELINE, id, Duration::from_millis(100), |_| {})
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn release_goes_in_progress_then_succeeds_stage_by_stage() {
+    let (_account, ctx) = seeded(0.3).await;
+    let before = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+    assert!(!before.in_progress);
+    assert_eq!(before.poll_after_ms, release::POLL_IDLE_MS);
+    assert_eq!(
+        before.repository.as_deref().map(|r| r.contains('/')),
+        Some(true)
+    );
+
+    let id = release::release(&ctx, &request("one")).await.unwrap();
+    let first = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+    assert!(first.in_progress);
+    assert_eq!(first.poll_after_ms, release::POLL_RUNNING_MS);
+    assert_eq!(
+        first.latest.as_ref().map(|l| l.id.as_str()),
+        Some(id.as_str())
+    );
+
+    // Record the order in which stages of this execution finish.
+    let mut finished: Vec<String> = Vec::new();
+    let mut seen_running = std::collections::BTreeSet::new();
+    let status = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |view| {
+        for s in &view.stages {
+            if s.execution_id.as_deref() != Some(id.as_str()) {
+                continue;
+            }
+            match s.status.as_deref() {
+                Some("InProgress") => {
+                    seen_running.insert(s.name.clone());
+                }
+                Some("Succeeded") if !finished.contains(&s.name) => finished.push(s.name.clone()),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, "Succeeded");
+    let after = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+    for s in &after.stages {
+        if !finished.contains(&s.name) && s.status.as_deref() == Some("Succeeded") {
+            finished.push(s.name.clone());
+        }
+    }
+    assert_eq!(finished, ["Source", "Build", "Deploy"]);
+    assert_eq!(seen_running.len(), 3, "saw running: {seen_running:?}");
+
+    // The build action links to a CodeBuild build.
+    let actions = release::action_executions(&ctx, PIPELINE, &id)
+        .await
+        .unwrap();
+    let build = actions.iter().find(|a| a.stage == "Build").unwrap();
+    assert!(
+        build.build_id.as_deref().is_some_and(|b| b.contains(':')),
+        "{build:?}"
+    );
+    let listed = release::executions(&ctx, PIPELINE, 5).await.unwrap();
+    assert_eq!(listed[0].id, id);
+    assert_eq!(listed[0].status, "Succeeded");
+}
+
+#[tokio::test]
+async fn a_double_click_starts_one_execution() {
+    let (_account, ctx) = seeded(0.2).await;
+    let (first, second) = (request("same-token"), request("same-token"));
+    let (a, b) = tokio::join!(
+        release::release(&ctx, &first),
+        release::release(&ctx, &second)
+    );
+    assert_eq!(a.unwrap(), b.unwrap());
+    let listed = release::executions(&ctx, PIPELINE, 10).await.unwrap();
+    let running = listed.iter().filter(|e| e.status == "InProgress").count();
+    assert_eq!(running, 1);
+}
+
+#[tokio::test]
+async fn a_failed_build_shows_its_error_and_retry_succeeds() {
+    let (account, ctx) = seeded(0.1).await;
+    control(
+        "/_pipewright/builds/next-outcome",
+        json!({"project": "cruddur-backend-flask-bake-image", "outcome": "FAILED", "phase": "BUILD", "account": account, "message": "docker build exited with 1"}),
+    );
+    let id = release::release(&ctx, &request("fail")).await.unwrap();
+    assert_eq!(wait_end(&ctx, &id).await, "Failed");
+    let view = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+    let build = view.stages.iter().find(|s| s.name == "Build").unwrap();
+    assert_eq!(build.status.as_deref(), Some("Failed"));
+    let error = build.actions[0].error.clone().unwrap_or_default();
+    assert!(!error.is_empty(), "{:?}", build.actions[0]);
+    assert_eq!(view.poll_after_ms, release::POLL_IDLE_MS);
+
+    let retried = release::retry(&ctx, PIPELINE, "Build", None, false)
+        .await
+        .unwrap();
+    assert_eq!(retried, id);
+    assert_eq!(wait_end(&ctx, &id).await, "Succeeded");
+}
+
+#[tokio::test]
+async fn stop_and_abandon_ends_the_execution() {
+    let (_account, ctx) = seeded(0.5).await;
+    let id = release::release(&ctx, &request("stop")).await.unwrap();
+    release::stop(&ctx, PIPELINE, &id, true, Some("wrong commit"))
+        .await
+        .unwrap();
+    let status = wait_end(&ctx, &id).await;
+    assert_eq!(status, "Stopped");
+}
+
+#[tokio::test]
+async fn bad_revision_is_rejected_before_any_call() {
+    let (account, ctx) = seeded(0.5).await;
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    let mut req = request("bad");
+    req.revision = Some("not-a-sha".into());
+    let e = release::release(&ctx, &req).await.unwrap_err();
+    assert_eq!(e.field(), Some("revision"));
+    let counts = pipewright_tests::get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    );
+    assert_eq!(
+        counts["byAccount"][&account]["total"].as_u64().unwrap_or(0),
+        0,
+        "{counts}"
+    );
+}
+
+#[tokio::test]
+async fn a_specific_commit_can_be_released() {
+    let (_account, ctx) = seeded(0.1).await;
+    let mut req = request("commit");
+    req.revision = Some("0123456789abcdef0123456789abcdef01234567".into());
+    let id = release::release(&ctx, &req).await.unwrap();
+    let exec = release::execution(&ctx, PIPELINE, &id).await.unwrap();
+    assert!(
+        exec.revisions
+            .iter()
+            .any(|r| r.revision_id == "0123456789abcdef0123456789abcdef01234567"),
+        "{exec:?}"
+    );
+}
+
+#[tokio::test]
+async fn expired_credentials_while_polling_are_a_clear_error() {
+    let (account, ctx) = seeded(0.5).await;
+    release::release(&ctx, &request("expire")).await.unwrap();
+    inject_fault(
+        &account,
+        "codepipeline",
+        "GetPipelineState",
+        "ExpiredTokenException",
+        400,
+        1,
+    );
+    let e = release::pipeline_view(&ctx, PIPELINE).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ExpiredCredentials, "{e}");
+    assert!(e.message().contains("expired"), "{}", e.message());
+    // The next poll works again (the UI resumes on "Try again").
+    release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+}
+
+#[test]
+fn cli_release_wait_exits_0_on_success_and_1_on_failure() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, _ctx) = rt.block_on(seeded(0.1));
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "release",
+            PIPELINE,
+            "--wait",
+            "--poll-seconds",
+            "0.1",
+            "--endpoint-url",
+            emulator_url(),
+            "--region",
+            "us-east-1",
+        ];
+        args.extend_from_slice(extra);
+        Command::new(bin("pipewright-cli"))
+            .args(&args)
+            .env("AWS_ACCESS_KEY_ID", &account)
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap()
+    };
+    let started = Instant::now();
+    let ok = run(&[]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&ok.stderr);
+    assert!(
+        stderr.contains("Build: InProgress") || stderr.contains("Build: Succeeded"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("Succeeded"));
+    assert!(started.elapsed() < Duration::from_secs(60));
+
+    control(
+        "/_pipewright/builds/next-outcome",
+        json!({"project": "cruddur-backend-flask-bake-image", "outcome": "FAILED", "phase": "BUILD", "account": account}),
+    );
+    let failed = run(&[]);
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&failed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&failed.stdout).contains("Failed"));
+}
