@@ -8,11 +8,14 @@ use pipewright_core::apply::CtxCache;
 use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
 use pipewright_core::profiles::{ProfileStore, Sandbox};
+use pipewright_core::release::ViewCache;
 
 pub struct AppState {
     pub profiles: Arc<ProfileStore>,
     /// AWS contexts (config + account) of the profiles in use.
     pub contexts: CtxCache,
+    /// Last pipeline views, so idle polls cost one request.
+    pub views: ViewCache,
 }
 
 impl AppState {
@@ -22,6 +25,7 @@ impl AppState {
         Ok(Self {
             profiles: Arc::new(profiles),
             contexts: CtxCache::default(),
+            views: ViewCache::default(),
         })
     }
 }

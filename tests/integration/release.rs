@@ -178,11 +178,7 @@ async fn bad_revision_is_rejected_before_any_call() {
         emulator_url(),
         &format!("/_pipewright/requests?account={account}"),
     );
-    assert_eq!(
-        counts["byAccount"][&account]["total"].as_u64().unwrap_or(0),
-        0,
-        "{counts}"
-    );
+    assert_eq!(counts["total"].as_u64().unwrap(), 0, "{counts}");
 }
 
 #[tokio::test]
@@ -273,4 +269,36 @@ fn cli_release_wait_exits_0_on_success_and_1_on_failure() {
         String::from_utf8_lossy(&failed.stderr)
     );
     assert!(String::from_utf8_lossy(&failed.stdout).contains("Failed"));
+}
+
+#[tokio::test]
+async fn an_idle_poll_costs_one_request_and_a_new_execution_is_seen_at_once() {
+    let (account, ctx) = seeded(0.1).await;
+    let cache = release::ViewCache::default();
+    let first = cache.poll(&ctx, PIPELINE).await.unwrap();
+    assert!(!first.in_progress);
+    let count = || {
+        let c = pipewright_tests::get(
+            emulator_url(),
+            &format!("/_pipewright/requests?account={account}"),
+        );
+        c["total"].as_u64().unwrap()
+    };
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    for _ in 0..4 {
+        cache.poll(&ctx, PIPELINE).await.unwrap();
+    }
+    assert_eq!(count(), 4, "four idle polls should be four requests");
+    // Two idle polls a minute.
+    assert_eq!(60_000 / release::POLL_IDLE_MS, 2);
+
+    // A release started elsewhere (the console, a webhook) shows on the next poll.
+    let id = release::release(&ctx, &request("elsewhere")).await.unwrap();
+    let view = cache.poll(&ctx, PIPELINE).await.unwrap();
+    assert_eq!(
+        view.latest.as_ref().map(|l| l.id.as_str()),
+        Some(id.as_str())
+    );
+    assert!(view.in_progress);
+    assert_eq!(view.poll_after_ms, release::POLL_RUNNING_MS);
 }
