@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Pipewright's benchmarks against a local emulator of its own:
 #
-#   scripts/bench.sh                 # apply vs the AWS CLI, 3 rounds (+1 warm-up)
+#   scripts/bench.sh                 # apply vs the AWS CLI, 3 rounds (+1 warm-up), then release
+#                                    # feedback and polling cost (tests/bench/release_feedback.rs)
 #   scripts/bench.sh --rounds 5      # any other option goes to tests/bench/apply_vs_cli.py (--help)
 #
 # Builds nothing: it needs target/debug/pipewright-cli (`cargo build -p pipewright-cli`). Sets up
@@ -92,4 +93,8 @@ echo "bench.sh: emulator at $URL" >&2
 
 status=0
 "$VENV/bin/python" "$BENCH/apply_vs_cli.py" --endpoint-url "$URL" --binary "$BIN" "$@" || status=$?
+
+# Release feedback and polling cost (tests/bench/release_feedback.rs), against the same emulator.
+echo >&2
+PIPEWRIGHT_EMULATOR_URL="$URL" cargo run -q -p pipewright-tests --example release_feedback || status=$?
 exit "$status"

@@ -1,0 +1,127 @@
+//! Benchmark: how fast a release shows up, and what polling costs.
+//!
+//! - first feedback: from StartPipelineExecution returning to the first pipeline view that shows the
+//!   new execution InProgress (what the UI does right after the click: one full view);
+//! - requests per minute per open pipeline, idle and running, under the app's polling policy
+//!   (counted at the emulator).
+//!
+//! Run: `scripts/bench.sh` (or `cargo run -p pipewright-tests --example release_feedback` with
+//! PIPEWRIGHT_EMULATOR_URL set). Targets: first feedback < 300 ms; idle ≤ 2 requests/minute.
+
+use std::time::{Duration, Instant};
+
+use pipewright_core::apply::AwsCtx;
+use pipewright_core::aws::{AwsTarget, CredentialSource};
+use pipewright_core::keyring_store::AccessKeys;
+use pipewright_core::release::{self, ReleaseRequest, ViewCache};
+use pipewright_core::Secret;
+use pipewright_tests::{control, emulator_url, get, new_account};
+use serde_json::json;
+
+const PIPELINE: &str = "cruddur-backend-fargate";
+
+fn total(account: &str) -> u64 {
+    get(emulator_url(), &format!("/_pipewright/requests?account={account}"))["total"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let rounds: usize = std::env::args().nth(1).and_then(|r| r.parse().ok()).unwrap_or(10);
+    let account = new_account();
+    control("/_pipewright/seed", json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}));
+    control("/_pipewright/config", json!({"account": account, "stepSeconds": 0.5}));
+    let ctx = AwsCtx::connect(&AwsTarget {
+        label: "bench".into(),
+        credentials: CredentialSource::Static(AccessKeys {
+            access_key_id: account.clone(),
+            secret_access_key: Secret::new("testing"),
+            session_token: None,
+        }),
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(emulator_url().to_owned()),
+    })
+    .await
+    .expect("connect");
+    let cache = ViewCache::default();
+    cache.poll(&ctx, PIPELINE).await.expect("warm-up view");
+
+    // First feedback.
+    let mut feedback = Vec::new();
+    let mut start_call = Vec::new();
+    for i in 0..rounds {
+        let req = ReleaseRequest {
+            pipeline: PIPELINE.into(),
+            revision: None,
+            variables: vec![],
+            client_request_token: format!("bench-{i}"),
+        };
+        let t0 = Instant::now();
+        let id = release::release(&ctx, &req).await.expect("release");
+        let returned = Instant::now();
+        cache.invalidate(&ctx, PIPELINE);
+        let view = cache.poll(&ctx, PIPELINE).await.expect("view");
+        assert!(view.in_progress && view.latest.as_ref().map(|l| l.id.as_str()) == Some(id.as_str()));
+        feedback.push(returned.elapsed().as_secs_f64() * 1000.0);
+        start_call.push((returned - t0).as_secs_f64() * 1000.0);
+        release::stop(&ctx, PIPELINE, &id, true, None).await.expect("stop");
+        release::wait(&ctx, PIPELINE, &id, Duration::from_millis(100), |_| {}).await.expect("end");
+    }
+
+    // Requests per poll, idle and running, counted at the emulator.
+    cache.poll(&ctx, PIPELINE).await.unwrap();
+    let before = total(&account);
+    for _ in 0..5 {
+        cache.poll(&ctx, PIPELINE).await.unwrap();
+    }
+    let idle_per_poll = (total(&account) - before) as f64 / 5.0;
+    let req = ReleaseRequest {
+        pipeline: PIPELINE.into(),
+        revision: None,
+        variables: vec![],
+        client_request_token: "bench-running".into(),
+    };
+    release::release(&ctx, &req).await.unwrap();
+    cache.invalidate(&ctx, PIPELINE);
+    let before = total(&account);
+    for _ in 0..5 {
+        cache.poll(&ctx, PIPELINE).await.unwrap();
+    }
+    let running_per_poll = (total(&account) - before) as f64 / 5.0;
+    let idle_per_min = idle_per_poll * 60_000.0 / f64::from(release::POLL_IDLE_MS);
+    let running_per_min = running_per_poll * 60_000.0 / f64::from(release::POLL_RUNNING_MS);
+
+    let fb = median(feedback.clone());
+    println!("release feedback ({rounds} rounds, debug build, local emulator)");
+    println!("  StartPipelineExecution call      median {:>7.1} ms", median(start_call));
+    println!(
+        "  first InProgress view after it   median {fb:>7.1} ms  max {:>7.1} ms   target < 300 ms: {}",
+        feedback.iter().cloned().fold(0.0, f64::max),
+        if fb < 300.0 { "met" } else { "NOT met" }
+    );
+    println!(
+        "  idle:    {idle_per_poll:.1} requests/poll every {} s = {idle_per_min:.1} requests/minute   target <= 2: {}",
+        release::POLL_IDLE_MS / 1000,
+        if idle_per_min <= 2.0 { "met" } else { "NOT met" }
+    );
+    println!(
+        "  running: {running_per_poll:.1} requests/poll every {} s = {running_per_min:.1} requests/minute",
+        release::POLL_RUNNING_MS / 1000
+    );
+    let out = json!({
+        "rounds": rounds,
+        "firstFeedbackMsMedian": fb,
+        "firstFeedbackMs": feedback,
+        "idleRequestsPerMinute": idle_per_min,
+        "runningRequestsPerMinute": running_per_min,
+    });
+    let dir = pipewright_tests::repo_root().join("target/bench");
+    std::fs::create_dir_all(&dir).ok();
+    std::fs::write(dir.join("release_feedback.json"), serde_json::to_string_pretty(&out).unwrap()).ok();
+}
