@@ -37,6 +37,13 @@ const COMMANDS: &[&str] = &[
     "release_start",
     "execution_stop",
     "stage_retry",
+    "history_builds",
+    "history_sync",
+    "history_stats",
+    "history_build",
+    "build_logs",
+    "history_releases",
+    "history_dora",
 ];
 
 fn main() {

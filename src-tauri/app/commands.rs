@@ -13,6 +13,8 @@ use pipewright_core::apply::{
     self, discover, ApplyEvent, ApplyOptions, AwsCtx, ConnectionInfo, EcrRepositoryInfo, Receipt,
     Review,
 };
+use pipewright_core::history::stats::{BuildStats, DoraStats};
+use pipewright_core::history::{self, BuildRecord, LogPage, ReleaseRecord, SyncReport};
 use pipewright_core::plan::{self, Issue, Plan};
 use pipewright_core::release::{
     self, ActionExecutionView, ExecutionSummary, PipelineSummary, PipelineView, ReleaseRequest,
@@ -408,4 +410,118 @@ pub async fn stage_retry(
         all_actions,
     )
     .await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build history.
+
+/// The stored builds of a project, newest first: instant, no AWS call.
+#[tauri::command]
+pub async fn history_builds(
+    state: State<'_, AppState>,
+    session: Session,
+    project: String,
+    limit: Option<u32>,
+) -> CmdResult<Vec<BuildRecord>> {
+    let ctx = ctx(&state, &session).await?;
+    let history = state.history()?;
+    let scope = history::load_scope(&ctx);
+    tauri::async_runtime::spawn_blocking(move || {
+        history.builds(&scope, &project, limit.map(|l| l as usize))
+    })
+    .await
+    .map_err(|e| AppError::from(Error::internal(e)))?
+    .map_err(AppError::from)
+}
+
+/// Fetches what is new since the last sync, streaming each batch as it lands.
+#[tauri::command]
+pub async fn history_sync(
+    state: State<'_, AppState>,
+    session: Session,
+    project: String,
+    on_batch: Channel<Vec<BuildRecord>>,
+) -> CmdResult<SyncReport> {
+    let ctx = ctx(&state, &session).await?;
+    let history = state.history()?;
+    Ok(history::sync_builds(&ctx, &history, &project, |batch| {
+        let _ = on_batch.send(batch.to_vec());
+    })
+    .await?)
+}
+
+#[tauri::command]
+pub async fn history_stats(
+    state: State<'_, AppState>,
+    session: Session,
+    project: String,
+    window_days: u32,
+) -> CmdResult<BuildStats> {
+    let ctx = ctx(&state, &session).await?;
+    let builds = state
+        .history()?
+        .builds(&history::load_scope(&ctx), &project, None)?;
+    Ok(history::stats::build_stats(&builds, now_ms(), window_days))
+}
+
+#[tauri::command]
+pub async fn history_build(
+    state: State<'_, AppState>,
+    session: Session,
+    build_id: String,
+) -> CmdResult<BuildRecord> {
+    let ctx = ctx(&state, &session).await?;
+    let history = state.history()?;
+    let stored = history.build(&history::load_scope(&ctx), &build_id)?;
+    match stored {
+        Some(b) if b.finished() => Ok(b),
+        _ => {
+            let fresh = history::fetch_builds(&ctx, vec![build_id.clone()]).await?;
+            history.upsert_builds(&history::load_scope(&ctx), &fresh)?;
+            fresh
+                .into_iter()
+                .next()
+                .ok_or_else(|| AppError::from(Error::NotFound(format!("no build {build_id}"))))
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn build_logs(
+    state: State<'_, AppState>,
+    session: Session,
+    group: String,
+    stream: String,
+    next_token: Option<String>,
+) -> CmdResult<LogPage> {
+    Ok(history::logs::page(&ctx(&state, &session).await?, &group, &stream, next_token).await?)
+}
+
+#[tauri::command]
+pub async fn history_releases(
+    state: State<'_, AppState>,
+    session: Session,
+    pipeline: String,
+) -> CmdResult<Vec<ReleaseRecord>> {
+    let ctx = ctx(&state, &session).await?;
+    let store = state.history()?;
+    Ok(history::sync_executions(&ctx, &store, &pipeline, 100).await?)
+}
+
+#[tauri::command]
+pub async fn history_dora(
+    state: State<'_, AppState>,
+    session: Session,
+    pipeline: String,
+    window_days: u32,
+) -> CmdResult<DoraStats> {
+    let ctx = ctx(&state, &session).await?;
+    let releases = state
+        .history()?
+        .releases(&history::load_scope(&ctx), &pipeline)?;
+    Ok(history::stats::dora(&releases, now_ms(), window_days))
+}
+
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }

@@ -5,6 +5,7 @@ mod commands;
 use std::sync::Arc;
 
 use pipewright_core::apply::CtxCache;
+use pipewright_core::history::HistoryStore;
 use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
 use pipewright_core::profiles::{ProfileStore, Sandbox};
@@ -16,6 +17,8 @@ pub struct AppState {
     pub contexts: CtxCache,
     /// Last pipeline views, so idle polls cost one request.
     pub views: ViewCache,
+    /// The local build history (SQLite in the data dir), opened on first use.
+    history: std::sync::OnceLock<Arc<HistoryStore>>,
 }
 
 impl AppState {
@@ -26,7 +29,19 @@ impl AppState {
             profiles: Arc::new(profiles),
             contexts: CtxCache::default(),
             views: ViewCache::default(),
+            history: std::sync::OnceLock::new(),
         })
+    }
+}
+
+impl AppState {
+    pub fn history(&self) -> Result<Arc<HistoryStore>, pipewright_core::AppError> {
+        if let Some(h) = self.history.get() {
+            return Ok(h.clone());
+        }
+        let path = self.profiles.dirs().data.join("history.sqlite");
+        let store = Arc::new(HistoryStore::open(&path)?);
+        Ok(self.history.get_or_init(|| store).clone())
     }
 }
 
@@ -92,6 +107,13 @@ pub fn run() {
             commands::release_start,
             commands::execution_stop,
             commands::stage_retry,
+            commands::history_builds,
+            commands::history_sync,
+            commands::history_stats,
+            commands::history_build,
+            commands::build_logs,
+            commands::history_releases,
+            commands::history_dora,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Pipewright");

@@ -21,7 +21,10 @@ use serde_json::json;
 const PIPELINE: &str = "cruddur-backend-fargate";
 
 fn total(account: &str) -> u64 {
-    get(emulator_url(), &format!("/_pipewright/requests?account={account}"))["total"]
+    get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    )["total"]
         .as_u64()
         .unwrap_or(0)
 }
@@ -33,10 +36,19 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|r| r.parse().ok()).unwrap_or(10);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(10);
     let account = new_account();
-    control("/_pipewright/seed", json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}));
-    control("/_pipewright/config", json!({"account": account, "stepSeconds": 0.5}));
+    control(
+        "/_pipewright/seed",
+        json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}),
+    );
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "stepSeconds": 0.5}),
+    );
     let ctx = AwsCtx::connect(&AwsTarget {
         label: "bench".into(),
         credentials: CredentialSource::Static(AccessKeys {
@@ -67,11 +79,17 @@ async fn main() {
         let returned = Instant::now();
         cache.invalidate(&ctx, PIPELINE);
         let view = cache.poll(&ctx, PIPELINE).await.expect("view");
-        assert!(view.in_progress && view.latest.as_ref().map(|l| l.id.as_str()) == Some(id.as_str()));
+        assert!(
+            view.in_progress && view.latest.as_ref().map(|l| l.id.as_str()) == Some(id.as_str())
+        );
         feedback.push(returned.elapsed().as_secs_f64() * 1000.0);
         start_call.push((returned - t0).as_secs_f64() * 1000.0);
-        release::stop(&ctx, PIPELINE, &id, true, None).await.expect("stop");
-        release::wait(&ctx, PIPELINE, &id, Duration::from_millis(100), |_| {}).await.expect("end");
+        release::stop(&ctx, PIPELINE, &id, true, None)
+            .await
+            .expect("stop");
+        release::wait(&ctx, PIPELINE, &id, Duration::from_millis(100), |_| {})
+            .await
+            .expect("end");
     }
 
     // Requests per poll, idle and running, counted at the emulator.
@@ -99,7 +117,10 @@ async fn main() {
 
     let fb = median(feedback.clone());
     println!("release feedback ({rounds} rounds, debug build, local emulator)");
-    println!("  StartPipelineExecution call      median {:>7.1} ms", median(start_call));
+    println!(
+        "  StartPipelineExecution call      median {:>7.1} ms",
+        median(start_call)
+    );
     println!(
         "  first InProgress view after it   median {fb:>7.1} ms  max {:>7.1} ms   target < 300 ms: {}",
         feedback.iter().cloned().fold(0.0, f64::max),
@@ -123,5 +144,9 @@ async fn main() {
     });
     let dir = pipewright_tests::repo_root().join("target/bench");
     std::fs::create_dir_all(&dir).ok();
-    std::fs::write(dir.join("release_feedback.json"), serde_json::to_string_pretty(&out).unwrap()).ok();
+    std::fs::write(
+        dir.join("release_feedback.json"),
+        serde_json::to_string_pretty(&out).unwrap(),
+    )
+    .ok();
 }

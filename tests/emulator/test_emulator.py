@@ -1147,3 +1147,24 @@ def test_moto_api_reset_clears_emulator_state(server, account):
     assert server.ctl("GET", "/_pipewright/builds/next-outcome")[1]["outcomes"] == []
     cfg = server.ctl("GET", "/_pipewright/config")[1]
     assert cfg["accounts"] == {} and cfg["stepSeconds"] == 0.1
+
+
+def test_logs_append_and_seed_only_ecr_ecs(server, account):
+    status, body = server.ctl("POST", "/_pipewright/logs/append", {
+        "account": account, "group": "/aws/codebuild/x", "stream": "s1",
+        "lines": ["<img src=x onerror=alert(1)>", "plain"]})
+    assert status == 200 and body["appended"] == 2
+    logs = server.client("logs", account)
+    events = logs.get_log_events(logGroupName="/aws/codebuild/x", logStreamName="s1", startFromHead=True)["events"]
+    assert [e["message"] for e in events] == ["<img src=x onerror=alert(1)>", "plain"]
+    status, _ = server.ctl("POST", "/_pipewright/logs/append", {"account": account})
+    assert status == 400
+
+    status, body = server.ctl("POST", "/_pipewright/seed", {"account": account, "only": ["ecr", "ecs"]})
+    assert status == 200, body
+    assert server.client("ecr", account).describe_repositories()["repositories"][0]["repositoryName"] == "backend-flask"
+    assert server.client("ecs", account).list_services(cluster="cruddur")["serviceArns"]
+    assert server.client("codepipeline", account).list_pipelines()["pipelines"] == []
+    assert server.client("codebuild", account).list_projects()["projects"] == []
+    status, _ = server.ctl("POST", "/_pipewright/seed", {"account": account, "only": ["pipeline"]})
+    assert status == 400

@@ -6,22 +6,29 @@
  * the ts-rs generated files in `./bindings`.
  */
 import { invoke, type Channel, type InvokeArgs } from "@tauri-apps/api/core";
+import { getCurrentWindow, ProgressBarStatus } from "@tauri-apps/api/window";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
 import { openUrl } from "@tauri-apps/plugin-opener";
+import type { ActionExecutionView } from "./bindings/ActionExecutionView";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ApplyEvent } from "./bindings/ApplyEvent";
 import type { ConnectionInfo } from "./bindings/ConnectionInfo";
 import type { EcrRepositoryInfo } from "./bindings/EcrRepositoryInfo";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ExecutionSummary } from "./bindings/ExecutionSummary";
 import type { Identity } from "./bindings/Identity";
 import type { Issue } from "./bindings/Issue";
+import type { PipelineSummary } from "./bindings/PipelineSummary";
+import type { PipelineView } from "./bindings/PipelineView";
 import type { Plan } from "./bindings/Plan";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProfileRef } from "./bindings/ProfileRef";
 import type { ProfileSummary } from "./bindings/ProfileSummary";
 import type { Receipt } from "./bindings/Receipt";
 import type { RegionInfo } from "./bindings/RegionInfo";
+import type { ReleaseRequest } from "./bindings/ReleaseRequest";
 import type { Review } from "./bindings/Review";
 import type { Session } from "./bindings/Session";
 
@@ -81,6 +88,33 @@ async function plugin<T>(run: () => Promise<T>): Promise<T> {
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw toAppError(error);
   }
+}
+
+/** Swallow a failure of something optional (window title, taskbar progress, notifications). */
+async function optional(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch {
+    // Not available here (tests, a platform without it, permission missing): the page goes on.
+  }
+}
+
+/** The state of the taskbar progress indicator. */
+export type TaskbarProgress =
+  | { status: "none" }
+  | { status: "normal" | "paused" | "error"; progress: number };
+
+const PROGRESS_STATUS = {
+  none: ProgressBarStatus.None,
+  normal: ProgressBarStatus.Normal,
+  paused: ProgressBarStatus.Paused,
+  error: ProgressBarStatus.Error,
+} as const;
+
+/** Whether desktop notifications may be shown, asking the user once when they have not decided. */
+async function notificationsAllowed(): Promise<boolean> {
+  if (await isPermissionGranted()) return true;
+  return (await requestPermission()) === "granted";
 }
 
 /** The file filter of plan files in the open/save dialogs. */
@@ -144,6 +178,45 @@ export const api = {
   pickSavePath: (defaultPath: string, filter?: { name: string; extensions: string[] }) =>
     plugin(() => saveDialog({ defaultPath, filters: filter ? [filter] : undefined })),
 
+  // Pipelines and release.
+  pipelinesList: (session: Session) => call<PipelineSummary[]>("pipelines_list", { session }),
+  /** The stage diagram with live states; `pollAfterMs` says when to ask again. */
+  pipelineView: (session: Session, name: string) => call<PipelineView>("pipeline_view", { session, name }),
+  /** The newest executions first. */
+  pipelineExecutions: (session: Session, name: string, limit: number) =>
+    call<ExecutionSummary[]>("pipeline_executions", { session, name, limit }),
+  pipelineActionExecutions: (session: Session, name: string, executionId: string) =>
+    call<ActionExecutionView[]>("pipeline_action_executions", { session, name, executionId }),
+  /** Starts an execution and resolves with its id; the same clientRequestToken twice starts one. */
+  releaseStart: (session: Session, request: ReleaseRequest) => call<string>("release_start", { session, request }),
+  executionStop: (session: Session, name: string, executionId: string, abandon: boolean, reason: string | null) =>
+    call<null>("execution_stop", { session, name, executionId, abandon, reason }),
+  /** Retries a failed stage; resolves with the execution id. */
+  stageRetry: (session: Session, name: string, stage: string, executionId: string | null, allActions: boolean) =>
+    call<string>("stage_retry", { session, name, stage, executionId, allActions }),
+
   /** Open an https link in the user's browser (never inside the app window). */
   openExternal: (url: string): Promise<void> => plugin(() => openUrl(url)),
+
+  /**
+   * The window title, taskbar progress and desktop notifications during a release. All optional:
+   * these never reject, so a missing permission or platform support cannot break a page.
+   */
+  desktop: {
+    setTitle: (title: string) => optional(() => getCurrentWindow().setTitle(title)),
+    setProgress: (state: TaskbarProgress) =>
+      optional(() =>
+        getCurrentWindow().setProgressBar(
+          state.status === "none"
+            ? { status: ProgressBarStatus.None }
+            : { status: PROGRESS_STATUS[state.status], progress: Math.round(Math.min(100, Math.max(0, state.progress))) },
+        ),
+      ),
+    /** Ask for the notification permission now (call it from a click), so the end of a release can notify. */
+    prepareNotifications: () => optional(notificationsAllowed),
+    notify: (title: string, body: string) =>
+      optional(async () => {
+        if (await notificationsAllowed()) sendNotification({ title, body });
+      }),
+  },
 };

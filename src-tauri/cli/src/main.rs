@@ -10,6 +10,7 @@ use pipewright_core::apply::{
     self, ApplyEvent, ApplyOptions, AwsCtx, Receipt, ReceiptStatus, Review, Severity, StepStatus,
 };
 use pipewright_core::aws::{self, AwsTarget, CredentialSource};
+use pipewright_core::history::{self, HistoryStore};
 use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
 use pipewright_core::plan::{self, Plan};
@@ -115,6 +116,23 @@ enum Command {
         /// Retry all actions of the stage, not only the failed ones.
         #[arg(long)]
         all_actions: bool,
+    },
+    /// Build history of a CodeBuild project: fetches what is new into the local store, then prints
+    /// the builds (newest first) and the figures.
+    History {
+        project: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Only builds started on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// A build's CloudWatch log.
+    Logs {
+        build_id: String,
+        /// Keep printing new lines until the build ends.
+        #[arg(long)]
+        follow: bool,
     },
     /// Delete exactly what an apply run created, from its receipt.
     Destroy {
@@ -502,6 +520,102 @@ async fn run(cli: Cli) -> Result<()> {
             println!("retrying {stage} of {id}");
             Ok(())
         }
+        Command::History {
+            project,
+            limit,
+            since,
+        } => {
+            let since_ms = match &since {
+                Some(d) => Some(parse_date(d)?),
+                None => None,
+            };
+            let ctx = connect(&g).await?;
+            let history = HistoryStore::open(&AppDirs::from_env()?.data.join("history.sqlite"))?;
+            let report = history::sync_builds(&ctx, &history, &project, |_| {}).await?;
+            let scope = history::load_scope(&ctx);
+            let all = history.builds(&scope, &project, None)?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+            let stats = history::stats::build_stats(&all, now, 30);
+            let shown: Vec<&history::BuildRecord> = all
+                .iter()
+                .filter(|b| since_ms.is_none_or(|s| b.start_ms >= s))
+                .take(limit)
+                .collect();
+            if g.json {
+                println!(
+                    "{}",
+                    to_json(
+                        &serde_json::json!({ "sync": report, "stats30d": stats, "builds": shown })
+                    )?
+                );
+            } else {
+                println!(
+                    "{project}: {} builds stored ({} fetched now). Last 30 days: {} builds, success {}, median {}, p90 {}, ${:.2}",
+                    report.total_stored,
+                    report.fetched,
+                    stats.builds,
+                    stats.success_rate.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "-".into()),
+                    stats.median_seconds.map(|s| format!("{s:.0}s")).unwrap_or_else(|| "-".into()),
+                    stats.p90_seconds.map(|s| format!("{s:.0}s")).unwrap_or_else(|| "-".into()),
+                    stats.cost_usd
+                );
+                for b in shown {
+                    println!(
+                        "#{:<6} {:<11} {:<8} {:<10} {:>7} {}",
+                        b.build_number.map(|n| n.to_string()).unwrap_or_default(),
+                        b.status,
+                        b.commit
+                            .as_deref()
+                            .map(|c| &c[..c.len().min(7)])
+                            .unwrap_or("-"),
+                        format!("{:?}", b.initiator_kind).to_lowercase(),
+                        b.duration_seconds
+                            .map(|d| format!("{d:.0}s"))
+                            .unwrap_or_else(|| "-".into()),
+                        time::OffsetDateTime::from_unix_timestamp(b.start_ms / 1000)
+                            .ok()
+                            .and_then(|t| t
+                                .format(&time::format_description::well_known::Rfc3339)
+                                .ok())
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Logs { build_id, follow } => {
+            let ctx = connect(&g).await?;
+            let mut token = None;
+            loop {
+                let build = history::fetch_builds(&ctx, vec![build_id.clone()])
+                    .await?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Error::NotFound(format!("no build {build_id}")))?;
+                let (Some(group), Some(stream)) =
+                    (build.log_group.clone(), build.log_stream.clone())
+                else {
+                    return Err(Error::NotFound(format!(
+                        "the build {build_id} has no CloudWatch log yet"
+                    )));
+                };
+                loop {
+                    let page = history::logs::page(&ctx, &group, &stream, token.clone()).await?;
+                    let empty = page.lines.is_empty();
+                    for line in &page.lines {
+                        println!("{}", line.message);
+                    }
+                    token = page.next_token;
+                    if empty {
+                        break;
+                    }
+                }
+                if !follow || build.finished() {
+                    return Ok(());
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+        }
         Command::Whoami => {
             let store = store()?;
             let (target, profile) = target(&store, &g, g.region.clone()).await?;
@@ -575,6 +689,13 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
             }
         }
     }
+}
+
+fn parse_date(d: &str) -> Result<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(d, &format)
+        .map_err(|_| Error::validation("since", "must be a date as YYYY-MM-DD"))?;
+    Ok(date.midnight().assume_utc().unix_timestamp() * 1000)
 }
 
 fn read_plan(file: &std::path::Path) -> Result<Plan> {

@@ -9,6 +9,7 @@ pub mod aws;
 pub mod aws_cli;
 pub mod buildspec;
 pub mod error;
+pub mod history;
 pub mod keyring_store;
 pub mod paths;
 pub mod plan;

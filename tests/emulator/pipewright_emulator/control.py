@@ -174,6 +174,7 @@ class EmulatorApp:
             ("GET", "/_pipewright/requests"): self.get_requests,
             ("POST", "/_pipewright/requests/reset"): self.reset_requests,
             ("POST", "/_pipewright/seed"): self.seed,
+            ("POST", "/_pipewright/logs/append"): self.append_logs,
         }
         handler = routes.get((method, path))
         if handler is None:
@@ -283,6 +284,33 @@ class EmulatorApp:
         account = body.get("account") or query.get("account")
         state.REQUESTS.reset(str(account) if account else None)
         return 200, {"ok": True}
+
+    def append_logs(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        """Appends lines to a CloudWatch log stream (creating group and stream if needed), e.g. to
+        put hostile text into a build log for the UI's rendering tests."""
+        import time as _time
+
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.logs.models import logs_backends
+
+        from .codebuild import _append_log_events
+
+        account = str(body.get("account") or DEFAULT_ACCOUNT_ID)
+        region = str(body.get("region") or "us-east-1")
+        group_name, stream_name = body.get("group"), body.get("stream")
+        lines = body.get("lines")
+        if not group_name or not stream_name or not isinstance(lines, list):
+            raise ControlError(400, 'need "group", "stream" and a list of "lines"')
+        logs = logs_backends[account][region]
+        if group_name not in logs.groups:
+            logs.ensure_log_group(group_name)
+        group = logs.groups[group_name]
+        if stream_name not in group.streams:
+            group.create_log_stream(stream_name)
+        now = int(_time.time() * 1000)
+        _append_log_events(group.streams[stream_name],
+                           [{"timestamp": now + i, "message": str(line)} for i, line in enumerate(lines)])
+        return 200, {"appended": len(lines)}
 
     def seed(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         from moto.core import DEFAULT_ACCOUNT_ID

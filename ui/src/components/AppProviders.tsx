@@ -1,5 +1,6 @@
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { ReleaseWatchProvider } from "./pipelines/ReleaseWatch";
 import { ToastProvider } from "./Toasts";
 import { WizardProvider } from "./wizard/WizardProvider";
 
@@ -7,7 +8,9 @@ export function AppProviders({ client, children }: { client: QueryClient; childr
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>
-        <WizardProvider>{children}</WizardProvider>
+        <ReleaseWatchProvider>
+          <WizardProvider>{children}</WizardProvider>
+        </ReleaseWatchProvider>
       </ToastProvider>
     </QueryClientProvider>
   );

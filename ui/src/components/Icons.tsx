@@ -192,3 +192,80 @@ export function LockIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function XCircleIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="m9.2 9.2 5.6 5.6M14.8 9.2l-5.6 5.6" />
+    </Svg>
+  );
+}
+
+export function StopCircleIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <rect x="9" y="9" width="6" height="6" rx="1" />
+    </Svg>
+  );
+}
+
+export function MinusCircleIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M8.5 12h7" />
+    </Svg>
+  );
+}
+
+export function RetryIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4.5 12a7.5 7.5 0 0 1 13-5.1L19.5 9M19.5 4.5V9H15M19.5 12a7.5 7.5 0 0 1-13 5.1L4.5 15M4.5 19.5V15H9" />
+    </Svg>
+  );
+}
+
+export function SearchIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="11" cy="11" r="6.5" />
+      <path d="m16 16 4 4" />
+    </Svg>
+  );
+}
+
+export function ArrowLeftIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M19 12H5M11 6l-6 6 6 6" />
+    </Svg>
+  );
+}
+
+export function ArrowRightIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M5 12h14M13 6l6 6-6 6" />
+    </Svg>
+  );
+}
+
+export function RocketIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M14.5 4.5c2.5-1 4.6-1 5-1 0 .4 0 2.5-1 5L13 14l-3-3 4.5-6.5zM10 11l-4-.5 2.5-3H13M13 14l.5 4 3-2.5V11M8 16c-1.5.5-2.5 2-3 3.5 1.5-.5 3-1.5 3.5-3" />
+    </Svg>
+  );
+}
+
+export function CommitIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="3.5" />
+      <path d="M3.5 12h5M15.5 12h5" />
+    </Svg>
+  );
+}

@@ -1,0 +1,295 @@
+//! Loading from AWS, pipelined: each page of build ids goes to BatchGetBuilds as soon as it is
+//! listed, while the next page is being listed. Incremental: listing stops at the first stored,
+//! finished build, and stored builds that were still running are fetched again.
+
+use std::collections::HashMap;
+
+use aws_sdk_codebuild::types::{Build, SortOrderType};
+use futures::stream::{FuturesOrdered, StreamExt};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::store::HistoryStore;
+use super::types::*;
+use crate::apply::{console, AwsCtx};
+use crate::aws::map_sdk_error;
+use crate::{release, Error, Result};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncReport {
+    pub list_requests: u32,
+    pub batch_requests: u32,
+    /// Builds fetched (new ones and re-fetched running ones).
+    pub fetched: u32,
+    pub total_stored: u32,
+}
+
+fn ms(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
+    t.map(|t| (t.as_nanos() / 1_000_000) as i64)
+}
+
+pub fn initiator_kind(initiator: &str) -> Initiator {
+    if initiator.starts_with("codepipeline/") {
+        Initiator::Pipeline
+    } else if initiator.starts_with("GitHub-Hookshot") || initiator.contains("webhook") {
+        Initiator::Webhook
+    } else {
+        Initiator::User
+    }
+}
+
+pub fn record(ctx: &AwsCtx, b: &Build) -> BuildRecord {
+    let start_ms = ms(b.start_time()).unwrap_or(0);
+    let end_ms = ms(b.end_time());
+    let project = b.project_name().unwrap_or_default().to_owned();
+    let initiator = b.initiator().unwrap_or_default().to_owned();
+    BuildRecord {
+        id: b.id().unwrap_or_default().to_owned(),
+        build_number: b.build_number(),
+        status: b
+            .build_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        start_ms,
+        end_ms,
+        duration_seconds: end_ms.map(|e| (e - start_ms) as f64 / 1000.0),
+        initiator_kind: initiator_kind(&initiator),
+        initiator,
+        source_version: b.source_version().map(str::to_owned),
+        commit: b.resolved_source_version().map(str::to_owned),
+        compute_type: b
+            .environment()
+            .map(|e| e.compute_type().as_str().to_owned()),
+        phases: b
+            .phases()
+            .iter()
+            .map(|p| PhaseRecord {
+                phase: p
+                    .phase_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                status: p.phase_status().map(|s| s.as_str().to_owned()),
+                start_ms: ms(p.start_time()),
+                end_ms: ms(p.end_time()),
+                duration_seconds: p.duration_in_seconds().map(|d| d as f64),
+                messages: p
+                    .contexts()
+                    .iter()
+                    .filter_map(|c| c.message().map(str::to_owned))
+                    .filter(|m| !m.is_empty())
+                    .collect(),
+            })
+            .collect(),
+        log_group: b.logs().and_then(|l| l.group_name()).map(str::to_owned),
+        log_stream: b.logs().and_then(|l| l.stream_name()).map(str::to_owned),
+        log_url: b.logs().and_then(|l| l.deep_link()).map(str::to_owned),
+        console_url: console::project(&ctx.region, &ctx.account, &project),
+        project,
+    }
+}
+
+pub fn scope(ctx: &AwsCtx) -> String {
+    format!("{}/{}", ctx.account, ctx.region)
+}
+
+/// Every build id of a project, newest first (one sequential listing chain: the critical path).
+pub async fn list_all_ids(ctx: &AwsCtx, project: &str) -> Result<Vec<String>> {
+    let client = ctx.codebuild();
+    let mut ids = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_builds_for_project()
+            .project_name(project)
+            .sort_order(SortOrderType::Descending)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error("ListBuildsForProject", e))?;
+        ids.extend(page.ids().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            return Ok(ids);
+        }
+    }
+}
+
+/// BatchGetBuilds for up to 100 ids.
+pub async fn fetch_builds(ctx: &AwsCtx, ids: Vec<String>) -> Result<Vec<BuildRecord>> {
+    let out = ctx
+        .codebuild()
+        .batch_get_builds()
+        .set_ids(Some(ids))
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("BatchGetBuilds", e))?;
+    Ok(out.builds().iter().map(|b| record(ctx, b)).collect())
+}
+
+/// Brings the store up to date for a project; `on_batch` gets each batch as it lands, newest first.
+pub async fn sync_builds(
+    ctx: &AwsCtx,
+    store: &HistoryStore,
+    project: &str,
+    mut on_batch: impl FnMut(&[BuildRecord]),
+) -> Result<SyncReport> {
+    let scope = scope(ctx);
+    let known = store.known(&scope, project)?;
+    let running: Vec<String> = known
+        .iter()
+        .filter(|(_, status)| status.as_str() == "IN_PROGRESS")
+        .map(|(id, _)| id.clone())
+        .collect();
+    let mut report = SyncReport::default();
+
+    // The lister runs on its own, sending pages of new ids.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<String>>(64);
+    let client = ctx.codebuild();
+    let project_name = project.to_owned();
+    let known_finished: std::collections::HashSet<String> = known
+        .into_iter()
+        .filter(|(_, s)| s != "IN_PROGRESS")
+        .map(|(id, _)| id)
+        .collect();
+    let lister = tokio::spawn(async move {
+        let mut token = None;
+        let mut pages = 0u32;
+        loop {
+            let page = client
+                .list_builds_for_project()
+                .project_name(&project_name)
+                .sort_order(SortOrderType::Descending)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| map_sdk_error("ListBuildsForProject", e))?;
+            pages += 1;
+            let mut ids = Vec::new();
+            let mut reached_known = false;
+            for id in page.ids() {
+                if known_finished.contains(id) {
+                    reached_known = true;
+                    break;
+                }
+                ids.push(id.clone());
+            }
+            if !ids.is_empty() && tx.send(ids).await.is_err() {
+                break;
+            }
+            token = page.next_token().map(str::to_owned);
+            if reached_known || token.is_none() {
+                break;
+            }
+        }
+        Ok::<u32, Error>(pages)
+    });
+
+    let mut inflight = FuturesOrdered::new();
+    let mut fetched_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut handle = |records: Vec<BuildRecord>, report: &mut SyncReport| -> Result<()> {
+        store.upsert_builds(&scope, &records)?;
+        report.fetched += records.len() as u32;
+        on_batch(&records);
+        Ok(())
+    };
+    let mut listing_done = false;
+    while !listing_done || !inflight.is_empty() {
+        tokio::select! {
+            biased;
+            Some(done) = inflight.next(), if !inflight.is_empty() => {
+                handle(done?, &mut report)?;
+            }
+            msg = rx.recv(), if !listing_done => match msg {
+                Some(ids) => {
+                    fetched_ids.extend(ids.iter().cloned());
+                    report.batch_requests += 1;
+                    inflight.push_back(fetch_builds(ctx, ids));
+                }
+                None => listing_done = true,
+            },
+        }
+    }
+    report.list_requests = lister.await.map_err(Error::internal)??;
+
+    // Builds that were running last time and were not in the new pages: fetch them again.
+    let stale: Vec<String> = running
+        .into_iter()
+        .filter(|id| !fetched_ids.contains(id))
+        .collect();
+    for chunk in stale.chunks(100) {
+        report.batch_requests += 1;
+        let records = fetch_builds(ctx, chunk.to_vec()).await?;
+        handle(records, &mut report)?;
+    }
+    report.total_stored = store.known(&scope, project)?.len() as u32;
+    Ok(report)
+}
+
+/// Brings a pipeline's releases up to date: new or unfinished executions, each joined to its build
+/// and deploy result through ListActionExecutions.
+pub async fn sync_executions(
+    ctx: &AwsCtx,
+    store: &HistoryStore,
+    pipeline: &str,
+    limit: usize,
+) -> Result<Vec<ReleaseRecord>> {
+    let scope = scope(ctx);
+    let stored: HashMap<String, ReleaseRecord> = store
+        .releases(&scope, pipeline)?
+        .into_iter()
+        .map(|r| (r.execution_id.clone(), r))
+        .collect();
+    let executions = release::executions(ctx, pipeline, limit).await?;
+    let todo: Vec<_> = executions
+        .into_iter()
+        .filter(|e| {
+            stored.get(&e.id).is_none_or(|s| {
+                s.status == "InProgress" || s.status == "Stopping" || s.status != e.status
+            })
+        })
+        .collect();
+    let fresh: Vec<ReleaseRecord> = futures::stream::iter(todo)
+        .map(|e| async move {
+            let actions = release::action_executions(ctx, pipeline, &e.id).await?;
+            let build = actions.iter().find(|a| a.build_id.is_some());
+            let deploy = actions.iter().rev().find(|a| a.stage == "Deploy");
+            let parse = |t: &Option<String>| {
+                t.as_deref()
+                    .and_then(|t| {
+                        time::OffsetDateTime::parse(
+                            t,
+                            &time::format_description::well_known::Rfc3339,
+                        )
+                        .ok()
+                    })
+                    .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+            };
+            let revision = e.revisions.first();
+            Ok::<_, Error>(ReleaseRecord {
+                pipeline: pipeline.to_owned(),
+                execution_id: e.id.clone(),
+                status: e.status.clone(),
+                trigger: e.trigger.clone(),
+                commit: revision.map(|r| r.revision_id.clone()),
+                commit_summary: revision.and_then(|r| r.summary.clone()),
+                start_ms: parse(&e.started_at).unwrap_or(0),
+                end_ms: if e.status == "InProgress" {
+                    None
+                } else {
+                    parse(&e.updated_at)
+                },
+                build_id: build.and_then(|b| b.build_id.clone()),
+                build_status: build.map(|b| b.status.clone()),
+                deploy_status: deploy.map(|d| d.status.clone()),
+            })
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    store.upsert_releases(&scope, &fresh)?;
+    store.releases(&scope, pipeline)
+}

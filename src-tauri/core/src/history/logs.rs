@@ -1,0 +1,45 @@
+//! A build's CloudWatch log, page by page (GetLogEvents from the head), to follow a running build.
+
+use super::types::{LogLine, LogPage};
+use crate::apply::AwsCtx;
+use crate::aws::map_sdk_error;
+use crate::Result;
+
+pub async fn page(
+    ctx: &AwsCtx,
+    group: &str,
+    stream: &str,
+    next_token: Option<String>,
+) -> Result<LogPage> {
+    let out = aws_sdk_cloudwatchlogs::Client::new(&ctx.config)
+        .get_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .start_from_head(true)
+        .set_next_token(next_token.clone())
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("GetLogEvents", e))?;
+    let lines = out
+        .events()
+        .iter()
+        .map(|e| LogLine {
+            timestamp_ms: e.timestamp().unwrap_or_default(),
+            message: e
+                .message()
+                .unwrap_or_default()
+                .trim_end_matches('\n')
+                .to_owned(),
+        })
+        .collect();
+    Ok(LogPage {
+        lines,
+        next_token: out.next_forward_token().map(str::to_owned).or(next_token),
+        console_url: Some(format!(
+            "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups/log-group/{}/log-events/{}",
+            group.replace('/', "$252F"),
+            stream.replace('/', "$252F"),
+            region = ctx.region
+        )),
+    })
+}

@@ -1,0 +1,15 @@
+//! Build history: CodeBuild builds and pipeline executions, loaded pipelined from AWS, kept in a
+//! local SQLite store (so reopening is instant and history outlives AWS's retention), and turned
+//! into figures (success rate, percentiles, phase sums, DORA, cost).
+
+mod load;
+pub mod logs;
+pub mod stats;
+mod store;
+mod types;
+
+pub use load::{
+    fetch_builds, list_all_ids, scope as load_scope, sync_builds, sync_executions, SyncReport,
+};
+pub use store::HistoryStore;
+pub use types::*;
