@@ -2,7 +2,8 @@
 # Runs Pipewright's benchmarks against a local emulator of its own:
 #
 #   scripts/bench.sh                 # apply vs the AWS CLI, 3 rounds (+1 warm-up), then release
-#                                    # feedback and polling cost (tests/bench/release_feedback.rs)
+#                                    # feedback and polling cost (tests/bench/release_feedback.rs),
+#                                    # then history load (tests/bench/history_load.rs)
 #   scripts/bench.sh --rounds 5      # any other option goes to tests/bench/apply_vs_cli.py (--help)
 #
 # Builds nothing: it needs target/debug/pipewright-cli (`cargo build -p pipewright-cli`). Sets up
@@ -97,4 +98,8 @@ status=0
 # Release feedback and polling cost (tests/bench/release_feedback.rs), against the same emulator.
 echo >&2
 PIPEWRIGHT_EMULATOR_URL="$URL" cargo run -q -p pipewright-tests --example release_feedback || status=$?
+
+# History: full load of 1,000 builds vs the AWS CLI and the request critical path; reopen time.
+echo >&2
+PIPEWRIGHT_EMULATOR_URL="$URL" AWS_CLI="$VENV/bin/aws" cargo run -q -p pipewright-tests --example history_load || status=$?
 exit "$status"

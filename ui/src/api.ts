@@ -220,3 +220,34 @@ export const api = {
       }),
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Build history (Build history page). Kept in one block of its own, after `api`.
+
+import type { Channel as HistoryChannel } from "@tauri-apps/api/core";
+import type { BuildRecord } from "./bindings/BuildRecord";
+import type { BuildStats } from "./bindings/BuildStats";
+import type { DoraStats } from "./bindings/DoraStats";
+import type { LogPage } from "./bindings/LogPage";
+import type { ReleaseRecord } from "./bindings/ReleaseRecord";
+import type { SyncReport } from "./bindings/SyncReport";
+
+export const historyApi = {
+  /** The stored builds of a project, newest first, from the local store (no AWS call). */
+  builds: (session: Session, project: string, limit: number | null) =>
+    call<BuildRecord[]>("history_builds", { session, project, limit }),
+  /** Fetches what is new from AWS; each batch of builds arrives on `onBatch` as it lands. */
+  sync: (session: Session, project: string, onBatch: HistoryChannel<BuildRecord[]>) =>
+    call<SyncReport>("history_sync", { session, project, onBatch }),
+  stats: (session: Session, project: string, windowDays: number) =>
+    call<BuildStats>("history_stats", { session, project, windowDays }),
+  /** One build; fetched fresh from AWS while it is in progress. */
+  build: (session: Session, buildId: string) => call<BuildRecord>("history_build", { session, buildId }),
+  /** One page of a build's CloudWatch log from the head; pass the returned `nextToken` back for more. */
+  logs: (session: Session, group: string, stream: string, nextToken: string | null) =>
+    call<LogPage>("build_logs", { session, group, stream, nextToken }),
+  /** Syncs the pipeline's executions from AWS, then returns every stored one. */
+  releases: (session: Session, pipeline: string) => call<ReleaseRecord[]>("history_releases", { session, pipeline }),
+  dora: (session: Session, pipeline: string, windowDays: number) =>
+    call<DoraStats>("history_dora", { session, pipeline, windowDays }),
+};

@@ -59,3 +59,59 @@ export function useRoute(): Route {
 export function usePipelineName(): string | null {
   return useSyncExternalStore(subscribe, () => parsePipelineName(window.location.hash));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Build history: `#/history`, `#/history/<project>`, `#/history/<project>/builds/<buildId>`,
+// `#/history/releases`, `#/history/releases/<pipeline>`. (A CodeBuild project named "releases"
+// would be shadowed by the Releases tab.)
+
+export type HistoryRoute =
+  | { tab: "builds"; project: null; buildId: null }
+  | { tab: "builds"; project: string; buildId: string | null }
+  | { tab: "releases"; pipeline: string | null };
+
+function decodeSegment(segment: string | undefined): string | null {
+  if (!segment) return null;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+export function parseHistoryRoute(hash: string): HistoryRoute {
+  const path = hash.replace(/^#?\/?/, "").split("?")[0] ?? "";
+  const parts = path.split("/");
+  if (parts[0] !== "history") return { tab: "builds", project: null, buildId: null };
+  if (parts[1] === "releases") return { tab: "releases", pipeline: decodeSegment(parts[2]) };
+  const project = decodeSegment(parts[1]);
+  if (!project) return { tab: "builds", project: null, buildId: null };
+  const buildId = parts[2] === "builds" ? decodeSegment(parts[3]) : null;
+  return { tab: "builds", project, buildId };
+}
+
+export function historyHref(to: { project?: string | null; buildId?: string | null; releases?: boolean; pipeline?: string | null }): string {
+  if (to.releases) return to.pipeline ? `#/history/releases/${encodeURIComponent(to.pipeline)}` : "#/history/releases";
+  if (!to.project) return "#/history";
+  const base = `#/history/${encodeURIComponent(to.project)}`;
+  return to.buildId ? `${base}/builds/${encodeURIComponent(to.buildId)}` : base;
+}
+
+export function navigateHistory(to: Parameters<typeof historyHref>[0]): void {
+  window.location.hash = historyHref(to);
+}
+
+let lastHistoryHash = "";
+let lastHistoryRoute: HistoryRoute = { tab: "builds", project: null, buildId: null };
+
+/** The Build history sub-route of the current hash (same object while the hash does not change). */
+export function useHistoryRoute(): HistoryRoute {
+  return useSyncExternalStore(subscribe, () => {
+    const hash = window.location.hash;
+    if (hash !== lastHistoryHash) {
+      lastHistoryHash = hash;
+      lastHistoryRoute = parseHistoryRoute(hash);
+    }
+    return lastHistoryRoute;
+  });
+}

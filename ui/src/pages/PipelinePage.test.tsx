@@ -1,0 +1,517 @@
+import { mockWindows } from "@tauri-apps/api/mocks";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ReleaseRequest } from "../bindings/ReleaseRequest";
+import { timing } from "../lib/pipelines";
+import { appError, renderWithProviders } from "../test/backend";
+import {
+  BUILD_ID,
+  BUILD_URL,
+  ECS_URL,
+  NEW_ID,
+  OLD_ID,
+  PIPELINE,
+  SESSION,
+  action,
+  execution,
+  mockPipelinesBackend,
+  runningView,
+  stage,
+  view,
+} from "../test/pipelines";
+import { deferred } from "../test/wizard";
+import { PipelinesPage } from "./PipelinesPage";
+
+function openPipelinePage() {
+  window.location.hash = `#/pipelines/${PIPELINE}`;
+  return renderWithProviders(<PipelinesPage />);
+}
+
+function releaseArgs(call: { args: Record<string, unknown> } | undefined) {
+  return call?.args.request as ReleaseRequest;
+}
+
+const startingPollMs = timing.startingPollMs;
+
+beforeEach(() => {
+  timing.startingPollMs = 30;
+});
+
+afterEach(() => {
+  timing.startingPollMs = startingPollMs;
+  vi.useRealTimers();
+});
+
+describe("Pipeline page: stage diagram", () => {
+  it("draws stages and actions with their statuses, links, errors, approval and disabled transitions", async () => {
+    const backend = mockPipelinesBackend({
+      pipeline_view: () =>
+        view({
+          latest: execution({ id: NEW_ID, status: "Failed", statusSummary: null }),
+          stages: [
+            stage({
+              name: "Source",
+              executionId: NEW_ID,
+              actions: [action({ name: "Source", category: "Source", provider: "CodeStarSourceConnection" })],
+            }),
+            stage({
+              name: "Build",
+              status: "Failed",
+              executionId: NEW_ID,
+              actions: [
+                action({
+                  name: "bake",
+                  status: "Failed",
+                  externalExecutionId: BUILD_ID,
+                  externalUrl: BUILD_URL,
+                  error: "JobFailed: Build terminated with state: FAILED",
+                }),
+              ],
+            }),
+            stage({
+              name: "Approve",
+              status: "InProgress",
+              executionId: OLD_ID,
+              actions: [
+                action({ name: "Review", category: "Approval", provider: "Manual", status: "InProgress", awaitingApproval: true }),
+              ],
+            }),
+            stage({
+              name: "Deploy",
+              status: null,
+              executionId: null,
+              transitionEnabled: false,
+              transitionDisabledReason: "Release freeze until Monday",
+              actions: [action({ name: "Deploy", category: "Deploy", provider: "ECS", status: null, lastChange: null, entityUrl: ECS_URL })],
+            }),
+          ],
+        }),
+    });
+    const user = userEvent.setup();
+    openPipelinePage();
+
+    const build = await screen.findByTestId("stage-Build");
+    expect(screen.getByTestId("stage-Source")).toHaveAttribute("data-status", "Succeeded");
+    expect(build).toHaveAttribute("data-status", "Failed");
+    expect(screen.getByTestId("stage-Approve")).toHaveAttribute("data-status", "InProgress");
+    expect(screen.getByTestId("stage-Deploy")).toHaveAttribute("data-status", "none");
+    expect(screen.getByTestId("action-Build-bake")).toHaveAttribute("data-status", "Failed");
+    expect(screen.getByTestId("action-Deploy-Deploy")).toHaveAttribute("data-status", "none");
+
+    // The failure: error text and a Retry on the failed stage only.
+    expect(screen.getByTestId("action-error-Build-bake")).toHaveTextContent("JobFailed: Build terminated with state: FAILED");
+    expect(screen.getByTestId("retry-Build")).toBeInTheDocument();
+    expect(screen.queryByTestId("retry-Source")).not.toBeInTheDocument();
+    // Provider, build id and time in state.
+    const bake = screen.getByTestId("action-Build-bake");
+    expect(bake).toHaveTextContent("CodeBuild");
+    expect(bake).toHaveTextContent(BUILD_ID);
+    expect(bake).toHaveTextContent(/for \d+d/);
+    // Approval and the disabled transition into Deploy.
+    expect(screen.getByTestId("approval-Approve-Review")).toHaveTextContent("Waiting for approval");
+    expect(screen.getByTestId("stage-Approve")).toHaveTextContent("Last run by an earlier execution");
+    expect(screen.getByTestId("transition-Deploy")).toHaveTextContent("Transition disabled: Release freeze until Monday");
+
+    expect(screen.getByTestId("execution-banner")).toHaveAttribute("data-status", "Failed");
+    expect(screen.queryByTestId("stop-button")).not.toBeInTheDocument();
+
+    // Links open in the browser: the build for CodeBuild, the service for ECS.
+    await user.click(screen.getByTestId("action-link-Build-bake"));
+    await user.click(screen.getByTestId("action-link-Deploy-Deploy"));
+    await user.click(screen.getByTestId("pipeline-console"));
+    const opened = backend.callsTo("plugin:opener|open_url").map((c) => c.args.url);
+    expect(opened).toEqual([BUILD_URL, ECS_URL, view().consoleUrl]);
+  });
+
+  it.each([
+    ["Superseded", null, "a newer execution took over"],
+    ["Stopped", "Stopped by alice: bad config", "Stopped by alice: bad config"],
+  ])("labels a %s execution as such", async (status, statusSummary, text) => {
+    mockPipelinesBackend({ pipeline_view: () => view({ latest: execution({ status, statusSummary }) }) });
+    openPipelinePage();
+    const banner = await screen.findByTestId("execution-banner");
+    expect(banner).toHaveAttribute("data-status", status);
+    expect(screen.getByTestId("execution-status")).toHaveTextContent(status);
+    expect(banner).toHaveTextContent(text);
+  });
+});
+
+describe("Pipeline page: release to prod", () => {
+  it("says what will be released, and a double click on Confirm starts one execution", async () => {
+    const start = deferred<string>();
+    let released = false;
+    const backend = mockPipelinesBackend({
+      release_start: () => start.promise,
+      // AWS lists the new execution only a moment after StartPipelineExecution returns.
+      pipeline_view: () => (released ? runningView(NEW_ID) : view()),
+    });
+    const user = userEvent.setup();
+    openPipelinePage();
+    await user.click(await screen.findByTestId("release-button"));
+
+    const dialog = await screen.findByTestId("release-dialog");
+    expect(screen.getByTestId("release-what")).toHaveTextContent(
+      `Pipeline ${PIPELINE} will build and deploy the latest commit of example/aws-bootcamp-cruddur-2023@prod.`,
+    );
+    expect(within(dialog).getByTestId("release-latest")).toHaveTextContent("3f9c2ab");
+    expect(within(dialog).getByTestId("release-latest")).toHaveTextContent("Fix the login redirect");
+
+    const confirm = screen.getByTestId("release-confirm");
+    fireEvent.click(confirm);
+    fireEvent.click(confirm);
+    await user.dblClick(confirm);
+    await waitFor(() => expect(backend.callsTo("release_start")).toHaveLength(1));
+    expect(confirm).toBeDisabled();
+    expect(backend.callsTo("release_start")[0]?.args.session).toEqual(SESSION);
+    const request = releaseArgs(backend.callsTo("release_start")[0]);
+    expect(request).toMatchObject({ pipeline: PIPELINE, revision: null, variables: [] });
+    expect(request.clientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+
+    // The new execution shows at once, before pipeline_view reports it.
+    const viewCalls = backend.callsTo("pipeline_view").length;
+    await act(async () => start.resolve(NEW_ID));
+    const banner = screen.getByTestId("execution-banner");
+    expect(banner).toHaveAttribute("data-status", "InProgress");
+    expect(banner).toHaveAttribute("data-execution-id", NEW_ID);
+    expect(banner).toHaveTextContent("Starting…");
+    expect(screen.queryByTestId("release-dialog")).not.toBeInTheDocument();
+    // …and the view is asked again right away.
+    await waitFor(() => expect(backend.callsTo("pipeline_view").length).toBeGreaterThan(viewCalls));
+
+    released = true;
+    await waitFor(() => expect(screen.getByTestId("stage-Build")).toHaveAttribute("data-execution-id", NEW_ID));
+    expect(screen.getByTestId("stage-Build")).toHaveAttribute("data-status", "InProgress");
+    expect(screen.getByTestId("execution-banner")).not.toHaveTextContent("Starting…");
+    expect(screen.getByTestId("stop-button")).toBeInTheDocument();
+    expect(backend.callsTo("release_start")).toHaveLength(1);
+  });
+
+  it("sends the same clientRequestToken when Confirm is pressed again after an error, a new one per dialog", async () => {
+    let attempt = 0;
+    const backend = mockPipelinesBackend({
+      release_start: () => {
+        attempt += 1;
+        if (attempt === 1) throw appError("network", "connection reset by peer");
+        return NEW_ID;
+      },
+    });
+    const user = userEvent.setup();
+    openPipelinePage();
+    await user.click(await screen.findByTestId("release-button"));
+    await user.click(screen.getByTestId("release-confirm"));
+    expect(await screen.findByTestId("release-error")).toHaveTextContent("connection reset by peer");
+    await user.click(screen.getByTestId("release-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("release-dialog")).not.toBeInTheDocument());
+
+    const [first, second] = backend.callsTo("release_start").map(releaseArgs);
+    expect(first?.clientRequestToken).toBeTruthy();
+    expect(second?.clientRequestToken).toBe(first?.clientRequestToken);
+
+    await user.click(screen.getByTestId("release-button"));
+    await user.click(await screen.findByTestId("release-confirm"));
+    await waitFor(() => expect(backend.callsTo("release_start")).toHaveLength(3));
+    expect(releaseArgs(backend.callsTo("release_start")[2]).clientRequestToken).not.toBe(first?.clientRequestToken);
+  });
+
+  it("checks the commit id before calling Rust, and shows Rust's field errors next to the field", async () => {
+    const backend = mockPipelinesBackend({
+      release_start: () => {
+        throw appError("validation", "must be 1–128 letters, digits, '@', '-' or '_'", "variables.0.name");
+      },
+    });
+    const user = userEvent.setup();
+    openPipelinePage();
+    await user.click(await screen.findByTestId("release-button"));
+    await user.click(screen.getByTestId("release-pin-toggle"));
+    await user.type(screen.getByTestId("release-revision"), "not-a-sha");
+    await user.click(screen.getByTestId("release-confirm"));
+    expect(await screen.findByTestId("field-error-revision")).toHaveTextContent("7–40 hex characters");
+    expect(screen.getByTestId("release-revision")).toHaveAttribute("aria-invalid", "true");
+    expect(backend.callsTo("release_start")).toHaveLength(0);
+
+    await user.clear(screen.getByTestId("release-revision"));
+    await user.type(screen.getByTestId("release-revision"), "3F9C2AB");
+    expect(screen.getByTestId("release-what")).toHaveTextContent("will build and deploy commit 3F9C2AB of example/aws");
+    // An empty row is ignored; the row Rust rejects is the second one on screen.
+    await user.click(screen.getByTestId("release-variables-toggle"));
+    await user.click(screen.getByTestId("release-variable-add"));
+    await user.click(screen.getByTestId("release-variable-add"));
+    await user.type(screen.getByTestId("release-variable-name-1"), "IMAGE TAG");
+    await user.type(screen.getByTestId("release-variable-value-1"), "v2");
+    await user.click(screen.getByTestId("release-confirm"));
+
+    expect(await screen.findByTestId("field-error-variables-1-name")).toHaveTextContent("must be 1–128 letters");
+    expect(screen.queryByTestId("field-error-revision")).not.toBeInTheDocument();
+    expect(releaseArgs(backend.callsTo("release_start")[0])).toMatchObject({
+      revision: "3F9C2AB",
+      variables: [{ name: "IMAGE TAG", value: "v2" }],
+    });
+    expect(screen.getByTestId("release-dialog")).toBeInTheDocument();
+    await user.click(screen.getByTestId("release-cancel"));
+    expect(screen.queryByTestId("release-dialog")).not.toBeInTheDocument();
+  });
+});
+
+describe("Pipeline page: polling", () => {
+  it("polls at Rust's pace and pauses on expired credentials until Try again", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let expired = false;
+    const backend = mockPipelinesBackend({
+      pipeline_view: () => {
+        if (expired) throw appError("expired_credentials", "The security token included in the request is expired");
+        return runningView();
+      },
+    });
+    openPipelinePage();
+    await screen.findByTestId("stage-Build");
+    const calls = () => backend.callsTo("pipeline_view").length;
+    const initial = calls();
+
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(calls()).toBe(initial + 1);
+
+    expired = true;
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    const banner = await screen.findByTestId("poll-error");
+    expect(banner).toHaveTextContent("Credentials have expired");
+    expect(banner).toHaveTextContent("The security token included in the request is expired");
+    expect(banner).toHaveTextContent("Updates paused");
+    const paused = calls();
+    expect(paused).toBe(initial + 2);
+    // The diagram stays on screen.
+    expect(screen.getByTestId("stage-Build")).toHaveAttribute("data-status", "InProgress");
+
+    // No retry storm: ten minutes later, still no new call and still one banner.
+    await act(() => vi.advanceTimersByTimeAsync(10 * 60_000));
+    expect(calls()).toBe(paused);
+    expect(screen.getAllByTestId("poll-error")).toHaveLength(1);
+
+    expired = false;
+    fireEvent.click(screen.getByTestId("poll-retry"));
+    await waitFor(() => expect(screen.queryByTestId("poll-error")).not.toBeInTheDocument());
+    expect(calls()).toBe(paused + 1);
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(calls()).toBe(paused + 2);
+  });
+
+  it("polls an idle pipeline once a minute", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const backend = mockPipelinesBackend();
+    openPipelinePage();
+    await screen.findByTestId("stage-Build");
+    const initial = backend.callsTo("pipeline_view").length;
+    await act(() => vi.advanceTimersByTimeAsync(59_000));
+    expect(backend.callsTo("pipeline_view")).toHaveLength(initial);
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    expect(backend.callsTo("pipeline_view")).toHaveLength(initial + 1);
+  });
+});
+
+describe("Pipeline page: stop and retry", () => {
+  it("stops the running execution with the chosen mode and reason", async () => {
+    const backend = mockPipelinesBackend({
+      pipeline_view: () => runningView(NEW_ID),
+      execution_stop: () => null,
+    });
+    const user = userEvent.setup();
+    openPipelinePage();
+    await user.click(await screen.findByTestId("stop-button"));
+    await user.click(screen.getByTestId("stop-mode-abandon"));
+    await user.type(screen.getByTestId("stop-reason"), "wrong commit");
+    const before = backend.callsTo("pipeline_view").length;
+    await user.click(screen.getByTestId("stop-confirm"));
+
+    await waitFor(() => expect(backend.callsTo("execution_stop")).toHaveLength(1));
+    expect(backend.callsTo("execution_stop")[0]?.args).toEqual({
+      session: SESSION,
+      name: PIPELINE,
+      executionId: NEW_ID,
+      abandon: true,
+      reason: "wrong commit",
+    });
+    await waitFor(() => expect(screen.queryByTestId("stop-dialog")).not.toBeInTheDocument());
+    // The view is refreshed right away.
+    await waitFor(() => expect(backend.callsTo("pipeline_view").length).toBeGreaterThan(before));
+  });
+
+  it("stops and waits without a reason by default", async () => {
+    const backend = mockPipelinesBackend({ pipeline_view: () => runningView(NEW_ID), execution_stop: () => null });
+    const user = userEvent.setup();
+    openPipelinePage();
+    await user.click(await screen.findByTestId("stop-button"));
+    await user.click(screen.getByTestId("stop-confirm"));
+    await waitFor(() => expect(backend.callsTo("execution_stop")).toHaveLength(1));
+    expect(backend.callsTo("execution_stop")[0]?.args).toMatchObject({ abandon: false, reason: null });
+  });
+
+  it("retries a failed stage (failed or all actions)", async () => {
+    const failed = view({
+      latest: execution({ id: NEW_ID, status: "Failed" }),
+      stages: [
+        stage({ name: "Source", executionId: NEW_ID }),
+        stage({
+          name: "Build",
+          status: "Failed",
+          executionId: NEW_ID,
+          actions: [action({ name: "bake", status: "Failed", error: "JobFailed: tests failed" })],
+        }),
+        stage({ name: "Deploy" }),
+      ],
+    });
+    const backend = mockPipelinesBackend({ pipeline_view: () => failed, stage_retry: () => NEW_ID });
+    const user = userEvent.setup();
+    openPipelinePage();
+
+    await user.click(await screen.findByTestId("retry-Build"));
+    await user.click(screen.getByTestId("retry-mode-all"));
+    await user.click(screen.getByTestId("retry-confirm"));
+    await waitFor(() => expect(backend.callsTo("stage_retry")).toHaveLength(1));
+    expect(backend.callsTo("stage_retry")[0]?.args).toEqual({
+      session: SESSION,
+      name: PIPELINE,
+      stage: "Build",
+      executionId: NEW_ID,
+      allActions: true,
+    });
+    await waitFor(() => expect(screen.queryByTestId("retry-dialog")).not.toBeInTheDocument());
+    // Until AWS reports the retry, the execution shows as running again.
+    expect(screen.getByTestId("execution-banner")).toHaveAttribute("data-status", "InProgress");
+    expect(screen.getByTestId("execution-banner")).toHaveTextContent("Retrying…");
+
+    await user.click(screen.getByTestId("retry-Build"));
+    await user.click(screen.getByTestId("retry-confirm"));
+    await waitFor(() => expect(backend.callsTo("stage_retry")).toHaveLength(2));
+    expect(backend.callsTo("stage_retry")[1]?.args).toMatchObject({ allActions: false });
+  });
+});
+
+describe("Pipeline page: live feedback", () => {
+  let sent: { title: string; body?: string }[];
+
+  beforeEach(() => {
+    sent = [];
+    class FakeNotification {
+      static permission = "granted";
+      static requestPermission = () => Promise.resolve("granted");
+      constructor(title: string, options?: { body?: string }) {
+        sent.push({ title, body: options?.body });
+      }
+    }
+    Object.defineProperty(window, "Notification", { value: FakeNotification, configurable: true, writable: true });
+  });
+
+  afterEach(() => {
+    Reflect.deleteProperty(window, "Notification");
+  });
+
+  it("shows the running stage in the window title and taskbar, and notifies when the execution ends", async () => {
+    let done = false;
+    const backend = mockPipelinesBackend({
+      pipeline_view: () =>
+        done
+          ? view({
+              latest: execution({ id: NEW_ID, status: "Succeeded" }),
+              stages: view().stages.map((s) => ({ ...s, executionId: NEW_ID })),
+            })
+          : runningView(NEW_ID),
+    });
+    mockWindows("main");
+    openPipelinePage();
+    await screen.findByTestId("stage-Build");
+
+    await waitFor(() =>
+      expect(backend.callsTo("plugin:window|set_title").map((c) => c.args.value)).toContain(
+        `Pipewright — ${PIPELINE}: Build (2/3)`,
+      ),
+    );
+    const progress = backend.callsTo("plugin:window|set_progress_bar").map((c) => c.args.value);
+    expect(progress).toContainEqual({ status: "normal", progress: 50 });
+
+    done = true;
+    await waitFor(() => expect(sent).toHaveLength(1), { timeout: 4000 });
+    expect(sent[0]?.title).toBe(`${PIPELINE}: Succeeded`);
+    expect(sent[0]?.body).toContain("every stage succeeded");
+    await waitFor(() => expect(backend.callsTo("plugin:window|set_title").at(-1)?.args.value).toBe("Pipewright"));
+    expect(backend.callsTo("plugin:window|set_progress_bar").at(-1)?.args.value).toEqual({ status: "none" });
+    expect(screen.getByTestId("execution-banner")).toHaveAttribute("data-status", "Succeeded");
+  });
+
+  it("a notification that cannot be shown never breaks the page", async () => {
+    Reflect.deleteProperty(window, "Notification");
+    let done = false;
+    mockPipelinesBackend({
+      pipeline_view: () =>
+        done ? view({ latest: execution({ id: NEW_ID, status: "Failed" }) }) : runningView(NEW_ID),
+    });
+    openPipelinePage();
+    await screen.findByTestId("stop-button");
+    done = true;
+    await waitFor(() => expect(screen.getByTestId("execution-banner")).toHaveAttribute("data-status", "Failed"), {
+      timeout: 4000,
+    });
+    expect(screen.getByTestId("stage-Build")).toBeInTheDocument();
+  });
+});
+
+describe("Pipeline page: recent executions", () => {
+  it("lists executions and opens one's action executions with the build", async () => {
+    const backend = mockPipelinesBackend({
+      pipeline_executions: () => [
+        execution({ id: NEW_ID, status: "Failed", trigger: "StartPipelineExecution" }),
+        execution({ id: OLD_ID, status: "Superseded" }),
+      ],
+      pipeline_action_executions: () => [
+        {
+          stage: "Source",
+          action: "Source",
+          status: "Succeeded",
+          startedAt: "2025-01-01T10:00:00Z",
+          updatedAt: "2025-01-01T10:00:05Z",
+          summary: "Fix the login redirect",
+          externalExecutionId: "3f9c2ab",
+          externalUrl: null,
+          error: null,
+          buildId: null,
+        },
+        {
+          stage: "Build",
+          action: "bake",
+          status: "Failed",
+          startedAt: "2025-01-01T10:00:06Z",
+          updatedAt: "2025-01-01T10:03:00Z",
+          summary: null,
+          externalExecutionId: BUILD_ID,
+          externalUrl: BUILD_URL,
+          error: "JobFailed: Build terminated with state: FAILED",
+          buildId: BUILD_ID,
+        },
+      ],
+    });
+    const user = userEvent.setup();
+    openPipelinePage();
+    const table = await screen.findByTestId("executions-table");
+    const rows = within(table).getAllByTestId(/^execution-row-/);
+    expect(rows.map((r) => r.getAttribute("data-testid"))).toEqual([`execution-row-${NEW_ID}`, `execution-row-${OLD_ID}`]);
+    expect(rows[0]).toHaveTextContent("Failed");
+    expect(rows[0]).toHaveTextContent("Manual release");
+    expect(rows[0]).toHaveTextContent("3f9c2ab");
+    expect(rows[1]).toHaveTextContent("Superseded");
+    expect(backend.callsTo("pipeline_executions")[0]?.args).toEqual({ session: SESSION, name: PIPELINE, limit: 20 });
+
+    await user.click(rows[0]!);
+    const detail = await screen.findByTestId(`execution-detail-${NEW_ID}`);
+    expect(backend.callsTo("pipeline_action_executions")[0]?.args).toEqual({
+      session: SESSION,
+      name: PIPELINE,
+      executionId: NEW_ID,
+    });
+    expect(within(detail).getByTestId("build-id-Build-bake")).toHaveTextContent(BUILD_ID);
+    expect(within(detail).getByTestId("action-execution-Build-bake")).toHaveTextContent("JobFailed");
+    await user.click(within(detail).getByTestId("action-execution-link-Build-bake"));
+    expect(backend.callsTo("plugin:opener|open_url").at(-1)?.args.url).toBe(BUILD_URL);
+
+    await user.click(rows[0]!);
+    expect(screen.queryByTestId(`execution-detail-${NEW_ID}`)).not.toBeInTheDocument();
+  });
+});
