@@ -302,3 +302,71 @@ async fn an_idle_poll_costs_one_request_and_a_new_execution_is_seen_at_once() {
     assert!(view.in_progress);
     assert_eq!(view.poll_after_ms, release::POLL_RUNNING_MS);
 }
+
+#[tokio::test]
+async fn lists_200_plus_pipelines_with_their_latest_execution() {
+    let (account, ctx) = seeded(0.5).await;
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "autoStartOnCreate": false}),
+    );
+    let cp = ctx.codepipeline();
+    let template = cp
+        .get_pipeline()
+        .name(PIPELINE)
+        .send()
+        .await
+        .unwrap()
+        .pipeline()
+        .unwrap()
+        .clone();
+    let creates = (0..210).map(|i| {
+        let mut decl = template.clone();
+        decl.name = format!("service-{i:03}");
+        let cp = cp.clone();
+        async move { cp.create_pipeline().pipeline(decl).send().await.unwrap() }
+    });
+    // One after the other: the emulator serves one request at a time anyway.
+    for create in creates {
+        create.await;
+    }
+    let started = Instant::now();
+    let all = release::list_pipelines(&ctx).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(all.len(), 211);
+    let seeded = all.iter().find(|p| p.name == PIPELINE).unwrap();
+    assert!(seeded.latest.is_some(), "the seeded pipeline has history");
+    assert!(all
+        .iter()
+        .filter(|p| p.name.starts_with("service-"))
+        .all(|p| p.latest.is_none()));
+    assert!(took < Duration::from_secs(30), "listing took {took:?}");
+}
+
+#[tokio::test]
+async fn a_disabled_transition_is_shown_with_its_reason() {
+    let (_account, ctx) = seeded(0.5).await;
+    ctx.codepipeline()
+        .disable_stage_transition()
+        .pipeline_name(PIPELINE)
+        .stage_name("Deploy")
+        .transition_type(aws_sdk_codepipeline::types::StageTransitionType::Inbound)
+        .reason("freeze for the holidays")
+        .send()
+        .await
+        .unwrap();
+    let view = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+    let deploy = view.stages.iter().find(|s| s.name == "Deploy").unwrap();
+    assert!(!deploy.transition_enabled);
+    assert_eq!(
+        deploy.transition_disabled_reason.as_deref(),
+        Some("freeze for the holidays")
+    );
+    assert!(
+        view.stages
+            .iter()
+            .find(|s| s.name == "Build")
+            .unwrap()
+            .transition_enabled
+    );
+}
