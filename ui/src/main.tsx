@@ -9,6 +9,7 @@ import "./styles/shell.css";
 import "./styles/components.css";
 import "./styles/profiles.css";
 import "./styles/wizard.css";
+import "./styles/history.css";
 import "./styles/pipelines.css";
 
 const root = document.getElementById("root");

@@ -74,7 +74,12 @@ export function viewPollInterval(
  * The live stage view of one pipeline, polled at Rust's pace. `watch` is the release started (or
  * watched) here, if any: until AWS reports it the view is asked for more often.
  */
-export function usePipelineView(session: Session, name: string, watch: Watch | null = null) {
+export function usePipelineView(
+  session: Session,
+  name: string,
+  watch: Watch | null = null,
+  { refetchOnMount = true }: { refetchOnMount?: boolean } = {},
+) {
   return useQuery({
     queryKey: pipelineKeys.view(session, name),
     queryFn: () => api.pipelineView(session, name),
@@ -86,6 +91,7 @@ export function usePipelineView(session: Session, name: string, watch: Watch | n
     refetchOnReconnect: unlessPaused,
     retry: retryTransient,
     staleTime: 0,
+    refetchOnMount,
   });
 }
 

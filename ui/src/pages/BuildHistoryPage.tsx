@@ -1,22 +1,150 @@
+import { useCallback, useState } from "react";
+import type { Session } from "../bindings/Session";
 import { EmptyState } from "../components/EmptyState";
-import { ClockIcon } from "../components/Icons";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { BuildDetail } from "../components/history/BuildDetail";
+import { ProjectHistory } from "../components/history/ProjectHistory";
+import { ReleasesView } from "../components/history/ReleasesView";
+import { ArrowRightIcon, BoxIcon, ClockIcon } from "../components/Icons";
 import { SessionRequirement } from "../components/SessionRequirement";
+import { LoadingBlock } from "../components/Spinner";
+import { NO_FILTERS, type BuildFilters, type WindowDays } from "../lib/history/records";
+import { historyHref, useHistoryRoute, type HistoryRoute } from "../lib/router";
 import { useSessionState } from "../lib/session";
+import { useCodebuildProjects } from "../lib/wizard/queries";
 
-/** Recent CodeBuild runs. Built in a later issue. */
+/**
+ * `#/history…`: the builds of a CodeBuild project (figures, chart, table, build detail with its
+ * log) and, in a second tab, the releases of a pipeline with DORA figures.
+ */
 export function BuildHistoryPage() {
   const state = useSessionState();
-  return (
-    <div className="page">
+  const route = useHistoryRoute();
+  if (state.status !== "ready") {
+    return (
+      <div className="page">
+        <div className="card">
+          <EmptyState icon={<ClockIcon size={28} />} title="Build history" testId="history-empty">
+            <p>
+              The CodeBuild runs of your projects with status, duration, where the time goes and their logs, and
+              the releases of your pipelines with delivery figures.
+            </p>
+            <SessionRequirement state={state} />
+          </EmptyState>
+        </div>
+      </div>
+    );
+  }
+  return <HistoryScreens session={state.session} region={state.region} route={route} />;
+}
+
+type ProjectView = { days: WindowDays; filters: BuildFilters };
+const DEFAULT_VIEW: ProjectView = { days: 30, filters: NO_FILTERS };
+
+function HistoryScreens({ session, region, route }: { session: Session; region: string; route: HistoryRoute }) {
+  // The window and filters of each project survive opening a build and coming back.
+  const [views, setViews] = useState<Record<string, ProjectView>>({});
+  const update = useCallback(
+    (project: string, change: Partial<ProjectView>) =>
+      setViews((v) => ({ ...v, [project]: { ...(v[project] ?? DEFAULT_VIEW), ...change } })),
+    [],
+  );
+  const releases = route.tab === "releases";
+  const projects = useCodebuildProjects(session, !releases);
+
+  let content;
+  if (route.tab === "releases") {
+    content = <ReleasesView session={session} region={region} pipeline={route.pipeline} />;
+  } else if (route.project && route.buildId) {
+    content = <BuildDetail key={route.buildId} session={session} project={route.project} buildId={route.buildId} />;
+  } else if (route.project) {
+    const project = route.project;
+    const view = views[project] ?? DEFAULT_VIEW;
+    content = (
+      <ProjectHistory
+        key={project}
+        session={session}
+        project={project}
+        projects={projects.data ?? []}
+        days={view.days}
+        onDays={(days) => update(project, { days })}
+        filters={view.filters}
+        onFilters={(filters) => update(project, { filters })}
+      />
+    );
+  } else if (projects.isPending) {
+    content = (
       <div className="card">
-        <EmptyState icon={<ClockIcon size={28} />} title="Build history" testId="history-empty">
-          <p>
-            This page will show recent CodeBuild runs for your pipelines, with status, duration and logs. It is not
-            available in this version yet.
-          </p>
-          <SessionRequirement state={state} />
+        <LoadingBlock label="Loading CodeBuild projects…" />
+      </div>
+    );
+  } else if (projects.error) {
+    content = (
+      <ErrorNotice
+        error={projects.error}
+        variant="banner"
+        testId="history-error"
+        action={
+          <button type="button" className="button" onClick={() => void projects.refetch()} disabled={projects.isFetching}>
+            Try again
+          </button>
+        }
+      />
+    );
+  } else if (projects.data.length === 0) {
+    content = (
+      <div className="card">
+        <EmptyState icon={<BoxIcon size={28} />} title={`No CodeBuild projects in ${region}`} testId="history-no-projects">
+          <p>Create a pipeline with New pipeline (it makes the CodeBuild project), or pick another region in the header.</p>
         </EmptyState>
       </div>
+    );
+  } else {
+    content = (
+      <section className="card" aria-labelledby="history-projects-title">
+        <div className="card-header">
+          <div>
+            <h2 className="card-title" id="history-projects-title">
+              CodeBuild projects in <span className="mono">{region}</span>
+            </h2>
+            <p className="card-subtitle">Pick one to see its builds. Stored builds show at once; new ones sync from AWS.</p>
+          </div>
+        </div>
+        <ul className="history-pick-list" data-testid="history-projects">
+          {projects.data.map((name) => (
+            <li key={name}>
+              <a href={historyHref({ project: name })} data-testid={`history-project-${name}`}>
+                <span className="history-pick-name">{name}</span>
+                <ArrowRightIcon size={14} />
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  }
+
+  return (
+    <div className="page history-page">
+      <nav className="history-tabs" aria-label="Build history">
+        <a
+          href={historyHref({ project: releases ? null : route.project })}
+          className={releases ? "history-tab" : "history-tab active"}
+          aria-current={releases ? undefined : "page"}
+          data-testid="history-tab-builds"
+        >
+          Builds
+        </a>
+        <a
+          href={historyHref({ releases: true })}
+          className={releases ? "history-tab active" : "history-tab"}
+          aria-current={releases ? "page" : undefined}
+          data-testid="history-tab-releases"
+        >
+          Releases
+        </a>
+      </nav>
+      {content}
     </div>
   );
 }

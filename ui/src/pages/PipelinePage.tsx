@@ -10,7 +10,7 @@ import { PollError } from "../components/pipelines/parts";
 import { ReleaseDialog } from "../components/pipelines/ReleaseDialog";
 import { StageDiagram } from "../components/pipelines/StageDiagram";
 import { RetryDialog, StopDialog } from "../components/pipelines/StopRetryDialogs";
-import { LoadingBlock, Spinner } from "../components/Spinner";
+import { LoadingBlock } from "../components/Spinner";
 import { ConsoleLink } from "../components/wizard/ApplyProgress";
 import { pipelineKeys, usePipelineView, useRetryStage, useStopExecution } from "../lib/pipelines";
 import { isReported, useWatch, useWatchActions } from "../lib/release/watch";
@@ -143,7 +143,6 @@ export function PipelinePage({ session, name }: { session: Session; name: string
             ) : null}
             {data?.pipelineType && <span className="tag">{data.pipelineType}</span>}
             {data?.executionMode && <span className="tag">{data.executionMode.toLowerCase()}</span>}
-            {view.isFetching && !view.isPending && <Spinner size={12} />}
           </div>
         </div>
         <div className="pipeline-header-actions">

@@ -10,6 +10,7 @@ import { LoadingBlock, Spinner } from "../components/Spinner";
 import { usePipelines } from "../lib/pipelines";
 import { navigate, usePipelineName } from "../lib/router";
 import { useSessionState } from "../lib/session";
+import { useDelayedFlag } from "../lib/useDelayedFlag";
 import { statusLabel } from "../lib/status";
 import { PipelinePage } from "./PipelinePage";
 
@@ -50,6 +51,7 @@ function matches(p: PipelineSummary, query: string, status: string): boolean {
 
 function PipelineList({ session, region }: { session: Session; region: string }) {
   const pipelines = usePipelines(session);
+  const refreshing = useDelayedFlag(pipelines.isFetching && !pipelines.isPending, 600);
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState("");
   // Typing stays responsive with hundreds of rows: the table catches up at a lower priority.
@@ -105,7 +107,7 @@ function PipelineList({ session, region }: { session: Session; region: string })
             </p>
           </div>
           <span className="spacer" />
-          {pipelines.isFetching && <Spinner label="Refreshing…" size={13} />}
+          {refreshing && <Spinner label="Refreshing…" size={13} />}
           <div className="filters">
             <label className="search-box">
               <SearchIcon size={14} className="search-icon" />

@@ -110,7 +110,7 @@ export function view(overrides: Partial<PipelineView> = {}): PipelineView {
     ],
     latest: execution(),
     inProgress: false,
-    pollAfterMs: 60_000,
+    pollAfterMs: 30_000,
     consoleUrl: `${CONSOLE}/${PIPELINE}/view?region=us-east-1`,
     ...overrides,
   };

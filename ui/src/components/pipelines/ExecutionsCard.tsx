@@ -4,6 +4,7 @@ import type { Session } from "../../bindings/Session";
 import { shortId } from "../../lib/format";
 import { useActionExecutions, usePipelineExecutions } from "../../lib/pipelines";
 import { isRunning, triggerLabel } from "../../lib/status";
+import { useDelayedFlag } from "../../lib/useDelayedFlag";
 import { ErrorNotice } from "../ErrorNotice";
 import { ChevronRightIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
@@ -12,6 +13,7 @@ import { Ago, ErrorLine, ExecutionDuration, ExternalLink, RevisionText, StatusGl
 /** The pipeline's recent executions; a row opens its action executions. */
 export function ExecutionsCard({ session, pipeline }: { session: Session; pipeline: string }) {
   const executions = usePipelineExecutions(session, pipeline);
+  const refreshing = useDelayedFlag(executions.isFetching && !executions.isPending, 600);
   const [open, setOpen] = useState<string | null>(null);
   const toggle = useCallback((id: string) => setOpen((current) => (current === id ? null : id)), []);
 
@@ -72,7 +74,7 @@ export function ExecutionsCard({ session, pipeline }: { session: Session; pipeli
           <p className="card-subtitle">Newest first. Open one to see its actions and builds.</p>
         </div>
         <span className="spacer" />
-        {executions.isFetching && !executions.isPending && <Spinner size={13} label="Refreshing…" />}
+        {refreshing && <Spinner size={13} label="Refreshing…" />}
       </div>
       {executions.isError && executions.data && (
         <div className="card-notice">

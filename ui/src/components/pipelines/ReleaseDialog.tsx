@@ -241,12 +241,19 @@ export function ReleaseDialog({ session, view, onStarted, onClose }: ReleaseDial
         </div>
         <div className="modal-footer">
           <span className="spacer" />
-          <button type="button" className="button" onClick={onClose} disabled={busy} data-testid="release-cancel">
+          <button
+            type="button"
+            className="button"
+            onClick={onClose}
+            disabled={busy}
+            data-testid="release-cancel"
+            data-autofocus
+          >
             Cancel
           </button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="release-confirm">
             <RocketIcon size={14} />
-            {busy ? "Starting…" : "Release"}
+            {busy ? "Starting…" : "Release to prod"}
           </button>
         </div>
       </form>

@@ -118,7 +118,8 @@ export function ReleaseWatchProvider({ children }: { children: ReactNode }) {
 function Watcher({ watch }: { watch: Watch }) {
   const { unwatch, markSeen, report } = useWatchActions();
   const client = useQueryClient();
-  const view = usePipelineView(watch.session, watch.pipeline, watch);
+  // The page (or the release) has just fetched the view: mounting a watcher asks nothing more.
+  const view = usePipelineView(watch.session, watch.pipeline, watch, { refetchOnMount: false });
   const data = view.data?.name === watch.pipeline ? view.data : undefined;
   const paused = view.isError;
 

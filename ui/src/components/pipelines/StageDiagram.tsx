@@ -16,7 +16,12 @@ type StageDiagramProps = {
 export function StageDiagram({ stages, executionId, onRetry }: StageDiagramProps) {
   return (
     <div className="stage-diagram-scroll">
-      <ol className="stage-diagram" aria-label="Stages" data-testid="stage-diagram">
+      <ol
+        className="stage-diagram"
+        aria-label="Stages"
+        data-testid="stage-diagram"
+        data-count={Math.min(stages.length, 6)}
+      >
         {stages.map((stage, i) => (
           <Fragment key={stage.name}>
             {i > 0 && <Transition stage={stage} />}

@@ -81,7 +81,14 @@ export function StopDialog({ pipeline, executionId, busy, error, onConfirm, onCa
         </div>
         <div className="modal-footer">
           <span className="spacer" />
-          <button type="button" className="button" onClick={onCancel} disabled={busy} data-testid="stop-cancel">
+          <button
+            type="button"
+            className="button"
+            onClick={onCancel}
+            disabled={busy}
+            data-testid="stop-cancel"
+            data-autofocus
+          >
             Cancel
           </button>
           <button type="submit" className="button button-danger" disabled={busy} data-testid="stop-confirm">
@@ -153,7 +160,14 @@ export function RetryDialog({ stage, busy, error, onConfirm, onCancel }: RetryDi
         </div>
         <div className="modal-footer">
           <span className="spacer" />
-          <button type="button" className="button" onClick={onCancel} disabled={busy} data-testid="retry-cancel">
+          <button
+            type="button"
+            className="button"
+            onClick={onCancel}
+            disabled={busy}
+            data-testid="retry-cancel"
+            data-autofocus
+          >
             Cancel
           </button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="retry-confirm">

@@ -178,7 +178,7 @@ export function ErrorLine({ text, testId }: { text: string; testId?: string }) {
   return (
     <p className="error-line" data-testid={testId}>
       <AlertIcon size={13} />
-      <span>{text}</span>
+      <span title={text}>{text}</span>
     </p>
   );
 }

@@ -1,0 +1,212 @@
+// Build history in the real window, in sandbox mode against a seeded emulator account (150 builds
+// of the bake project over 90 days, 10 pipeline executions): open Build history, pick the project,
+// see the figures, the duration chart and the (virtualized) table fill from the sync; open the
+// newest build and see its phases and log; append hostile lines to its CloudWatch log stream and
+// check they show literally, as text; then the Releases tab with the DORA figures. A screenshot of
+// every step goes to target/e2e-screenshots/.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomInt } from "node:crypto";
+import { By } from "selenium-webdriver";
+import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText } from "../harness.mjs";
+
+// A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
+// test's AWS state is isolated.
+const ACCOUNT = `5${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
+const REGION = "us-east-1";
+const PROJECT = "cruddur-backend-flask-bake-image";
+const PIPELINE = "cruddur-backend-fargate";
+const BUILDS = 150;
+const EXECUTIONS = 10;
+
+const IMG = "<img src=x onerror=alert(1)>";
+const SCRIPT = "<script>window.__xss=1</script>";
+
+const SHORT = 15_000;
+const LOOKUP = 30_000;
+// The first sync lists and batch-gets 150 builds from the emulator; releases join 10 executions.
+const SYNC = 60_000;
+
+let drivers;
+
+async function control(path, body) {
+  const response = await fetch(`${emulatorUrl}/_pipewright/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `POST /_pipewright/${path} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+before(async () => {
+  await control("seed", { account: ACCOUNT, region: REGION, builds: BUILDS, executions: EXECUTIONS });
+  drivers = await startDriver({
+    PIPEWRIGHT_HOME: freshHome(),
+    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
+    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
+  });
+});
+
+after(async () => {
+  await drivers?.stop();
+});
+
+/** Waits until `check` returns a truthy value (re-rendered elements count as "not yet"). */
+async function until(driver, check, timeout, message) {
+  return driver.wait(
+    async () => {
+      try {
+        return await check();
+      } catch {
+        return false;
+      }
+    },
+    timeout,
+    message,
+  );
+}
+
+/** The text of `id` read from the DOM (not the layout), or null while it is missing. */
+async function textOf(driver, id) {
+  return driver.executeScript(`const el = document.querySelector('[data-testid="${id}"]'); return el ? el.textContent : null;`);
+}
+
+/** "1,234" → 1234; NaN for "—". */
+function number(text) {
+  return Number(String(text ?? "").replace(/[^0-9.]/g, "") || NaN);
+}
+
+async function rowIds(driver) {
+  return driver.executeScript(
+    "return [...document.querySelectorAll('[data-testid^=\"history-row-\"]')].map((el) => el.getAttribute('data-testid').slice('history-row-'.length));",
+  );
+}
+
+test("build history: figures, chart, table, build detail with its log, releases", async () => {
+  const driver = await drivers.launch();
+  try {
+    await find(driver, "sandbox-badge");
+    await click(driver, "nav-history");
+
+    // The project picker lists the seeded CodeBuild project.
+    await find(driver, `history-project-${PROJECT}`, LOOKUP);
+    await screenshot(driver, "history-projects");
+    await click(driver, `history-project-${PROJECT}`);
+
+    // A fresh home has nothing stored: the sync brings the builds in, batch by batch.
+    await find(driver, "history-refresh");
+    await until(
+      driver,
+      async () => number(await textOf(driver, "history-table-count")) >= BUILDS - 5 && (await textOf(driver, "history-synced")) !== null,
+      SYNC,
+      "the table never showed the synced builds",
+    );
+    const ids = await rowIds(driver);
+    assert.ok(ids.length > 0, "no history-row-* in the table");
+    // Virtualized: only the rows in view are in the DOM.
+    assert.ok(ids.length < BUILDS, `expected a window of rows, found ${ids.length}`);
+    assert.ok(ids.every((id) => id.startsWith(`${PROJECT}:`)), `unexpected build ids: ${ids.slice(0, 3).join(", ")}`);
+
+    // Figures for 90 days: the whole seeded history.
+    await click(driver, "history-window-90");
+    await until(
+      driver,
+      async () => (await textOf(driver, "history-stats"))?.includes("Last 90 days") && number(await textOf(driver, "history-build-count")) >= 100,
+      SHORT,
+      "the 90-day build count did not reach 100",
+    );
+    const rate = await textOf(driver, "history-success-rate");
+    assert.match(rate, /^\d+(\.\d)?%$/, `success rate is ${rate}`);
+    assert.match(await textOf(driver, "history-cost"), /^(\$\d|<\$0\.01)/);
+
+    // The chart: one bar per build of the window, drawn.
+    const chart = await find(driver, "history-chart");
+    await until(driver, async () => number(await chart.getAttribute("data-bars")) >= 100, SHORT, "the chart has no bars");
+    await until(driver, async () => (await chart.findElements(By.css("canvas"))).length > 0, SHORT, "the chart was not drawn");
+    assert.equal(await driver.executeScript("return document.querySelectorAll('[data-testid=history-chart-error]').length"), 0);
+    await find(driver, "history-phase-BUILD");
+    await screenshot(driver, "history-project");
+    await driver.executeScript("document.querySelector('[data-testid=history-table]').scrollIntoView()");
+    await screenshot(driver, "history-table");
+
+    // The newest build (first row): header, phases, log.
+    const newest = (await rowIds(driver))[0];
+    await click(driver, `history-row-${newest}`);
+    await find(driver, "build-detail");
+    await find(driver, "build-phase-BUILD", LOOKUP);
+    await find(driver, "build-phase-PROVISIONING");
+    const status = await (await find(driver, "build-status")).getAttribute("data-status");
+    assert.ok(["SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED", "IN_PROGRESS"].includes(status), `status ${status}`);
+    await until(
+      driver,
+      async () => (await driver.findElements(byTestId("build-log-line"))).length > 0,
+      LOOKUP,
+      "the build's log has no lines",
+    );
+    await screenshot(driver, "history-build");
+
+    // Hostile lines in the build's own log stream, as CodeBuild would have written them.
+    const group = (await textOf(driver, "build-log-group"))?.trim();
+    const stream = (await textOf(driver, "build-log-stream"))?.trim();
+    assert.ok(group && stream, "the detail does not show the log group and stream");
+    assert.equal(group, `/aws/codebuild/${PROJECT}`);
+    await control("logs/append", { account: ACCOUNT, region: REGION, group, stream, lines: [IMG, SCRIPT] });
+    const before = (await driver.findElements(byTestId("build-log-line"))).length;
+    await click(driver, "build-log-reload");
+    await until(
+      driver,
+      async () => {
+        const text = await textOf(driver, "build-log");
+        return text?.includes(IMG) && text.includes(SCRIPT) && (await driver.findElements(byTestId("build-log-line"))).length === before + 2;
+      },
+      LOOKUP,
+      "the appended lines did not show in the log",
+    );
+    const lines = await driver.executeScript(
+      "return [...document.querySelectorAll('[data-testid=build-log-line]')].slice(-2).map((el) => el.textContent);",
+    );
+    assert.ok(lines[0].endsWith(IMG), `last-but-one line: ${lines[0]}`);
+    assert.ok(lines[1].endsWith(SCRIPT), `last line: ${lines[1]}`);
+    const made = await driver.executeScript(
+      "const log = document.querySelector('[data-testid=build-log]'); return { img: log.querySelectorAll('img').length, script: log.querySelectorAll('script').length, xss: typeof window.__xss };",
+    );
+    assert.deepEqual(made, { img: 0, script: 0, xss: "undefined" });
+
+    // Search finds the hostile line and jumps to it.
+    await type(driver, "log-search", "onerror");
+    await waitForText(driver, "log-search-count", "1 of 1", SHORT);
+    assert.equal(
+      await driver.executeScript("const m = document.querySelector('[data-testid=build-log] mark'); return m && m.textContent;"),
+      "onerror",
+    );
+    await screenshot(driver, "history-build-log-hostile");
+
+    // Releases: the pipeline's executions and the DORA figures.
+    await click(driver, "history-tab-releases");
+    await click(driver, `history-pipeline-${PIPELINE}`);
+    await until(
+      driver,
+      async () => (await driver.findElements(By.css('[data-testid^="release-row-"]'))).length >= 1,
+      SYNC,
+      "no release rows",
+    );
+    const releases = (await driver.findElements(By.css('[data-testid^="release-row-"]'))).length;
+    assert.ok(releases <= EXECUTIONS + 1, `${releases} releases`);
+    await find(driver, "dora-figures");
+    await click(driver, "dora-window-90");
+    await until(
+      driver,
+      async () => /a (day|week)|None/.test((await textOf(driver, "dora-frequency")) ?? ""),
+      SHORT,
+      "no deployment frequency",
+    );
+    assert.match(await textOf(driver, "dora-figures"), /From execution start/);
+    await screenshot(driver, "history-releases");
+
+    assert.equal(await driver.executeScript("return typeof window.__xss"), "undefined");
+  } finally {
+    await driver.quit();
+  }
+});

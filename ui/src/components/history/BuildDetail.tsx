@@ -1,0 +1,120 @@
+import type { Session } from "../../bindings/Session";
+import { buildLabel, isInProgress, toMs } from "../../lib/history/records";
+import { useBuild } from "../../lib/history/queries";
+import { historyHref } from "../../lib/router";
+import { ErrorNotice } from "../ErrorNotice";
+import { ArrowLeftIcon } from "../Icons";
+import { LoadingBlock, Spinner } from "../Spinner";
+import { LogViewer } from "./LogViewer";
+import { BuildDuration, BuildStatusPill, CommitText, ConsoleButton, InitiatorText, StartedAt } from "./parts";
+import { PhaseTimeline } from "./PhaseTimeline";
+
+/** `#/history/<project>/builds/<id>`: one build's header, phase timeline and log. */
+export function BuildDetail({ session, project, buildId }: { session: Session; project: string; buildId: string }) {
+  const query = useBuild(session, project, buildId);
+  const build = query.data;
+
+  const back = (
+    <a className="history-back" href={historyHref({ project })} data-testid="build-back">
+      <ArrowLeftIcon size={14} />
+      All builds of {project}
+    </a>
+  );
+
+  if (!build) {
+    return (
+      <div className="history-detail" data-testid="build-detail">
+        {back}
+        {query.error ? (
+          <ErrorNotice
+            error={query.error}
+            variant="banner"
+            testId="build-error"
+            action={
+              <button type="button" className="button" onClick={() => void query.refetch()} disabled={query.isFetching}>
+                Try again
+              </button>
+            }
+          />
+        ) : (
+          <div className="card">
+            <LoadingBlock label="Loading the build…" />
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  const running = isInProgress(build);
+  const started = new Date(toMs(build.startMs));
+  return (
+    <div className="history-detail" data-testid="build-detail" data-status={build.status}>
+      {back}
+      {query.error && <ErrorNotice error={query.error} testId="build-error" />}
+      <section className="card" aria-labelledby="build-title">
+        <div className="card-header">
+          <div className="history-detail-title">
+            <h2 className="card-title history-detail-name" id="build-title">
+              Build <span data-testid="build-number">{buildLabel(build)}</span>
+            </h2>
+            <BuildStatusPill status={build.status} testId="build-status" />
+            {query.isFetching && <Spinner size={12} />}
+          </div>
+          <span className="spacer" />
+          <ConsoleButton url={build.consoleUrl} testId="build-console" />
+        </div>
+        <dl className="history-meta">
+          <div>
+            <dt>Commit</dt>
+            <dd data-testid="build-commit">
+              <CommitText commit={build.commit} sourceVersion={build.sourceVersion} />
+            </dd>
+          </div>
+          <div>
+            <dt>Started by</dt>
+            <dd data-testid="build-initiator">
+              <InitiatorText build={build} /> <span className="muted history-raw">{build.initiator}</span>
+            </dd>
+          </div>
+          <div>
+            <dt>Started</dt>
+            <dd title={started.toLocaleString()}>
+              <StartedAt ms={build.startMs} />
+              <span className="muted history-raw">{started.toLocaleString()}</span>
+            </dd>
+          </div>
+          <div>
+            <dt>{running ? "Running for" : "Duration"}</dt>
+            <dd data-testid="build-duration">
+              <BuildDuration build={build} />
+            </dd>
+          </div>
+          {build.computeType && (
+            <div>
+              <dt>Compute</dt>
+              <dd className="mono">{build.computeType}</dd>
+            </div>
+          )}
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="build-phases-title" data-testid="build-phases">
+        <div className="card-header">
+          <h2 className="card-title" id="build-phases-title">
+            Phases
+          </h2>
+        </div>
+        <PhaseTimeline phases={build.phases} running={running} />
+      </section>
+
+      <LogViewer
+        key={`${build.logGroup ?? ""}/${build.logStream ?? ""}`}
+        session={session}
+        group={build.logGroup}
+        stream={build.logStream}
+        running={running}
+        fallbackUrl={build.logUrl}
+      />
+    </div>
+  );
+}

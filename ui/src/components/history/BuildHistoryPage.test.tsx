@@ -1,0 +1,625 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "../../App";
+import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { BuildStats } from "../../bindings/BuildStats";
+import type { DoraStats } from "../../bindings/DoraStats";
+import type { LogPage } from "../../bindings/LogPage";
+import type uPlot from "uplot";
+import { DEFAULT_PALETTE } from "../../lib/history/chart";
+import { historyTiming } from "../../lib/history/queries";
+import {
+  build,
+  builds,
+  emitBatch,
+  logPage,
+  phase,
+  PIPELINE,
+  PROJECT,
+  release,
+  wire,
+} from "../../lib/history/testing";
+import { appError, mockBackend, profile, renderWithProviders } from "../../test/backend";
+import { deferred, SESSION } from "../../test/wizard";
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+/** A stand-in for uPlot (jsdom has no canvas): records the options and data, and fakes the cursor. */
+type FakePlot = {
+  opts: uPlot.Options;
+  data: [number[], number[]];
+  over: HTMLDivElement;
+  cursor: { idx: number | null; left: number; top: number };
+  colors: () => string[];
+  hover: (idx: number) => void;
+};
+const plots: FakePlot[] = [];
+
+vi.mock("uplot", () => {
+  class Plot {
+    opts: uPlot.Options;
+    data: [number[], number[]];
+    over = document.createElement("div");
+    cursor: { idx: number | null; left: number; top: number } = { idx: null, left: -10, top: -10 };
+    constructor(opts: uPlot.Options, data: [number[], number[]], target: HTMLElement) {
+      this.opts = opts;
+      this.data = data;
+      target.appendChild(this.over);
+      plots.push(this);
+    }
+    setData(data: [number[], number[]]) {
+      this.data = data;
+    }
+    setSize() {}
+    destroy() {}
+    valToPos(v: number) {
+      return v * 10;
+    }
+    colors(): string[] {
+      const paths = this.opts.series[1]?.paths as unknown as { disp: { fill: { values: () => string[] } } };
+      return paths.disp.fill.values();
+    }
+    hover(idx: number) {
+      this.cursor = { idx, left: idx * 10, top: 50 };
+      const hooks = this.opts.hooks?.setCursor as ((u: uPlot) => void)[] | undefined;
+      act(() => hooks?.forEach((hook) => hook(this as unknown as uPlot)));
+    }
+    static paths = { bars: (opts: unknown) => opts };
+  }
+  return { default: Plot };
+});
+
+function stats(overrides: Partial<BuildStats> = {}): BuildStats {
+  return {
+    windowDays: 30,
+    builds: 48,
+    succeeded: 42,
+    failed: 6,
+    successRate: 0.875,
+    medianSeconds: 214,
+    p90Seconds: 402,
+    phases: [
+      { phase: "QUEUED", seconds: 48 },
+      { phase: "PROVISIONING", seconds: 576 },
+      { phase: "DOWNLOAD_SOURCE", seconds: 144 },
+      { phase: "INSTALL", seconds: 96 },
+      { phase: "PRE_BUILD", seconds: 288 },
+      { phase: "BUILD", seconds: 7680 },
+      { phase: "POST_BUILD", seconds: 1200 },
+      { phase: "UPLOAD_ARTIFACTS", seconds: 48 },
+    ],
+    buildMinutes: 192,
+    costUsd: 0.96,
+    ...overrides,
+  };
+}
+
+/** The mocked Rust side of the history pages; `history_sync` answers an empty report unless replaced. */
+function mockHistory(handlers: Record<string, Handler> = {}) {
+  return mockBackend({
+    profiles: [profile({ name: "prod", region: "us-east-1" })],
+    session: SESSION,
+    handlers: {
+      codebuild_projects: () => [PROJECT, "other-project"],
+      history_builds: () => [],
+      history_sync: () => ({ listRequests: 1, batchRequests: 0, fetched: 0, totalStored: 0 }),
+      history_stats: (args) => stats({ windowDays: args.windowDays as number }),
+      history_build: (args) => build(1, { id: args.buildId as string }),
+      build_logs: () => logPage([], null),
+      "plugin:opener|open_url": () => null,
+      ...handlers,
+    },
+  });
+}
+
+function rowIds(): string[] {
+  return screen.queryAllByTestId(/^history-row-/).map((el) => el.getAttribute("data-testid")!.replace("history-row-", ""));
+}
+
+const SCROLL_HEIGHT = 400;
+
+beforeEach(() => {
+  // jsdom has no layout: give the virtualized table's scroll area a height.
+  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockImplementation(function (this: HTMLElement) {
+    return this.classList.contains("history-table-scroll") ? SCROLL_HEIGHT : 0;
+  });
+  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(900);
+});
+
+afterEach(() => {
+  plots.length = 0;
+  historyTiming.runningSyncMs = 30_000;
+  historyTiming.logPollMs = 2000;
+  historyTiming.buildPollMs = 5000;
+});
+
+describe("Build history: a project", () => {
+  it("lists the CodeBuild projects and opens one", async () => {
+    mockHistory();
+    window.location.hash = "#/history";
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await user.click(await screen.findByTestId(`history-project-${PROJECT}`));
+    expect(window.location.hash).toBe(`#/history/${PROJECT}`);
+    expect(await screen.findByTestId("history-project-select")).toHaveValue(PROJECT);
+  });
+
+  it("says so when the region has no CodeBuild project", async () => {
+    mockHistory({ codebuild_projects: () => [] });
+    window.location.hash = "#/history";
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("history-no-projects")).toHaveTextContent("No CodeBuild projects in us-east-1");
+  });
+
+  it("says so when a project has no builds yet", async () => {
+    mockHistory();
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("history-no-builds")).toHaveTextContent(`No builds of ${PROJECT} yet`);
+  });
+
+  it("shows stored builds at once, then merges streamed batches in order without duplicates", async () => {
+    const sync = deferred<unknown>();
+    let channel: unknown = null;
+    const backend = mockHistory({
+      history_builds: () => builds(1, 3),
+      history_sync: (args) => {
+        channel = args.onBatch;
+        return sync.promise;
+      },
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+
+    // The stored builds, before AWS answered anything.
+    await waitFor(() => expect(rowIds()).toEqual([build(3).id, build(2).id, build(1).id]));
+    expect(backend.callsTo("history_builds")[0]?.args).toMatchObject({ project: PROJECT, limit: null });
+    await waitFor(() => expect(channel).not.toBeNull());
+    expect(screen.getByTestId("history-refresh")).toBeDisabled();
+
+    // The newest first, with a fresher copy of a stored one…
+    emitBatch(channel, [build(5), build(4), build(3, { status: "FAILED" })]);
+    await waitFor(() => expect(rowIds()).toEqual([5, 4, 3, 2, 1].map((n) => build(n).id)));
+    expect(within(screen.getByTestId(`history-row-${build(3).id}`)).getByText("Failed")).toBeInTheDocument();
+
+    // …then older ones, and repeats.
+    emitBatch(channel, [build(4), build(0)], [build(2), build(-1)]);
+    await waitFor(() => expect(rowIds()).toEqual([5, 4, 3, 2, 1, 0, -1].map((n) => build(n).id)));
+    expect(screen.getByTestId("history-table-count")).toHaveTextContent("7 builds");
+
+    // The figures are asked again once the sync is done.
+    const before = backend.callsTo("history_stats").length;
+    await act(async () => {
+      sync.resolve({ listRequests: 1, batchRequests: 2, fetched: 6, totalStored: 7 });
+      await sync.promise;
+    });
+    await waitFor(() => expect(backend.callsTo("history_stats").length).toBeGreaterThan(before));
+    await waitFor(() => expect(screen.getByTestId("history-refresh")).toBeEnabled());
+  });
+
+  it("shows the figures for 7/30/90 days from history_stats", async () => {
+    const backend = mockHistory({ history_builds: () => builds(1, 3) });
+    window.location.hash = `#/history/${PROJECT}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await waitFor(() => expect(screen.getByTestId("history-success-rate")).toHaveTextContent("87.5%"));
+    const panel = screen.getByTestId("history-stats");
+    expect(screen.getByTestId("history-build-count")).toHaveTextContent("48");
+    expect(screen.getByTestId("history-median")).toHaveTextContent("3m 34s");
+    expect(screen.getByTestId("history-p90")).toHaveTextContent("6m 42s");
+    expect(screen.getByTestId("history-build-minutes")).toHaveTextContent("192");
+    expect(screen.getByTestId("history-cost")).toHaveTextContent("$0.96");
+    expect(panel).toHaveTextContent("At CodeBuild on-demand prices");
+    expect(screen.getByTestId("history-phase-BUILD")).toBeInTheDocument();
+    expect(screen.getByTestId("history-phases")).toHaveTextContent("Provisioning");
+
+    await user.click(screen.getByTestId("history-window-90"));
+    await waitFor(() => expect(backend.callsTo("history_stats").some((c) => c.args.windowDays === 90)).toBe(true));
+    expect(screen.getByTestId("history-stats")).toHaveTextContent("Last 90 days");
+  });
+
+  it("charts one bar per build of the window, coloured by status, with a tooltip and click-through", async () => {
+    const now = Date.now();
+    const recent = (n: number, status: string, minutesAgo: number): BuildRecord =>
+      build(n, { status, startMs: wire(now - minutesAgo * 60_000), ...(status === "IN_PROGRESS" ? { durationSeconds: null, endMs: null } : {}) });
+    mockHistory({
+      history_builds: () => [
+        recent(5, "IN_PROGRESS", 1),
+        recent(4, "FAILED", 10),
+        recent(3, "STOPPED", 20),
+        recent(2, "SUCCEEDED", 30),
+        // 40 days ago: outside the default 30-day window.
+        recent(1, "SUCCEEDED", 40 * 24 * 60),
+      ],
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    const chart = await screen.findByTestId("history-chart");
+    await waitFor(() => expect(plots).toHaveLength(1));
+    const plot = plots[0]!;
+    expect(chart).toHaveAttribute("data-bars", "4");
+    // Oldest on the left; minutes on y.
+    expect(plot.data[0]).toEqual([0, 1, 2, 3]);
+    expect(plot.data[1].slice(0, 3)).toEqual([214 / 60, 214 / 60, 214 / 60]);
+    expect(plot.colors()).toEqual([
+      DEFAULT_PALETTE.success,
+      DEFAULT_PALETTE.stopped,
+      DEFAULT_PALETTE.danger,
+      DEFAULT_PALETTE.running,
+    ]);
+
+    // Hover: the tooltip says which build, as text.
+    plot.hover(2);
+    const tooltip = await screen.findByTestId("history-tooltip");
+    expect(tooltip).toHaveTextContent("Build #4 · Failed");
+    expect(tooltip).toHaveTextContent("3m 34s");
+    expect(tooltip).toHaveTextContent(build(4).commit!.slice(0, 7));
+    expect(tooltip).toHaveTextContent("Webhook (GitHub-Hookshot/abc123)");
+
+    // Click: the build opens.
+    act(() => {
+      plot.over.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    });
+    await waitFor(() => expect(window.location.hash).toBe(`#/history/${PROJECT}/builds/${encodeURIComponent(build(4).id)}`));
+  });
+
+  it("caps the chart at the newest 1,000 builds of the window and says so", async () => {
+    const now = Date.now();
+    mockHistory({ history_builds: () => builds(1, 1500).map((b, i) => ({ ...b, startMs: wire(now - i * 60_000) })) });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() => expect(plots).toHaveLength(1));
+    expect(plots[0]!.data[0]).toHaveLength(1000);
+    expect(screen.getByTestId("history-chart-note")).toHaveTextContent("The newest 1,000 of 1,500 builds in the last 30 days.");
+  });
+
+  it("filters the table by status, date and initiator", async () => {
+    mockHistory({
+      history_builds: () => [
+        build(6, { status: "FAILED" }),
+        build(5, { status: "TIMED_OUT" }),
+        build(4, { status: "STOPPED" }),
+        build(3),
+        build(2, { status: "FAULT" }),
+        build(1),
+      ],
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await waitFor(() => expect(rowIds()).toHaveLength(6));
+
+    await user.selectOptions(screen.getByTestId("history-filter-status"), "failed");
+    await waitFor(() => expect(rowIds()).toEqual([6, 5, 2].map((n) => build(n).id)));
+    expect(screen.getByTestId("history-table-count")).toHaveTextContent("3 of 6 builds");
+
+    // build(n) % 3: 0 pipeline, 1 webhook, 2 user.
+    await user.selectOptions(screen.getByTestId("history-filter-initiator"), "user");
+    await waitFor(() => expect(rowIds()).toEqual([5, 2].map((n) => build(n).id)));
+
+    const day = new Date(Number(build(4).startMs));
+    day.setDate(day.getDate() + 1);
+    const since = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, "0")}-${String(day.getDate()).padStart(2, "0")}`;
+    fireEvent.change(screen.getByTestId("history-filter-since"), { target: { value: since } });
+    // build(n) starts n hours after the others: 2 and 5 are at most a day apart; only those on/after `since` stay.
+    const expected = [5, 2].filter((n) => Number(build(n).startMs) >= day.setHours(0, 0, 0, 0));
+    await waitFor(() => expect(rowIds()).toEqual(expected.map((n) => build(n).id)));
+
+    await user.click(screen.getByTestId("history-filter-clear"));
+    await waitFor(() => expect(rowIds()).toHaveLength(6));
+  });
+
+  it("keeps only a window of 10,000 rows in the DOM and follows the scroll", async () => {
+    mockHistory({ history_builds: () => builds(1, 10_000) });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() => expect(rowIds().length).toBeGreaterThan(0));
+    expect(screen.getByTestId("history-table-count")).toHaveTextContent("10,000 builds");
+    const first = rowIds();
+    expect(first.length).toBeLessThan(60);
+    expect(first[0]).toBe(build(10_000).id);
+
+    const scroller = screen.getByTestId("history-table-scroll");
+    scroller.scrollTop = 40 * 5000;
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(rowIds()).toContain(build(5000).id));
+    expect(rowIds().length).toBeLessThan(60);
+    expect(rowIds()).not.toContain(build(10_000).id);
+  });
+
+  it("shows a banner when the sync fails and retries on Refresh", async () => {
+    let fail = true;
+    const backend = mockHistory({
+      history_builds: () => builds(1, 2),
+      history_sync: () => {
+        if (fail) throw appError("expired_credentials", "The security token included in the request is expired");
+        return { listRequests: 1, batchRequests: 0, fetched: 0, totalStored: 2 };
+      },
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    const banner = await screen.findByTestId("history-error");
+    expect(banner).toHaveTextContent("Credentials have expired");
+    expect(banner).toHaveTextContent("The security token included in the request is expired");
+    // The stored builds stay on screen.
+    expect(rowIds()).toHaveLength(2);
+
+    fail = false;
+    await user.click(screen.getByTestId("history-refresh"));
+    await waitFor(() => expect(screen.queryByTestId("history-error")).not.toBeInTheDocument());
+    expect(backend.callsTo("history_sync")).toHaveLength(2);
+  });
+
+  it("syncs again on a timer while a build is in progress", async () => {
+    historyTiming.runningSyncMs = 40;
+    const backend = mockHistory({
+      history_builds: () => [build(2, { status: "IN_PROGRESS", durationSeconds: null, endMs: null }), build(1)],
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() => expect(backend.callsTo("history_sync").length).toBeGreaterThanOrEqual(3), { timeout: 2000 });
+  });
+
+  it("does not poll when every build has finished", async () => {
+    historyTiming.runningSyncMs = 20;
+    const backend = mockHistory({ history_builds: () => builds(1, 2) });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() => expect(backend.callsTo("history_sync")).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(backend.callsTo("history_sync")).toHaveLength(1);
+  });
+});
+
+describe("Build history: a build", () => {
+  const E = "\x1b";
+  const FAILED = build(7, {
+    status: "FAILED",
+    phases: [
+      phase("QUEUED", 2),
+      phase("PROVISIONING", 14),
+      phase("BUILD", 61, { status: "FAILED", messages: ["COMMAND_EXECUTION_ERROR: Error while executing command: docker build. Reason: exit status 1"] }),
+      phase("POST_BUILD", 1, { status: "SKIPPED" }),
+      phase("COMPLETED", 0, { status: null, durationSeconds: null }),
+    ],
+  });
+
+  function detail(handlers: Record<string, Handler> = {}, record: BuildRecord = FAILED) {
+    const backend = mockHistory({ history_builds: () => [record], history_build: () => record, ...handlers });
+    window.location.hash = `#/history/${PROJECT}/builds/${encodeURIComponent(record.id)}`;
+    renderWithProviders(<App />);
+    return backend;
+  }
+
+  it("opens from a table row", async () => {
+    mockHistory({ history_builds: () => builds(1, 3), history_build: () => build(2) });
+    window.location.hash = `#/history/${PROJECT}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await user.click(await screen.findByTestId(`history-row-${build(2).id}`));
+    const page = await screen.findByTestId("build-detail");
+    expect(window.location.hash).toBe(`#/history/${PROJECT}/builds/${encodeURIComponent(build(2).id)}`);
+    expect(within(page).getByTestId("build-number")).toHaveTextContent("#2");
+  });
+
+  it("shows the header, a proportional phase timeline and the failed phase's messages", async () => {
+    const backend = detail();
+    const page = await screen.findByTestId("build-detail");
+    expect(await within(page).findByTestId("build-status")).toHaveTextContent("Failed");
+    expect(within(page).getByTestId("build-commit")).toHaveTextContent(FAILED.commit!.slice(0, 7));
+    expect(within(page).getByTestId("build-initiator")).toHaveTextContent("Webhook GitHub-Hookshot/abc123");
+    expect(within(page).getByTestId("build-duration")).toHaveTextContent("3m 34s");
+
+    const buildPhase = screen.getByTestId("build-phase-BUILD");
+    expect(buildPhase).toHaveClass("history-timeline-danger");
+    expect(buildPhase.style.flexGrow).toBe("61");
+    expect(screen.getByTestId("build-phase-PROVISIONING").style.flexGrow).toBe("14");
+    expect(screen.queryByTestId("build-phase-COMPLETED")).not.toBeInTheDocument();
+    expect(screen.getByTestId("build-phase-messages")).toHaveTextContent("COMMAND_EXECUTION_ERROR");
+
+    await userEvent.setup().click(screen.getByTestId("build-console"));
+    await waitFor(() => expect(backend.callsTo("plugin:opener|open_url")[0]?.args).toMatchObject({ url: FAILED.consoleUrl }));
+  });
+
+  it("reads every page of the log, renders ANSI colours as classes, and hostile lines as text", async () => {
+    const pages: Record<string, LogPage> = {
+      start: logPage([`${E}[32m[Container] Entering phase BUILD${E}[0m`, `${E}[1;31mERROR${E}[0m failed`], "t1"),
+      t1: logPage(["<img src=x onerror=alert(1)>", "<script>window.__xss=1</script>", `${E}[4munder${E}[24m`], "t2"),
+      t2: logPage([], "t2"),
+    };
+    const backend = detail({ build_logs: (args) => pages[(args.nextToken as string | null) ?? "start"] });
+    const log = await screen.findByTestId("build-log");
+    await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(5));
+    // Paged forward with each token, then stopped at the empty page (the build has finished).
+    expect(backend.callsTo("build_logs").map((c) => c.args.nextToken)).toEqual([null, "t1", "t2"]);
+    expect(backend.callsTo("build_logs")[0]?.args).toMatchObject({ group: FAILED.logGroup, stream: FAILED.logStream });
+
+    const lines = within(log).getAllByTestId("build-log-line");
+    expect(lines[0]).toHaveTextContent("[Container] Entering phase BUILD");
+    expect(within(lines[0]!).getByText("[Container] Entering phase BUILD")).toHaveClass("ansi-fg-green");
+    expect(within(lines[1]!).getByText("ERROR")).toHaveClass("ansi-fg-red", "ansi-bold");
+    expect(within(lines[1]!).getByText("ERROR").textContent).toBe("ERROR");
+    expect(lines[1]!.textContent).not.toContain("\x1b");
+    expect(within(lines[4]!).getByText("under")).toHaveClass("ansi-underline");
+
+    // Literally, as text: no element was made from them.
+    expect(lines[2]).toHaveTextContent("<img src=x onerror=alert(1)>");
+    expect(lines[3]).toHaveTextContent("<script>window.__xss=1</script>");
+    expect(log.querySelector("img")).toBeNull();
+    expect(log.querySelector("script")).toBeNull();
+    expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
+    expect(screen.getByTestId("build-log-console")).toBeInTheDocument();
+  });
+
+  it("searches the log, highlights matches and jumps between them", async () => {
+    detail({
+      build_logs: (args) =>
+        args.nextToken
+          ? logPage([], "t1")
+          : logPage(["docker build .", `${E}[31mError${E}[0m: step failed`, "ok", "error again, ERROR twice"], "t1"),
+    });
+    const log = await screen.findByTestId("build-log");
+    await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(4));
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId("log-search"), "error");
+    await waitFor(() => expect(screen.getByTestId("log-search-count")).toHaveTextContent("1 of 3"));
+    const marks = () => [...log.querySelectorAll("mark")];
+    expect(marks().map((m) => m.textContent)).toEqual(["Error", "error", "ERROR"]);
+    // The coloured match keeps its colour.
+    expect(marks()[0]).toHaveClass("history-log-match-current", "ansi-fg-red");
+
+    await user.click(screen.getByTestId("log-search-next"));
+    expect(screen.getByTestId("log-search-count")).toHaveTextContent("2 of 3");
+    expect(marks()[1]).toHaveClass("history-log-match-current");
+    expect(marks()[0]).not.toHaveClass("history-log-match-current");
+
+    await user.type(screen.getByTestId("log-search"), "{Enter}");
+    expect(screen.getByTestId("log-search-count")).toHaveTextContent("3 of 3");
+    await user.type(screen.getByTestId("log-search"), "{Enter}");
+    expect(screen.getByTestId("log-search-count")).toHaveTextContent("1 of 3");
+    await user.click(screen.getByTestId("log-search-prev"));
+    expect(screen.getByTestId("log-search-count")).toHaveTextContent("3 of 3");
+
+    await user.clear(screen.getByTestId("log-search"));
+    await user.type(screen.getByTestId("log-search"), "nowhere");
+    await waitFor(() => expect(screen.getByTestId("log-search-count")).toHaveTextContent("No matches"));
+    expect(marks()).toHaveLength(0);
+  });
+
+  it("follows a running build's log with the last token until it ends", async () => {
+    historyTiming.logPollMs = 20;
+    historyTiming.buildPollMs = 30;
+    let running = true;
+    const record = () =>
+      build(9, running ? { status: "IN_PROGRESS", durationSeconds: null, endMs: null } : { status: "SUCCEEDED" });
+    let polls = 0;
+    const backend = mockBackend({
+      profiles: [profile({ name: "prod", region: "us-east-1" })],
+      session: SESSION,
+      handlers: {
+        codebuild_projects: () => [PROJECT],
+        history_builds: () => [record()],
+        history_sync: () => ({ listRequests: 1, batchRequests: 0, fetched: 0, totalStored: 1 }),
+        history_stats: () => stats(),
+        history_build: () => record(),
+        build_logs: (args) => {
+          if (args.nextToken === null) return logPage(["line 1"], "a");
+          if (args.nextToken === "a") {
+            polls += 1;
+            // Two empty polls, then a new line.
+            return polls < 3 ? logPage([], "a") : logPage(["line 2"], "b");
+          }
+          if (args.nextToken === "b") {
+            running = false;
+            return logPage([], "b");
+          }
+          throw appError("internal", `unexpected token ${JSON.stringify(args.nextToken)}`);
+        },
+      },
+    });
+    window.location.hash = `#/history/${PROJECT}/builds/${encodeURIComponent(build(9).id)}`;
+    renderWithProviders(<App />);
+    const log = await screen.findByTestId("build-log");
+    await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(1));
+    await waitFor(() => expect(screen.getByTestId("build-log-status")).toHaveTextContent("Following new lines"));
+    await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(2), { timeout: 2000 });
+    expect(log).toHaveTextContent("line 2");
+    // The build ends: the detail says so and the log stops polling (after one last look).
+    await waitFor(() => expect(screen.getByTestId("build-status")).toHaveTextContent("Succeeded"), { timeout: 2000 });
+    await waitFor(() => expect(screen.getByTestId("build-log-status")).not.toHaveTextContent("Following"));
+    await new Promise((r) => setTimeout(r, 100));
+    const calls = backend.callsTo("build_logs").length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(backend.callsTo("build_logs")).toHaveLength(calls);
+    expect(backend.callsTo("build_logs").every((c) => c.args.nextToken === null || typeof c.args.nextToken === "string")).toBe(true);
+  });
+
+  it("shows a log error as a banner with Try again", async () => {
+    let fail = true;
+    detail({
+      build_logs: () => {
+        if (fail) throw appError("access_denied", "not authorized to perform: logs:GetLogEvents");
+        return logPage(["back"], null);
+      },
+    });
+    const notice = await screen.findByTestId("build-log-error");
+    expect(notice).toHaveTextContent("Access denied");
+    expect(notice).toHaveTextContent("logs:GetLogEvents");
+    fail = false;
+    await userEvent.setup().click(within(notice).getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("back"));
+  });
+});
+
+describe("Build history: releases", () => {
+  const dora = (days: number): DoraStats => ({
+    windowDays: days,
+    deployments: days === 7 ? 3 : 12,
+    deploymentsPerDay: days === 7 ? 3 / 7 : 0.4,
+    leadTimeMedianSeconds: 1260,
+    changeFailureRate: 0.2,
+    timeToRestoreMedianSeconds: 5400,
+  });
+
+  function mockReleases() {
+    return mockHistory({
+      pipelines_list: () => [
+        { name: PIPELINE, pipelineType: "V2", executionMode: "SUPERSEDED", updatedAt: null, latest: null, consoleUrl: "https://x" },
+      ],
+      history_releases: () => [
+        release("bbbbbbbb", 5, { status: "Failed", buildStatus: "Succeeded", deployStatus: "Failed", commitSummary: "<b>Fix</b> login" }),
+        release("cccccccc", 1, { status: "InProgress", endMs: null, deployStatus: null, buildStatus: "InProgress" }),
+        release("aaaaaaaa", 30),
+      ],
+      history_dora: (args) => dora(args.windowDays as number),
+    });
+  }
+
+  it("picks a pipeline in the Releases tab", async () => {
+    mockReleases();
+    window.location.hash = `#/history/${PROJECT}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await user.click(await screen.findByTestId("history-tab-releases"));
+    await user.click(await screen.findByTestId(`history-pipeline-${PIPELINE}`));
+    expect(window.location.hash).toBe(`#/history/releases/${PIPELINE}`);
+    expect(await screen.findByTestId("release-row-aaaaaaaa")).toBeInTheDocument();
+  });
+
+  it("shows the executions newest first (commit → build → deploy) and the DORA figures", async () => {
+    const backend = mockReleases();
+    window.location.hash = `#/history/releases/${PIPELINE}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    await screen.findByTestId("release-row-aaaaaaaa");
+    const order = screen.getAllByTestId(/^release-row-/).map((el) => el.getAttribute("data-testid"));
+    expect(order).toEqual(["release-row-cccccccc", "release-row-bbbbbbbb", "release-row-aaaaaaaa"]);
+
+    const failed = screen.getByTestId("release-row-bbbbbbbb");
+    expect(failed).toHaveTextContent("bbbbbbb");
+    // The summary is text, not markup.
+    expect(failed).toHaveTextContent("<b>Fix</b> login");
+    expect(failed.querySelector("b")).toBeNull();
+    expect(within(failed).getByTestId("release-deploy")).toHaveTextContent("Failed");
+    expect(within(failed).getByTestId("release-build")).toHaveAttribute(
+      "href",
+      `#/history/${PROJECT}/builds/${encodeURIComponent(`${PROJECT}:bbbbbbbb-uuid`)}`,
+    );
+    expect(within(screen.getByTestId("release-row-cccccccc")).getByTestId("release-status")).toHaveTextContent("In progress");
+
+    const figures = screen.getByTestId("dora-figures");
+    await waitFor(() => expect(screen.getByTestId("dora-frequency")).toHaveTextContent("2.8 a week"));
+    expect(screen.getByTestId("dora-lead-time")).toHaveTextContent("21m");
+    expect(screen.getByTestId("dora-failure-rate")).toHaveTextContent("20%");
+    expect(screen.getByTestId("dora-restore")).toHaveTextContent("1h 30m");
+    expect(figures).toHaveTextContent("From execution start (the merge) to the end of its successful deploy.");
+    expect(figures).toHaveTextContent("From the first failed execution to the end of the next successful one.");
+
+    await user.click(screen.getByTestId("dora-window-7"));
+    await waitFor(() => expect(screen.getByTestId("dora-frequency")).toHaveTextContent("3 a week"));
+    expect(backend.callsTo("history_dora").map((c) => c.args.windowDays)).toContain(7);
+    expect(backend.callsTo("history_dora")[0]?.args).toMatchObject({ pipeline: PIPELINE });
+  });
+});

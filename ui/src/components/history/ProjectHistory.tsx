@@ -1,0 +1,148 @@
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import type { Session } from "../../bindings/Session";
+import { useNow } from "../../lib/clock";
+import { formatAgo } from "../../lib/format";
+import { historyTiming, useBuildHistory, useBuildStats } from "../../lib/history/queries";
+import { chartData, filterBuilds, type BuildFilters, type ChartData, type WindowDays } from "../../lib/history/records";
+import { historyHref, navigateHistory } from "../../lib/router";
+import { EmptyState } from "../EmptyState";
+import { ArrowLeftIcon, ClockIcon, RetryIcon } from "../Icons";
+import { LoadingBlock, Spinner } from "../Spinner";
+import { ErrorNotice } from "../ErrorNotice";
+import { BuildTable } from "./BuildTable";
+import { ChartBoundary } from "./ChartBoundary";
+import { PhaseBreakdown, StatsPanel } from "./StatsPanel";
+
+type Props = {
+  session: Session;
+  project: string;
+  projects: string[];
+  days: WindowDays;
+  onDays: (days: WindowDays) => void;
+  filters: BuildFilters;
+  onFilters: (filters: BuildFilters) => void;
+};
+
+// recharts is the biggest dependency of the app: load it with the first chart, not at start-up.
+const DurationChart = lazy(() => import("./DurationChart").then((m) => ({ default: m.DurationChart })));
+
+/** Two chart datasets draw the same bars (same builds, statuses and durations). */
+function sameChart(a: ChartData, b: ChartData): boolean {
+  if (a.rows.length !== b.rows.length || a.inWindow !== b.inWindow || a.capped !== b.capped) return false;
+  for (let i = 0; i < a.rows.length; i++) {
+    const x = a.rows[i];
+    const y = b.rows[i];
+    if (!x || !y || x.id !== y.id || x.status !== y.status || x.seconds !== y.seconds) return false;
+  }
+  return true;
+}
+
+/** `#/history/<project>`: figures, duration chart, phase breakdown and the build table. */
+export function ProjectHistory({ session, project, projects, days, onDays, filters, onFilters }: Props) {
+  const history = useBuildHistory(session, project);
+  const stats = useBuildStats(session, project, days, history.loaded);
+  const now = useNow(60_000);
+  const { builds } = history;
+
+  // Batches that only add builds outside the chart (older ones, past the cap) keep the same chart data.
+  const fresh = useMemo(() => chartData(builds, days, now), [builds, days, now]);
+  const [chart, setChart] = useState(fresh);
+  if (fresh !== chart && !sameChart(fresh, chart)) setChart(fresh);
+
+  const rows = useMemo(() => filterBuilds(builds, filters), [builds, filters]);
+  const open = useCallback((buildId: string) => navigateHistory({ project, buildId }), [project]);
+  const options = projects.includes(project) ? projects : [project, ...projects];
+
+  let body;
+  if (!history.loaded) {
+    body = history.error ? null : (
+      <div className="card">
+        <LoadingBlock label="Loading stored builds…" />
+      </div>
+    );
+  } else if (builds.length === 0) {
+    body = history.syncing ? (
+      <div className="card" data-testid="history-loading">
+        <LoadingBlock label={`Fetching the builds of ${project} from AWS…`} />
+      </div>
+    ) : history.error ? null : (
+      <div className="card">
+        <EmptyState icon={<ClockIcon size={28} />} title={`No builds of ${project} yet`} testId="history-no-builds">
+          <p>Start a build (push to the branch, or release the pipeline), then press Refresh.</p>
+        </EmptyState>
+      </div>
+    );
+  } else {
+    body = (
+      <>
+        <StatsPanel stats={stats.data} days={days} onDays={onDays} fetching={stats.isFetching} error={stats.error} />
+        <ChartBoundary>
+          <Suspense
+            fallback={
+              <div className="card">
+                <LoadingBlock label="Loading the chart…" />
+              </div>
+            }
+          >
+            <DurationChart data={chart} days={days} onOpen={open} />
+          </Suspense>
+        </ChartBoundary>
+        <PhaseBreakdown stats={stats.data} />
+        <BuildTable project={project} rows={rows} total={builds.length} filters={filters} onFilters={onFilters} onOpen={open} />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <div className="history-toolbar">
+        <a className="history-back" href={historyHref({})}>
+          <ArrowLeftIcon size={14} />
+          All projects
+        </a>
+        <label className="history-filter">
+          <span className="history-filter-label">Project</span>
+          <select value={project} onChange={(e) => navigateHistory({ project: e.target.value })} data-testid="history-project-select">
+            {options.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="spacer" />
+        <SyncStatus syncing={history.syncing} syncedAt={history.syncedAt} running={builds.some((b) => b.status === "IN_PROGRESS")} />
+        <button type="button" className="button" onClick={history.refresh} disabled={history.syncing} data-testid="history-refresh">
+          <RetryIcon size={14} />
+          Refresh
+        </button>
+      </div>
+      {history.error && (
+        <ErrorNotice
+          error={history.error}
+          variant="banner"
+          testId="history-error"
+          action={
+            <span className="history-paused">
+              <ClockIcon size={13} />
+              Updates paused — press Refresh
+            </span>
+          }
+        />
+      )}
+      {body}
+    </>
+  );
+}
+
+function SyncStatus({ syncing, syncedAt, running }: { syncing: boolean; syncedAt: number | null; running: boolean }) {
+  const now = useNow(15_000);
+  if (syncing) return <Spinner size={13} label="Syncing with AWS…" />;
+  if (syncedAt === null) return null;
+  return (
+    <span className="muted small" data-testid="history-synced">
+      Synced {formatAgo(syncedAt, Math.max(now, syncedAt))}
+      {running && ` · again every ${historyTiming.runningSyncMs / 1000} s while a build runs`}
+    </span>
+  );
+}

@@ -1,0 +1,262 @@
+import { memo, useMemo, useState } from "react";
+import type { ReleaseRecord } from "../../bindings/ReleaseRecord";
+import type { Session } from "../../bindings/Session";
+import { useNow } from "../../lib/clock";
+import { formatDuration, shortId, shortSha } from "../../lib/format";
+import { count, durationOrDash, frequency, percent } from "../../lib/history/format";
+import { useDora, useHistoryPipelines, useReleases } from "../../lib/history/queries";
+import { projectOfBuild, toMs, toMsOrNull, type WindowDays } from "../../lib/history/records";
+import { historyHref, navigateHistory } from "../../lib/router";
+import { statusLabel, statusTone, triggerLabel } from "../../lib/status";
+import { EmptyState } from "../EmptyState";
+import { ErrorNotice } from "../ErrorNotice";
+import { ArrowLeftIcon, ArrowRightIcon, RetryIcon, RocketIcon } from "../Icons";
+import { LoadingBlock, Spinner } from "../Spinner";
+import { Figure, StartedAt, WindowToggle } from "./parts";
+
+const TONE_CLASS = {
+  success: "history-pill-success",
+  danger: "history-pill-danger",
+  running: "history-pill-running",
+  warning: "history-pill-warning",
+  neutral: "history-pill-stopped",
+  none: "history-pill-none",
+} as const;
+
+/** A CodePipeline status (Succeeded, InProgress, …) as a pill. */
+function PipelineStatusPill({ status, testId }: { status: string | null | undefined; testId?: string }) {
+  const tone = statusTone(status);
+  return (
+    <span className={`pill history-pill ${TONE_CLASS[tone]}`} data-testid={testId} data-status={status ?? "none"}>
+      {tone === "running" && <span className="history-pulse" aria-hidden="true" />}
+      {statusLabel(status)}
+    </span>
+  );
+}
+
+/** `#/history/releases[/<pipeline>]`: pick a pipeline, then its executions and DORA figures. */
+export function ReleasesView({ session, region, pipeline }: { session: Session; region: string; pipeline: string | null }) {
+  const pipelines = useHistoryPipelines(session, true);
+  if (pipeline) return <PipelineReleases key={pipeline} session={session} pipeline={pipeline} pipelines={pipelines.data ?? []} />;
+
+  if (pipelines.isPending) {
+    return (
+      <div className="card">
+        <LoadingBlock label="Loading pipelines…" />
+      </div>
+    );
+  }
+  if (pipelines.error) {
+    return (
+      <ErrorNotice
+        error={pipelines.error}
+        variant="banner"
+        testId="history-error"
+        action={
+          <button type="button" className="button" onClick={() => void pipelines.refetch()} disabled={pipelines.isFetching}>
+            Try again
+          </button>
+        }
+      />
+    );
+  }
+  if (pipelines.data.length === 0) {
+    return (
+      <div className="card">
+        <EmptyState icon={<RocketIcon size={28} />} title={`No pipelines in ${region}`} testId="history-no-pipelines">
+          <p>Releases are the executions of a CodePipeline pipeline. Create one with New pipeline.</p>
+        </EmptyState>
+      </div>
+    );
+  }
+  return (
+    <section className="card" aria-labelledby="history-pipelines-title">
+      <div className="card-header">
+        <div>
+          <h2 className="card-title" id="history-pipelines-title">
+            Pipelines in <span className="mono">{region}</span>
+          </h2>
+          <p className="card-subtitle">Pick one to see its releases and delivery figures.</p>
+        </div>
+      </div>
+      <ul className="history-pick-list">
+        {pipelines.data.map((name) => (
+          <li key={name}>
+            <a href={historyHref({ releases: true, pipeline: name })} data-testid={`history-pipeline-${name}`}>
+              <span className="history-pick-name">{name}</span>
+              <ArrowRightIcon size={14} />
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function PipelineReleases({ session, pipeline, pipelines }: { session: Session; pipeline: string; pipelines: string[] }) {
+  const releases = useReleases(session, pipeline);
+  const [days, setDays] = useState<WindowDays>(30);
+  const dora = useDora(session, pipeline, days, releases.dataUpdatedAt);
+  const rows = useMemo(
+    () => [...(releases.data ?? [])].sort((a, b) => toMs(b.startMs) - toMs(a.startMs)),
+    [releases.data],
+  );
+  const options = pipelines.includes(pipeline) ? pipelines : [pipeline, ...pipelines];
+
+  return (
+    <>
+      <div className="history-toolbar">
+        <a className="history-back" href={historyHref({ releases: true })}>
+          <ArrowLeftIcon size={14} />
+          All pipelines
+        </a>
+        <label className="history-filter">
+          <span className="history-filter-label">Pipeline</span>
+          <select
+            value={pipeline}
+            onChange={(e) => navigateHistory({ releases: true, pipeline: e.target.value })}
+            data-testid="history-pipeline-select"
+          >
+            {options.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="spacer" />
+        {releases.isFetching && <Spinner size={13} label="Syncing executions…" />}
+        <button
+          type="button"
+          className="button"
+          onClick={() => void releases.refetch()}
+          disabled={releases.isFetching}
+          data-testid="releases-refresh"
+        >
+          <RetryIcon size={14} />
+          Refresh
+        </button>
+      </div>
+
+      {releases.error && <ErrorNotice error={releases.error} variant="banner" testId="history-error" />}
+
+      <section className="card" aria-labelledby="dora-title" data-testid="dora-figures">
+        <div className="card-header">
+          <div>
+            <h2 className="card-title" id="dora-title">
+              Delivery, last {days} days
+            </h2>
+            <p className="card-subtitle">DORA figures from this pipeline’s executions stored on this computer.</p>
+          </div>
+          <span className="spacer" />
+          {dora.isFetching && <Spinner size={13} />}
+          <WindowToggle value={days} onChange={setDays} testIdPrefix="dora-window" label="Time window" />
+        </div>
+        {dora.error && (
+          <div className="history-card-body">
+            <ErrorNotice error={dora.error} testId="dora-error" />
+          </div>
+        )}
+        <div className={dora.data && dora.data.windowDays !== days ? "history-figures history-stale" : "history-figures"}>
+          <Figure
+            label="Deployment frequency"
+            value={dora.data ? frequency(dora.data.deploymentsPerDay) : "—"}
+            detail={`${dora.data ? count(dora.data.deployments) : "—"} successful executions in ${days} days.`}
+            valueTestId="dora-frequency"
+          />
+          <Figure
+            label="Lead time (median)"
+            value={durationOrDash(dora.data?.leadTimeMedianSeconds)}
+            detail="From execution start (the merge) to the end of its successful deploy."
+            valueTestId="dora-lead-time"
+          />
+          <Figure
+            label="Change failure rate"
+            value={percent(dora.data?.changeFailureRate)}
+            detail="Failed executions ÷ succeeded + failed ones (stopped and superseded ones don’t count)."
+            valueTestId="dora-failure-rate"
+          />
+          <Figure
+            label="Time to restore (median)"
+            value={durationOrDash(dora.data?.timeToRestoreMedianSeconds)}
+            detail="From the first failed execution to the end of the next successful one."
+            valueTestId="dora-restore"
+          />
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="releases-title">
+        <div className="card-header">
+          <div>
+            <h2 className="card-title" id="releases-title">
+              Releases
+            </h2>
+            <p className="card-subtitle">Each execution, newest first: commit → build → deploy.</p>
+          </div>
+        </div>
+        {releases.isPending ? (
+          <LoadingBlock label="Syncing executions from AWS…" />
+        ) : rows.length === 0 ? (
+          <div className="card-empty" data-testid="releases-empty">
+            {releases.error ? "No stored executions." : "This pipeline has not run yet."}
+          </div>
+        ) : (
+          <ol className="history-releases" data-testid="releases-timeline">
+            {rows.map((r) => (
+              <ReleaseRow key={r.executionId} release={r} />
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}
+
+const ReleaseRow = memo(function ReleaseRow({ release }: { release: ReleaseRecord }) {
+  const buildProject = release.buildId ? projectOfBuild(release.buildId) : null;
+  return (
+    <li className={`history-release history-release-${statusTone(release.status)}`} data-testid={`release-row-${release.executionId}`}>
+      <div className="history-release-main">
+        <PipelineStatusPill status={release.status} testId="release-status" />
+        <span className="history-release-commit" title={release.commitSummary ?? release.commit ?? undefined}>
+          {release.commit ? <code className="history-commit">{shortSha(release.commit)}</code> : <span className="muted">—</span>}
+          {release.commitSummary && <span className="history-release-summary">{release.commitSummary}</span>}
+        </span>
+      </div>
+      <div className="history-release-flow">
+        <span className="history-release-step">
+          <span className="history-release-step-label">Build</span>
+          {release.buildId && buildProject ? (
+            <a href={historyHref({ project: buildProject, buildId: release.buildId })} title={release.buildId} data-testid="release-build">
+              <PipelineStatusPill status={release.buildStatus} />
+            </a>
+          ) : (
+            <PipelineStatusPill status={release.buildStatus} />
+          )}
+        </span>
+        <ArrowRightIcon size={13} className="history-release-arrow" />
+        <span className="history-release-step">
+          <span className="history-release-step-label">Deploy</span>
+          <PipelineStatusPill status={release.deployStatus} testId="release-deploy" />
+        </span>
+      </div>
+      <div className="history-release-when">
+        <StartedAt ms={release.startMs} />
+        <span className="muted">
+          <ReleaseDuration release={release} /> · {triggerLabel(release.trigger)} ·{" "}
+          <span className="mono" title={release.executionId}>
+            {shortId(release.executionId)}
+          </span>
+        </span>
+      </div>
+    </li>
+  );
+});
+
+function ReleaseDuration({ release }: { release: ReleaseRecord }) {
+  const end = toMsOrNull(release.endMs);
+  const running = statusTone(release.status) === "running";
+  const now = useNow(running ? 1000 : 60_000);
+  const to = end ?? (running ? now : null);
+  return <>{to === null ? "—" : formatDuration((to - toMs(release.startMs)) / 1000)}</>;
+}

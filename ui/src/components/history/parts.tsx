@@ -1,0 +1,158 @@
+import { api, toAppError } from "../../api";
+import type { BuildRecord } from "../../bindings/BuildRecord";
+import { useNow } from "../../lib/clock";
+import { formatAgo, formatDuration, shortSha } from "../../lib/format";
+import {
+  buildSeconds,
+  buildStatusLabel,
+  buildTone,
+  INITIATOR_LABELS,
+  isInProgress,
+  toMs,
+  WINDOWS,
+  type WindowDays,
+} from "../../lib/history/records";
+import { useToast } from "../../lib/toast";
+import { ExternalIcon } from "../Icons";
+
+/** A CodeBuild status (SUCCEEDED, FAILED, …) as a coloured pill. */
+export function BuildStatusPill({ status, testId }: { status: string | null | undefined; testId?: string }) {
+  const tone = buildTone(status);
+  return (
+    <span className={`pill history-pill history-pill-${tone}`} data-testid={testId} data-status={status ?? "none"}>
+      {tone === "running" && <span className="history-pulse" aria-hidden="true" />}
+      {buildStatusLabel(status)}
+    </span>
+  );
+}
+
+/** "Pipeline", "Webhook" or "User", with what CodeBuild recorded (e.g. codepipeline/<name>) on hover. */
+export function InitiatorText({ build }: { build: Pick<BuildRecord, "initiator" | "initiatorKind"> }) {
+  return (
+    <span className={`history-initiator history-initiator-${build.initiatorKind}`} title={build.initiator}>
+      {INITIATOR_LABELS[build.initiatorKind]}
+    </span>
+  );
+}
+
+/** A commit's 7-character sha (the full sha and source version on hover), as text. */
+export function CommitText({ commit, sourceVersion }: { commit: string | null; sourceVersion?: string | null }) {
+  if (!commit) {
+    return sourceVersion ? (
+      <span className="mono history-commit" title={sourceVersion}>
+        {sourceVersion.length > 20 ? `${sourceVersion.slice(0, 20)}…` : sourceVersion}
+      </span>
+    ) : (
+      <span className="muted">—</span>
+    );
+  }
+  const title = sourceVersion && sourceVersion !== commit ? `${commit} (${sourceVersion})` : commit;
+  return (
+    <code className="history-commit" title={title}>
+      {shortSha(commit)}
+    </code>
+  );
+}
+
+/** "5 min ago" with the full local date and time on hover; kept current by one shared timer. */
+export function StartedAt({ ms }: { ms: number | bigint }) {
+  const now = useNow(15_000);
+  const t = toMs(ms);
+  const date = new Date(t);
+  return (
+    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+      {formatAgo(t, Math.max(now, t))}
+    </time>
+  );
+}
+
+/** How long a build took, ticking every second while it runs. */
+export function BuildDuration({ build }: { build: BuildRecord }) {
+  return isInProgress(build) ? <RunningFor build={build} /> : <FinishedDuration build={build} />;
+}
+
+function FinishedDuration({ build }: { build: BuildRecord }) {
+  // Finished: the recorded duration (or end − start); no clock needed.
+  const seconds = buildSeconds(build, 0);
+  return seconds === null ? <span className="muted">—</span> : <>{formatDuration(seconds)}</>;
+}
+
+function RunningFor({ build }: { build: BuildRecord }) {
+  const now = useNow(1000);
+  return <>{formatDuration(buildSeconds(build, now) ?? 0)}</>;
+}
+
+/** Opens an AWS console page in the user's browser (never in the app window). */
+export function ConsoleButton({ url, label = "Open in console", testId }: { url: string; label?: string; testId?: string }) {
+  const toast = useToast();
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      title={url}
+      onClick={(event) => {
+        event.stopPropagation();
+        api.openExternal(url).catch((error: unknown) => toast.error(toAppError(error)));
+      }}
+      data-testid={testId}
+    >
+      {label}
+      <ExternalIcon size={12} />
+    </button>
+  );
+}
+
+/** 7 / 30 / 90 days. */
+export function WindowToggle({
+  value,
+  onChange,
+  testIdPrefix,
+  label,
+}: {
+  value: WindowDays;
+  onChange: (days: WindowDays) => void;
+  testIdPrefix: string;
+  label: string;
+}) {
+  return (
+    <div className="history-segmented" role="group" aria-label={label}>
+      {WINDOWS.map((days) => (
+        <button
+          key={days}
+          type="button"
+          className={days === value ? "active" : undefined}
+          aria-pressed={days === value}
+          onClick={() => onChange(days)}
+          data-testid={`${testIdPrefix}-${days}`}
+        >
+          {days} days
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A labelled figure of a stats panel. */
+export function Figure({
+  label,
+  value,
+  detail,
+  testId,
+  valueTestId,
+}: {
+  label: string;
+  value: string;
+  detail?: string;
+  testId?: string;
+  valueTestId?: string;
+}) {
+  return (
+    <div className="history-figure" data-testid={testId}>
+      <div className="history-figure-label">{label}</div>
+      <div className="history-figure-value" data-testid={valueTestId}>
+        {value}
+      </div>
+      {detail && <div className="history-figure-detail">{detail}</div>}
+    </div>
+  );
+}

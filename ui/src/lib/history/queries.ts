@@ -1,0 +1,279 @@
+/**
+ * Data of the Build history pages.
+ *
+ * - A project's builds live in the query cache under `historyKeys.builds`: first the local store
+ *   (`history_builds`, instant), then every batch `history_sync` streams is merged in as it lands
+ *   (deduplicated by id, newest first). Sync is a query of its own, so TanStack dedupes it: it runs
+ *   when a project opens, on Refresh, and every 30 s while a build is in progress. An error pauses
+ *   that polling until Refresh.
+ * - Figures (`history_stats`) are asked again after each sync.
+ * - A build's detail polls `history_build` while it runs; its log pages forward and keeps
+ *   following (every 2 s, with the last token) while the build is in progress.
+ */
+import { Channel } from "@tauri-apps/api/core";
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, historyApi, toAppError } from "../../api";
+import type { AppError } from "../../bindings/AppError";
+import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { LogLine } from "../../bindings/LogLine";
+import type { Session } from "../../bindings/Session";
+import { isInProgress, mergeBuilds } from "./records";
+
+/** Timings of the history pages. Mutable so tests can make them short; the app never changes them. */
+export const historyTiming = {
+  /** Sync again this often while any build of the project is in progress. */
+  runningSyncMs: 30_000,
+  /** Follow a running build's log at this pace. */
+  logPollMs: 2000,
+  /** Refresh a running build's phases at this pace. */
+  buildPollMs: 5000,
+};
+
+export const historyKeys = {
+  all: ["history"] as const,
+  builds: (s: Session, project: string) => ["history", s, "project", project, "builds"] as const,
+  sync: (s: Session, project: string) => ["history", s, "project", project, "sync"] as const,
+  stats: (s: Session, project: string) => ["history", s, "project", project, "stats"] as const,
+  statsWindow: (s: Session, project: string, days: number) => ["history", s, "project", project, "stats", days] as const,
+  build: (s: Session, buildId: string) => ["history", s, "build", buildId] as const,
+  pipelines: (s: Session) => ["history", s, "pipelines"] as const,
+  releases: (s: Session, pipeline: string) => ["history", s, "pipeline", pipeline, "releases"] as const,
+  dora: (s: Session, pipeline: string, days: number, version: number) =>
+    ["history", s, "pipeline", pipeline, "dora", days, version] as const,
+};
+
+/** Merge a batch of builds into a project's cached list. */
+export function mergeIntoCache(client: QueryClient, session: Session, project: string, batch: BuildRecord[]): void {
+  client.setQueryData<BuildRecord[]>(historyKeys.builds(session, project), (old) => mergeBuilds(old ?? [], batch));
+}
+
+export type BuildHistory = {
+  /** Newest first; empty until the store answered. */
+  builds: BuildRecord[];
+  /** The local store answered (the list may still be empty). */
+  loaded: boolean;
+  /** At least one sync with AWS finished (successfully or not). */
+  synced: boolean;
+  syncing: boolean;
+  /** The store or the last sync failed; polling is paused until `refresh`. */
+  error: AppError | null;
+  /** When the last sync finished, ms. */
+  syncedAt: number | null;
+  refresh: () => void;
+};
+
+const EMPTY: BuildRecord[] = [];
+
+/** A project's builds: stored ones at once, then what a sync brings, batch by batch. */
+export function useBuildHistory(session: Session, project: string): BuildHistory {
+  const client = useQueryClient();
+  const stored = useQuery({
+    queryKey: historyKeys.builds(session, project),
+    // Anything already merged (a sync that ran before) wins over the stored copy.
+    queryFn: async () => {
+      const fromStore = await historyApi.builds(session, project, null);
+      const cached = client.getQueryData<BuildRecord[]>(historyKeys.builds(session, project));
+      return cached ? mergeBuilds(fromStore, cached) : fromStore;
+    },
+    staleTime: Infinity,
+  });
+  const builds = stored.data ?? EMPTY;
+  const running = useMemo(() => builds.some(isInProgress), [builds]);
+
+  const sync = useQuery({
+    queryKey: historyKeys.sync(session, project),
+    queryFn: async () => {
+      const channel = new Channel<BuildRecord[]>();
+      channel.onmessage = (batch) => mergeIntoCache(client, session, project, batch);
+      const report = await historyApi.sync(session, project, channel);
+      void client.invalidateQueries({ queryKey: historyKeys.stats(session, project) });
+      return report;
+    },
+    enabled: stored.isSuccess,
+    staleTime: 0,
+    refetchInterval: (query) => (query.state.status === "error" || !running ? false : historyTiming.runningSyncMs),
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+
+  const refetchStored = stored.refetch;
+  const refetchSync = sync.refetch;
+  const storedFailed = stored.isError;
+  const refresh = useCallback(() => {
+    if (storedFailed) void refetchStored();
+    else void refetchSync();
+  }, [storedFailed, refetchStored, refetchSync]);
+
+  return {
+    builds,
+    loaded: stored.isSuccess,
+    synced: sync.isSuccess || sync.isError || sync.dataUpdatedAt > 0,
+    syncing: sync.isFetching,
+    error: stored.error ?? sync.error ?? null,
+    syncedAt: sync.dataUpdatedAt || null,
+    refresh,
+  };
+}
+
+export function useBuildStats(session: Session, project: string, days: number, enabled: boolean) {
+  return useQuery({
+    queryKey: historyKeys.statsWindow(session, project, days),
+    queryFn: () => historyApi.stats(session, project, days),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+/** One build: the cached copy at once, fresh from Rust, and again every few seconds while it runs. */
+export function useBuild(session: Session, project: string, buildId: string) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: historyKeys.build(session, buildId),
+    queryFn: async () => {
+      const build = await historyApi.build(session, buildId);
+      // The list (table, chart) shows the same state as the detail.
+      if (client.getQueryData(historyKeys.builds(session, project))) mergeIntoCache(client, session, project, [build]);
+      return build;
+    },
+    initialData: () => client.getQueryData<BuildRecord[]>(historyKeys.builds(session, project))?.find((b) => b.id === buildId),
+    initialDataUpdatedAt: 0,
+    staleTime: 0,
+    refetchInterval: (query) =>
+      query.state.status !== "error" && query.state.data && isInProgress(query.state.data)
+        ? historyTiming.buildPollMs
+        : false,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export type BuildLog = {
+  lines: LogLine[];
+  consoleUrl: string | null;
+  /** Still reading the pages there are (not following). */
+  loading: boolean;
+  /** Waiting for new lines of a running build. */
+  following: boolean;
+  error: AppError | null;
+  /** Read the log again from the start. */
+  reload: () => void;
+};
+
+/**
+ * A build's log, page by page from the head until a page brings no lines; while `running`, keeps
+ * asking with the last token every `historyTiming.logPollMs`. After the build ends it asks once
+ * more (CloudWatch can lag a little behind the build's status).
+ */
+export function useBuildLog(session: Session, group: string | null, stream: string | null, running: boolean): BuildLog {
+  const [state, setState] = useState<Omit<BuildLog, "reload">>({
+    lines: [],
+    consoleUrl: null,
+    loading: true,
+    following: false,
+    error: null,
+  });
+  const [generation, setGeneration] = useState(0);
+  const runningRef = useRef(running);
+  const wake = useRef<(() => void) | null>(null);
+  // Session objects are rebuilt on each render upstream: follow its value, not its identity.
+  const sessionKey = JSON.stringify(session);
+
+  useEffect(() => {
+    runningRef.current = running;
+    // A build that just started running again (retry) or ended: look now rather than at the next tick.
+    wake.current?.();
+  }, [running]);
+
+  useEffect(() => {
+    if (!group || !stream) {
+      setState({ lines: [], consoleUrl: null, loading: false, following: false, error: null });
+      return;
+    }
+    const current = JSON.parse(sessionKey) as Session;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let token: string | null = null;
+    let graceLeft = 1;
+    setState({ lines: [], consoleUrl: null, loading: true, following: false, error: null });
+
+    const schedule = () => {
+      timer = setTimeout(() => {
+        timer = null;
+        wake.current = null;
+        void step();
+      }, historyTiming.logPollMs);
+      wake.current = () => {
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        wake.current = null;
+        void step();
+      };
+    };
+
+    const step = async (): Promise<void> => {
+      try {
+        const sent = token;
+        const page = await historyApi.logs(current, group, stream, sent);
+        if (cancelled) return;
+        const more = page.lines.length > 0;
+        token = page.nextToken ?? token;
+        // No token to go on with (or the same one back): nothing more to read right now.
+        const stuck = page.nextToken === null || page.nextToken === sent;
+        if (runningRef.current) graceLeft = 1;
+        setState((s) => ({
+          lines: more ? s.lines.concat(page.lines) : s.lines,
+          consoleUrl: page.consoleUrl ?? s.consoleUrl,
+          loading: more && !stuck,
+          following: (!more || stuck) && runningRef.current,
+          error: null,
+        }));
+        if (more && !stuck) return step();
+        if (runningRef.current) return schedule();
+        if (graceLeft > 0) {
+          graceLeft -= 1;
+          return schedule();
+        }
+      } catch (error) {
+        if (cancelled) return;
+        setState((s) => ({ ...s, loading: false, following: false, error: toAppError(error) }));
+      }
+    };
+    // A finished build reads to the end once; no grace poll unless it was seen running.
+    graceLeft = runningRef.current ? 1 : 0;
+    void step();
+    return () => {
+      cancelled = true;
+      wake.current = null;
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [sessionKey, group, stream, generation]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}
+
+export function useHistoryPipelines(session: Session, enabled: boolean) {
+  return useQuery({
+    queryKey: historyKeys.pipelines(session),
+    queryFn: async () => (await api.pipelinesList(session)).map((p) => p.name).sort((a, b) => a.localeCompare(b)),
+    enabled,
+  });
+}
+
+export function useReleases(session: Session, pipeline: string) {
+  return useQuery({
+    queryKey: historyKeys.releases(session, pipeline),
+    queryFn: () => historyApi.releases(session, pipeline),
+    refetchOnWindowFocus: false,
+  });
+}
+
+/** DORA figures from the stored executions, asked again whenever the releases were synced (`version`). */
+export function useDora(session: Session, pipeline: string, days: number, version: number) {
+  return useQuery({
+    queryKey: historyKeys.dora(session, pipeline, days, version),
+    queryFn: () => historyApi.dora(session, pipeline, days),
+    placeholderData: keepPreviousData,
+    enabled: version > 0,
+  });
+}
