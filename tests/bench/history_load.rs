@@ -11,11 +11,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-use pipewright_core::apply::AwsCtx;
-use pipewright_core::aws::{AwsTarget, CredentialSource};
 use pipewright_core::history::{self, HistoryStore};
-use pipewright_core::keyring_store::AccessKeys;
-use pipewright_core::Secret;
 use pipewright_tests::{control, emulator_url, new_account};
 use serde_json::json;
 
@@ -67,18 +63,7 @@ async fn main() {
         "/_pipewright/seed",
         json!({"account": account, "region": "us-east-1", "builds": builds, "executions": 0}),
     );
-    let ctx = AwsCtx::connect(&AwsTarget {
-        label: "bench".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.clone(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .expect("connect");
+    let ctx = pipewright_tests::aws_ctx(&account).await;
     // Warm the emulator's code paths once.
     history::list_all_ids(&ctx, PROJECT).await.unwrap();
 

@@ -10,11 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use pipewright_core::apply::AwsCtx;
-use pipewright_core::aws::{AwsTarget, CredentialSource};
-use pipewright_core::keyring_store::AccessKeys;
 use pipewright_core::release::{self, ReleaseRequest, ViewCache};
-use pipewright_core::Secret;
 use pipewright_tests::{control, emulator_url, get, new_account};
 use serde_json::json;
 
@@ -49,18 +45,7 @@ async fn main() {
         "/_pipewright/config",
         json!({"account": account, "stepSeconds": 0.5}),
     );
-    let ctx = AwsCtx::connect(&AwsTarget {
-        label: "bench".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.clone(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .expect("connect");
+    let ctx = pipewright_tests::aws_ctx(&account).await;
     let cache = ViewCache::default();
     cache.poll(&ctx, PIPELINE).await.expect("warm-up view");
 

@@ -129,3 +129,15 @@ export function filesContaining(dir, needle) {
   walk(dir);
   return hits;
 }
+
+/** POST to one of the emulator's control endpoints (`/_pipewright/<path>`), failing on an error. */
+export async function control(path, body) {
+  const response = await fetch(`${emulatorUrl}/_pipewright/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST /_pipewright/${path} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -7,10 +7,7 @@ use std::time::Duration;
 use pipewright_core::apply::{
     self, ApplyEvent, ApplyOptions, AwsCtx, Receipt, ReceiptStatus, StepId, StepStatus,
 };
-use pipewright_core::aws::{AwsTarget, CredentialSource};
-use pipewright_core::keyring_store::AccessKeys;
 use pipewright_core::plan::Plan;
-use pipewright_core::Secret;
 use pipewright_tests::{
     control, emulator_url, get, inject_fault, new_account, repo_root, sdk_config,
 };
@@ -33,18 +30,7 @@ fn ecs_account() -> String {
 }
 
 async fn ctx(account: &str) -> AwsCtx {
-    AwsCtx::connect(&AwsTarget {
-        label: "test".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.to_owned(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .unwrap()
+    pipewright_tests::aws_ctx(account).await
 }
 
 fn fast() -> ApplyOptions {

@@ -5,10 +5,7 @@
 use std::time::Duration;
 
 use pipewright_core::apply::AwsCtx;
-use pipewright_core::aws::{AwsTarget, CredentialSource};
 use pipewright_core::history::{self, HistoryStore};
-use pipewright_core::keyring_store::AccessKeys;
-use pipewright_core::Secret;
 use pipewright_tests::{control, emulator_url, eventually, get, new_account, sdk_config};
 use serde_json::json;
 
@@ -20,18 +17,7 @@ async fn seeded(builds: u32, executions: u32) -> (String, AwsCtx) {
         "/_pipewright/seed",
         json!({"account": account, "region": "us-east-1", "builds": builds, "executions": executions}),
     );
-    let ctx = AwsCtx::connect(&AwsTarget {
-        label: "test".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.clone(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .unwrap();
+    let ctx = pipewright_tests::aws_ctx(&account).await;
     (account, ctx)
 }
 

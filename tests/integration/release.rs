@@ -5,10 +5,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pipewright_core::apply::AwsCtx;
-use pipewright_core::aws::{AwsTarget, CredentialSource};
-use pipewright_core::keyring_store::AccessKeys;
 use pipewright_core::release::{self, ReleaseRequest};
-use pipewright_core::{ErrorCode, Secret};
+use pipewright_core::ErrorCode;
 use pipewright_tests::{bin, control, emulator_url, inject_fault, new_account};
 use serde_json::json;
 
@@ -25,18 +23,7 @@ async fn seeded(step: f64) -> (String, AwsCtx) {
         "/_pipewright/config",
         json!({"account": account, "stepSeconds": step}),
     );
-    let ctx = AwsCtx::connect(&AwsTarget {
-        label: "test".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.clone(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .unwrap();
+    let ctx = pipewright_tests::aws_ctx(&account).await;
     (account, ctx)
 }
 

@@ -198,3 +198,21 @@ pub async fn service_role(cfg: &SdkConfig, name: &str, service: &str) -> String 
         .arn()
         .to_owned()
 }
+
+/// Pipewright's AWS context for `account` in us-east-1 against the emulator.
+pub async fn aws_ctx(account: &str) -> pipewright_core::apply::AwsCtx {
+    use pipewright_core::aws::{AwsTarget, CredentialSource};
+    use pipewright_core::keyring_store::AccessKeys;
+    pipewright_core::apply::AwsCtx::connect(&AwsTarget {
+        label: "test".into(),
+        credentials: CredentialSource::Static(AccessKeys {
+            access_key_id: account.to_owned(),
+            secret_access_key: pipewright_core::Secret::new("testing"),
+            session_token: None,
+        }),
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(emulator_url().to_owned()),
+    })
+    .await
+    .expect("connect to the emulator")
+}

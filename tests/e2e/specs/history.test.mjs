@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { By } from "selenium-webdriver";
-import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText } from "../harness.mjs";
+import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText, control } from "../harness.mjs";
 
 // A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
 // test's AWS state is isolated.
@@ -28,17 +28,6 @@ const LOOKUP = 30_000;
 const SYNC = 60_000;
 
 let drivers;
-
-async function control(path, body) {
-  const response = await fetch(`${emulatorUrl}/_pipewright/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `POST /_pipewright/${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 before(async () => {
   await control("seed", { account: ACCOUNT, region: REGION, builds: BUILDS, executions: EXECUTIONS });

@@ -2,8 +2,8 @@
 import type { Initiator } from "./Initiator";
 import type { PhaseRecord } from "./PhaseRecord";
 
-export type BuildRecord = { id: string, project: string, buildNumber: bigint | null, 
+export type BuildRecord = { id: string, project: string, buildNumber: number | null, 
 /**
  * SUCCEEDED, FAILED, FAULT, TIMED_OUT, IN_PROGRESS, STOPPED.
  */
-status: string, startMs: bigint, endMs: bigint | null, durationSeconds: number | null, initiator: string, initiatorKind: Initiator, sourceVersion: string | null, commit: string | null, computeType: string | null, phases: Array<PhaseRecord>, logGroup: string | null, logStream: string | null, logUrl: string | null, consoleUrl: string, };
+status: string, startMs: number, endMs: number | null, durationSeconds: number | null, initiator: string, initiatorKind: Initiator, sourceVersion: string | null, commit: string | null, computeType: string | null, phases: Array<PhaseRecord>, logGroup: string | null, logStream: string | null, logUrl: string | null, consoleUrl: string, };

@@ -9,7 +9,7 @@ phase: string, status: string | null,
 /**
  * Unix milliseconds.
  */
-startMs: bigint | null, endMs: bigint | null, durationSeconds: number | null, 
+startMs: number | null, endMs: number | null, durationSeconds: number | null, 
 /**
  * CodeBuild's messages for a failed phase.
  */

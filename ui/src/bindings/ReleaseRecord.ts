@@ -3,7 +3,7 @@
 /**
  * A pipeline execution with the build it ran (joined through the build action's external id).
  */
-export type ReleaseRecord = { pipeline: string, executionId: string, status: string, trigger: string | null, commit: string | null, commitSummary: string | null, startMs: bigint, endMs: bigint | null, buildId: string | null, buildStatus: string | null, 
+export type ReleaseRecord = { pipeline: string, executionId: string, status: string, trigger: string | null, commit: string | null, commitSummary: string | null, startMs: number, endMs: number | null, buildId: string | null, buildStatus: string | null, 
 /**
  * The deploy stage's result.
  */

@@ -1,4 +1,7 @@
 use serde::{Deserialize, Serialize};
+
+// Times are Unix milliseconds: i64 in Rust, plain numbers in JSON and TypeScript (ts-rs would say
+// bigint, which is not what crosses the IPC).
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -10,7 +13,9 @@ pub struct PhaseRecord {
     pub phase: String,
     pub status: Option<String>,
     /// Unix milliseconds.
+    #[ts(type = "number | null")]
     pub start_ms: Option<i64>,
+    #[ts(type = "number | null")]
     pub end_ms: Option<i64>,
     pub duration_seconds: Option<f64>,
     /// CodeBuild's messages for a failed phase.
@@ -33,10 +38,13 @@ pub enum Initiator {
 pub struct BuildRecord {
     pub id: String,
     pub project: String,
+    #[ts(type = "number | null")]
     pub build_number: Option<i64>,
     /// SUCCEEDED, FAILED, FAULT, TIMED_OUT, IN_PROGRESS, STOPPED.
     pub status: String,
+    #[ts(type = "number")]
     pub start_ms: i64,
+    #[ts(type = "number | null")]
     pub end_ms: Option<i64>,
     pub duration_seconds: Option<f64>,
     pub initiator: String,
@@ -68,7 +76,9 @@ pub struct ReleaseRecord {
     pub trigger: Option<String>,
     pub commit: Option<String>,
     pub commit_summary: Option<String>,
+    #[ts(type = "number")]
     pub start_ms: i64,
+    #[ts(type = "number | null")]
     pub end_ms: Option<i64>,
     pub build_id: Option<String>,
     pub build_status: Option<String>,
@@ -80,6 +90,7 @@ pub struct ReleaseRecord {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct LogLine {
+    #[ts(type = "number")]
     pub timestamp_ms: i64,
     pub message: String,
 }

@@ -13,9 +13,9 @@ export const PIPELINE = "cruddur-backend-fargate";
 /** A fixed "now" that tests pin Date.now to when they need stable windows. */
 export const NOW = Date.UTC(2025, 5, 30, 12, 0, 0);
 
-/** A wire number typed as the generated bigint. */
-export function wire(n: number): bigint {
-  return n as unknown as bigint;
+/** A time or number as it crosses the IPC (plain JSON numbers). */
+export function wire(n: number): number {
+  return n;
 }
 
 export function phase(name: string, seconds: number, overrides: Partial<PhaseRecord> = {}): PhaseRecord {
