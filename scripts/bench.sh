@@ -3,7 +3,8 @@
 #
 #   scripts/bench.sh                 # apply vs the AWS CLI, 3 rounds (+1 warm-up), then release
 #                                    # feedback and polling cost (tests/bench/release_feedback.rs),
-#                                    # then history load (tests/bench/history_load.rs)
+#                                    # then history load (tests/bench/history_load.rs) and the history
+#                                    # page with 10,000 builds in the window (tests/e2e/bench/)
 #   scripts/bench.sh --rounds 5      # any other option goes to tests/bench/apply_vs_cli.py (--help)
 #
 # Builds nothing: it needs target/debug/pipewright-cli (`cargo build -p pipewright-cli`). Sets up
@@ -102,4 +103,16 @@ PIPEWRIGHT_EMULATOR_URL="$URL" cargo run -q -p pipewright-tests --example releas
 # History: full load of 1,000 builds vs the AWS CLI and the request critical path; reopen time.
 echo >&2
 PIPEWRIGHT_EMULATOR_URL="$URL" AWS_CLI="$VENV/bin/aws" cargo run -q -p pipewright-tests --example history_load || status=$?
+
+# The history page with 10,000 stored builds in the real window (tests/e2e/bench/history_render.mjs):
+# needs the app (cargo build -p pipewright), tauri-driver (scripts/setup.sh --test) and Xvfb.
+echo >&2
+if [ -x "$ROOT/target/debug/pipewright" ] && [ -x "$ROOT/target/tools/bin/tauri-driver" ] && command -v xvfb-run >/dev/null; then
+  mkdir -p "$WORK/xdg"
+  XDG_DATA_HOME="$WORK/xdg" PIPEWRIGHT_EMULATOR_URL="$URL" dbus-run-session -- \
+    xvfb-run -a -s "-screen 0 1280x800x24" node "$ROOT/tests/e2e/bench/history_render.mjs" 2>"$WORK/window.err" \
+    || { status=$?; grep -v -e portal -e dbus-daemon -e Gtk-WARNING "$WORK/window.err" | tail -20 >&2; }
+else
+  echo "bench.sh: skipping the window benchmark (needs target/debug/pipewright, target/tools/bin/tauri-driver, xvfb-run)" >&2
+fi
 exit "$status"
