@@ -258,6 +258,54 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
         .collect();
     assert!(creates.is_empty(), "second run wrote: {creates:?}");
 
+    // A changed plan updates in place: the project (timeout), the webhook (branch) and the pipeline
+    // (execution mode); nothing is created.
+    let mut changed = plan.clone();
+    changed.build.timeout_minutes = 30;
+    changed.build.webhook.as_mut().unwrap().base_branch = "release".into();
+    changed.pipeline.execution_mode = pipewright_core::plan::ExecutionMode::Queued;
+    let (updated, _) = run(&ctx, &changed).await;
+    assert_eq!(
+        updated.status,
+        ReceiptStatus::Succeeded,
+        "{:?}",
+        updated.error
+    );
+    for step in [StepId::CodebuildProject, StepId::Webhook, StepId::Pipeline] {
+        assert_eq!(
+            outcome(&updated, step),
+            Some(StepStatus::Updated),
+            "{step:?}"
+        );
+    }
+    assert!(updated
+        .resources
+        .iter()
+        .all(|r| r.outcome != StepStatus::Created));
+    let project = cb
+        .batch_get_projects()
+        .names("cruddur-backend-flask-bake-image")
+        .send()
+        .await
+        .unwrap();
+    let project = &project.projects()[0];
+    assert_eq!(project.timeout_in_minutes(), Some(30));
+    assert_eq!(project.environment().unwrap().privileged_mode(), Some(true));
+    let hook = project.webhook().unwrap().filter_groups()[0][1]
+        .pattern()
+        .to_owned();
+    assert_eq!(hook, "^refs/heads/release$");
+    let p = cp
+        .get_pipeline()
+        .name("cruddur-backend-fargate")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        p.pipeline().unwrap().execution_mode().map(|m| m.as_str()),
+        Some("QUEUED")
+    );
+
     // Tear down deletes what the first run created.
     let torn = apply::teardown(&ctx, &receipt, &|_| {}).await.unwrap();
     assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);

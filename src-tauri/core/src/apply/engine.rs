@@ -99,6 +99,24 @@ where
     }
 }
 
+/// Sets the fields CreateProject and UpdateProject share (from [`sdk::ProjectInput`]) on either builder.
+macro_rules! project_fields {
+    ($builder:expr, $i:expr) => {
+        $builder
+            .name(&$i.name)
+            .description(&$i.description)
+            .source($i.source.clone())
+            .source_version(&$i.source_version)
+            .artifacts($i.artifacts.clone())
+            .environment($i.environment.clone())
+            .service_role(&$i.service_role)
+            .timeout_in_minutes($i.timeout)
+            .badge_enabled($i.badge)
+            .logs_config($i.logs.clone())
+            .set_concurrent_build_limit($i.concurrent_build_limit)
+    };
+}
+
 /// Percent-decodes IAM's policy documents (GetRolePolicy returns them URL-encoded).
 fn decode_policy(doc: &str) -> Option<Value> {
     serde_json::from_str(doc).ok().or_else(|| {
@@ -586,18 +604,7 @@ impl<'a> Run<'a> {
                     let i = &i;
                     let cb = &cb;
                     async move {
-                        cb.update_project()
-                            .name(&i.name)
-                            .description(&i.description)
-                            .source(i.source.clone())
-                            .source_version(&i.source_version)
-                            .artifacts(i.artifacts.clone())
-                            .environment(i.environment.clone())
-                            .service_role(&i.service_role)
-                            .timeout_in_minutes(i.timeout)
-                            .badge_enabled(i.badge)
-                            .logs_config(i.logs.clone())
-                            .set_concurrent_build_limit(i.concurrent_build_limit)
+                        project_fields!(cb.update_project(), i)
                             .send()
                             .await
                             .map_err(|e| map_sdk_error("UpdateProject", e))
@@ -612,18 +619,7 @@ impl<'a> Run<'a> {
                     let i = &i;
                     let cb = &cb;
                     async move {
-                        cb.create_project()
-                            .name(&i.name)
-                            .description(&i.description)
-                            .source(i.source.clone())
-                            .source_version(&i.source_version)
-                            .artifacts(i.artifacts.clone())
-                            .environment(i.environment.clone())
-                            .service_role(&i.service_role)
-                            .timeout_in_minutes(i.timeout)
-                            .badge_enabled(i.badge)
-                            .logs_config(i.logs.clone())
-                            .set_concurrent_build_limit(i.concurrent_build_limit)
+                        project_fields!(cb.create_project(), i)
                             .set_tags(Some(i.tags.clone()))
                             .send()
                             .await
