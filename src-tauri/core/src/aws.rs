@@ -194,6 +194,24 @@ where
     }
 }
 
+/// The output of a look-up, `None` when AWS answered that the thing does not exist (as decided by
+/// `not_found` on the service error), any other error mapped by [`map_sdk_error`].
+pub fn or_not_found<T, E, R>(
+    operation: &str,
+    result: std::result::Result<T, SdkError<E, R>>,
+    not_found: impl Fn(&E) -> bool,
+) -> Result<Option<T>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(e) if e.as_service_error().is_some_and(&not_found) => Ok(None),
+        Err(e) => Err(map_sdk_error(operation, e)),
+    }
+}
+
 fn short(detail: &str) -> String {
     const MAX: usize = 400;
     if detail.chars().count() <= MAX {

@@ -14,7 +14,7 @@ use super::ctx::{console, AwsCtx};
 use super::requests::{self, Names};
 use super::sdk;
 use super::types::*;
-use crate::aws::map_sdk_error;
+use crate::aws::{map_sdk_error, or_not_found};
 use crate::plan::{self, ConnectionChoice, Plan, RoleChoice};
 use crate::{AppError, Error, Result};
 
@@ -32,6 +32,14 @@ impl Default for ApplyOptions {
             poll_interval: Duration::from_secs(3),
         }
     }
+}
+
+/// What [`Run::put_policy_if_changed`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PolicyWrite {
+    Created,
+    Updated,
+    Unchanged,
 }
 
 pub type Sink<'a> = &'a (dyn Fn(ApplyEvent) + Send + Sync);
@@ -388,16 +396,8 @@ impl<'a> Run<'a> {
         let iam = self.ctx.iam();
         let url = console::role(name);
         let got = iam.get_role().role_name(name).send().await;
-        let existing_arn = match got {
-            Ok(out) => out.role().map(|r| r.arn().to_owned()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_no_such_entity_exception()) =>
-            {
-                None
-            }
-            Err(e) => return Err(map_sdk_error("GetRole", e)),
-        };
+        let existing_arn = or_not_found("GetRole", got, |e| e.is_no_such_entity_exception())?
+            .and_then(|out| out.role().map(|r| r.arn().to_owned()));
         if let RoleChoice::Existing { arn } = choice {
             return match existing_arn {
                 Some(found) => Ok(Done {
@@ -440,11 +440,10 @@ impl<'a> Run<'a> {
                 (arn, StepStatus::Created)
             }
         };
-        if self
+        let write = self
             .put_policy_if_changed(name, policy_name, &policy)
-            .await?
-            && outcome == StepStatus::Reused
-        {
+            .await?;
+        if write != PolicyWrite::Unchanged && outcome == StepStatus::Reused {
             outcome = StepStatus::Updated;
         }
         Ok(Done {
@@ -456,33 +455,27 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// PutRolePolicy unless the same document is already there; returns whether it wrote.
+    /// PutRolePolicy unless the same document is already there (one GetRolePolicy to find out).
     async fn put_policy_if_changed(
         &self,
         role: &str,
         policy_name: &str,
         doc: &Value,
-    ) -> Result<bool> {
+    ) -> Result<PolicyWrite> {
         let iam = self.ctx.iam();
-        let current = match iam
+        let got = iam
             .get_role_policy()
             .role_name(role)
             .policy_name(policy_name)
             .send()
-            .await
-        {
-            Ok(out) => decode_policy(out.policy_document()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_no_such_entity_exception()) =>
-            {
-                None
-            }
-            Err(e) => return Err(map_sdk_error("GetRolePolicy", e)),
+            .await;
+        let current = or_not_found("GetRolePolicy", got, |e| e.is_no_such_entity_exception())?
+            .map(|out| decode_policy(out.policy_document()));
+        let write = match &current {
+            None => PolicyWrite::Created,
+            Some(existing) if existing.as_ref() == Some(doc) => return Ok(PolicyWrite::Unchanged),
+            Some(_) => PolicyWrite::Updated,
         };
-        if current.as_ref() == Some(doc) {
-            return Ok(false);
-        }
         iam.put_role_policy()
             .role_name(role)
             .policy_name(policy_name)
@@ -490,7 +483,7 @@ impl<'a> Run<'a> {
             .send()
             .await
             .map_err(|e| map_sdk_error("PutRolePolicy", e))?;
-        Ok(true)
+        Ok(write)
     }
 
     async fn ecr_policy(&self) -> Result<Done> {
@@ -502,46 +495,26 @@ impl<'a> Run<'a> {
             .repository_names(repo)
             .send()
             .await;
-        match described {
-            Ok(_) => {}
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_repository_not_found_exception()) =>
-            {
-                return Err(Error::validation(
-                    "ecr.repository",
-                    format!(
-                        "the ECR repository {repo} does not exist in {}: create it or pick another",
-                        self.ctx.region
-                    ),
-                ))
-            }
-            Err(e) => return Err(map_sdk_error("DescribeRepositories", e)),
+        if or_not_found("DescribeRepositories", described, |e| {
+            e.is_repository_not_found_exception()
+        })?
+        .is_none()
+        {
+            return Err(Error::validation(
+                "ecr.repository",
+                format!(
+                    "the ECR repository {repo} does not exist in {}: create it or pick another",
+                    self.ctx.region
+                ),
+            ));
         }
         let role = &self.names.codebuild_role;
         let name = &self.plan.ecr.policy_name;
         let doc = requests::ecr_policy_document(self.plan, &self.names);
-        let iam = self.ctx.iam();
-        let existed = match iam
-            .get_role_policy()
-            .role_name(role)
-            .policy_name(name)
-            .send()
-            .await
-        {
-            Ok(_) => true,
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_no_such_entity_exception()) =>
-            {
-                false
-            }
-            Err(e) => return Err(map_sdk_error("GetRolePolicy", e)),
-        };
-        let wrote = self.put_policy_if_changed(role, name, &doc).await?;
+        let write = self.put_policy_if_changed(role, name, &doc).await?;
         let arn = format!("{}/policy/{name}", self.names.codebuild_role_arn);
-        let outcome = match (existed, wrote) {
-            (false, _) => {
+        let outcome = match write {
+            PolicyWrite::Created => {
                 self.journal(
                     StepId::EcrPolicy,
                     name,
@@ -551,8 +524,8 @@ impl<'a> Run<'a> {
                 );
                 StepStatus::Created
             }
-            (true, true) => StepStatus::Updated,
-            (true, false) => StepStatus::Reused,
+            PolicyWrite::Updated => StepStatus::Updated,
+            PolicyWrite::Unchanged => StepStatus::Reused,
         };
         Ok(Done {
             outcome,

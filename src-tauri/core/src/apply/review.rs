@@ -7,7 +7,7 @@ use super::ctx::AwsCtx;
 use super::discover;
 use super::requests::{self, Names};
 use super::types::*;
-use crate::aws::map_sdk_error;
+use crate::aws::{map_sdk_error, or_not_found};
 use crate::plan::{
     self, ComputeType, ConnectionChoice, DeploySettings, PipelineType, Plan, RoleChoice,
 };
@@ -163,57 +163,41 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
     let role_exists = |name: String| {
         let iam = iam.clone();
         async move {
-            match iam.get_role().role_name(&name).send().await {
-                Ok(_) => Ok(true),
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|se| se.is_no_such_entity_exception()) =>
-                {
-                    Ok(false)
-                }
-                Err(e) => Err(map_sdk_error("GetRole", e)),
-            }
+            let got = iam.get_role().role_name(&name).send().await;
+            Ok::<_, Error>(
+                or_not_found("GetRole", got, |e| e.is_no_such_entity_exception())?.is_some(),
+            )
         }
     };
     let ecr_policy_exists = async {
-        match iam
+        let got = iam
             .get_role_policy()
             .role_name(&n.codebuild_role)
             .policy_name(&plan.ecr.policy_name)
             .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_no_such_entity_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(map_sdk_error("GetRolePolicy", e)),
-        }
+            .await;
+        Ok::<_, Error>(
+            or_not_found("GetRolePolicy", got, |e| e.is_no_such_entity_exception())?.is_some(),
+        )
     };
     let repo = async {
-        match ctx
+        let got = ctx
             .ecr()
             .describe_repositories()
             .repository_names(&plan.ecr.repository)
             .send()
-            .await
-        {
-            Ok(out) => Ok(out
-                .repositories()
-                .first()
-                .and_then(|r| r.repository_arn())
-                .map(str::to_owned)),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_repository_not_found_exception()) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(map_sdk_error("DescribeRepositories", e)),
-        }
+            .await;
+        Ok::<_, Error>(
+            or_not_found("DescribeRepositories", got, |e| {
+                e.is_repository_not_found_exception()
+            })?
+            .and_then(|out| {
+                out.repositories()
+                    .first()
+                    .and_then(|r| r.repository_arn())
+                    .map(str::to_owned)
+            }),
+        )
     };
     let project = async {
         ctx.codebuild()
@@ -225,22 +209,16 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
             .map_err(|e| map_sdk_error("BatchGetProjects", e))
     };
     let pipeline = async {
-        match ctx
+        let got = ctx
             .codepipeline()
             .get_pipeline()
             .name(&plan.pipeline.name)
             .send()
-            .await
-        {
-            Ok(out) => Ok(out.pipeline().cloned()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_pipeline_not_found_exception()) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(map_sdk_error("GetPipeline", e)),
-        }
+            .await;
+        Ok::<_, Error>(
+            or_not_found("GetPipeline", got, |e| e.is_pipeline_not_found_exception())?
+                .and_then(|out| out.pipeline().cloned()),
+        )
     };
     let containers = async {
         match &plan.deploy {
