@@ -206,6 +206,18 @@ async fn releases_join_their_builds_and_logs_page() {
         next.lines.is_empty(),
         "the second page of a finished log is empty"
     );
+    assert!(page.stream_exists && next.stream_exists);
+
+    // A build that never started its container has no stream: an empty page, not an error.
+    let missing = history::logs::page(
+        &ctx,
+        build.log_group.as_deref().unwrap(),
+        "never-written/stream",
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(!missing.stream_exists && missing.lines.is_empty());
 }
 
 #[tokio::test]

@@ -601,6 +601,12 @@ async fn run(cli: Cli) -> Result<()> {
                 };
                 loop {
                     let page = history::logs::page(&ctx, &group, &stream, token.clone()).await?;
+                    if !page.stream_exists && build.finished() {
+                        eprintln!(
+                            "The build {build_id} wrote no log: it ended before its build container started."
+                        );
+                        return Ok(());
+                    }
                     let empty = page.lines.is_empty();
                     for line in &page.lines {
                         println!("{}", line.message);

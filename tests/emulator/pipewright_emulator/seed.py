@@ -256,7 +256,8 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, execut
 
     # --- history: pick execution start times (spaced), then the other builds
     span_start, span_end = t_now - 90 * DAY, t_now - 15 * 60
-    exec_times: list[float] = []
+    # the demo always has a recent release (within the last three days), whatever the random draw
+    exec_times: list[float] = [r.uniform(span_end - 3 * DAY, span_end - 3600)] if executions > 0 else []
     attempts = 0
     while len(exec_times) < executions and attempts < executions * 50:
         attempts += 1

@@ -5,4 +5,9 @@ export type LogPage = { lines: Array<LogLine>,
 /**
  * Pass back to get the next lines (or new ones while the build runs).
  */
-nextToken: string | null, consoleUrl: string | null, };
+nextToken: string | null, consoleUrl: string | null, 
+/**
+ * False when CloudWatch has no such log stream (yet): a queued build, or one that failed
+ * before its container started (PROVISIONING), writes none.
+ */
+streamExists: boolean, };

@@ -2,8 +2,9 @@
 
 use super::types::{LogLine, LogPage};
 use crate::apply::AwsCtx;
-use crate::aws::map_sdk_error;
+use crate::aws::or_not_found;
 use crate::Result;
+use aws_sdk_cloudwatchlogs::operation::get_log_events::GetLogEventsError;
 
 pub async fn page(
     ctx: &AwsCtx,
@@ -11,15 +12,31 @@ pub async fn page(
     stream: &str,
     next_token: Option<String>,
 ) -> Result<LogPage> {
-    let out = aws_sdk_cloudwatchlogs::Client::new(&ctx.config)
+    let result = aws_sdk_cloudwatchlogs::Client::new(&ctx.config)
         .get_log_events()
         .log_group_name(group)
         .log_stream_name(stream)
         .start_from_head(true)
         .set_next_token(next_token.clone())
         .send()
-        .await
-        .map_err(|e| map_sdk_error("GetLogEvents", e))?;
+        .await;
+    let console_url = Some(format!(
+        "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups/log-group/{}/log-events/{}",
+        group.replace('/', "$252F"),
+        stream.replace('/', "$252F"),
+        region = ctx.region
+    ));
+    let Some(out) = or_not_found("GetLogEvents", result, |e| {
+        matches!(e, GetLogEventsError::ResourceNotFoundException(_))
+    })?
+    else {
+        return Ok(LogPage {
+            lines: Vec::new(),
+            next_token,
+            console_url,
+            stream_exists: false,
+        });
+    };
     let lines = out
         .events()
         .iter()
@@ -35,11 +52,7 @@ pub async fn page(
     Ok(LogPage {
         lines,
         next_token: out.next_forward_token().map(str::to_owned).or(next_token),
-        console_url: Some(format!(
-            "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups/log-group/{}/log-events/{}",
-            group.replace('/', "$252F"),
-            stream.replace('/', "$252F"),
-            region = ctx.region
-        )),
+        console_url,
+        stream_exists: true,
     })
 }

@@ -103,4 +103,7 @@ pub struct LogPage {
     /// Pass back to get the next lines (or new ones while the build runs).
     pub next_token: Option<String>,
     pub console_url: Option<String>,
+    /// False when CloudWatch has no such log stream (yet): a queued build, or one that failed
+    /// before its container started (PROVISIONING), writes none.
+    pub stream_exists: bool,
 }

@@ -551,6 +551,13 @@ describe("Build history: a build", () => {
     await userEvent.setup().click(within(notice).getByRole("button", { name: "Try again" }));
     await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("back"));
   });
+
+  it("says the build wrote no log when CloudWatch has no stream for a finished build", async () => {
+    const backend = detail({ build_logs: () => ({ ...logPage([], null), streamExists: false }) });
+    await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("ended before its build container started"));
+    expect(screen.queryByTestId("build-log-error")).toBeNull();
+    expect(backend.callsTo("build_logs")).toHaveLength(1);
+  });
 });
 
 describe("Build history: releases", () => {

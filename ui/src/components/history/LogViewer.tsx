@@ -221,7 +221,9 @@ export function LogViewer({ session, group, stream, running, fallbackUrl }: Prop
                 ? "This build has no CloudWatch log (logging is off, or it has not started yet)."
                 : running
                   ? "Waiting for the first lines…"
-                  : "The log is empty."}
+                  : log.streamExists
+                    ? "The log is empty."
+                    : "This build wrote no log: it ended before its build container started (see its phases above)."}
             </div>
           )}
         </div>

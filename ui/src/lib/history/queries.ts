@@ -155,6 +155,8 @@ export type BuildLog = {
   /** Waiting for new lines of a running build. */
   following: boolean;
   error: AppError | null;
+  /** False when CloudWatch has no such stream (yet): a queued build, or one that ended in PROVISIONING. */
+  streamExists: boolean;
   /** Read the log again from the start. */
   reload: () => void;
 };
@@ -171,6 +173,7 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
     loading: true,
     following: false,
     error: null,
+    streamExists: true,
   });
   const [generation, setGeneration] = useState(0);
   const runningRef = useRef(running);
@@ -186,7 +189,7 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
 
   useEffect(() => {
     if (!group || !stream) {
-      setState({ lines: [], consoleUrl: null, loading: false, following: false, error: null });
+      setState({ lines: [], consoleUrl: null, loading: false, following: false, error: null, streamExists: false });
       return;
     }
     const current = JSON.parse(sessionKey) as Session;
@@ -194,7 +197,7 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
     let timer: ReturnType<typeof setTimeout> | null = null;
     let token: string | null = null;
     let graceLeft = 1;
-    setState({ lines: [], consoleUrl: null, loading: true, following: false, error: null });
+    setState({ lines: [], consoleUrl: null, loading: true, following: false, error: null, streamExists: true });
 
     const schedule = () => {
       timer = setTimeout(() => {
@@ -226,6 +229,7 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
           loading: more && !stuck,
           following: (!more || stuck) && runningRef.current,
           error: null,
+          streamExists: page.streamExists,
         }));
         if (more && !stuck) return step();
         if (runningRef.current) return schedule();

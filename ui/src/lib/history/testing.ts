@@ -74,6 +74,7 @@ export function logPage(messages: string[], nextToken: string | null = "f/1", co
     lines: messages.map((message, i) => ({ timestampMs: wire(NOW + i), message })),
     nextToken,
     consoleUrl,
+    streamExists: true,
   };
 }
 
