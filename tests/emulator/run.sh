@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start Pipewright's local AWS emulator (moto server + tests/emulator/pipewright_emulator).
 #
-#   tests/emulator/run.sh [--port N] [--seed-demo] [--ready-file F] [--step-seconds S] [--verbose]
+#   tests/emulator/run.sh [--port N] [--seed-demo] [--ready-file F] [--step-seconds S] [--latency-ms MS] [--verbose]
 #   tests/emulator/run.sh --setup-only      # build/refresh the venv and exit
 #
 # Prints `PIPEWRIGHT_EMULATOR_URL=http://127.0.0.1:PORT` on stdout once the server answers,

@@ -610,6 +610,102 @@ def test_list_builds_sorting_pagination_and_batch_limits(server, account):
     assert error_code(e.value) == "ResourceNotFoundException"
 
 
+def test_finished_build_descriptions_are_cached_and_changes_still_show(server, account):
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 1.0})
+    cb = server.client("codebuild", account)
+    raw: list[bytes] = []
+    cb.meta.events.register("before-parse", lambda response_dict, **_: raw.append(response_dict["body"]))
+    make_project(server, account, "cc", source={"type": "GITHUB", "location": "https://github.com/example-org/app.git"},
+                 artifacts={"type": "NO_ARTIFACTS"})
+    listed = cb.list_builds_for_project(projectName="cc")["ids"]
+    assert listed == []
+    running = cb.start_build(projectName="cc", sourceVersion="main")["build"]
+    to_stop = cb.start_build(projectName="cc")["build"]
+    # the listing order is kept between pages, but a new build shows up at once
+    assert cb.list_builds_for_project(projectName="cc")["ids"] == [to_stop["id"], running["id"]]
+    assert cb.list_builds_for_project(projectName="cc", sortOrder="ASCENDING")["ids"] == [running["id"], to_stop["id"]]
+
+    def describe(build_id: str) -> dict[str, Any]:
+        return cb.batch_get_builds(ids=[build_id])["builds"][0]
+
+    # a running build's description follows it
+    first = describe(running["id"])
+    assert first["buildStatus"] == "IN_PROGRESS" and first["buildComplete"] is False
+    later = wait_for(lambda: (lambda b: b if len(b["phases"]) > len(first["phases"]) else None)(describe(running["id"])),
+                     timeout=10, what="the running build to reach another phase")
+    assert later["phases"][:len(first["phases"]) - 1] == first["phases"][:-1]
+
+    # stopping a running build still works, and what StopBuild answers is what BatchGetBuilds says afterwards
+    stopped = cb.stop_build(id=to_stop["id"])["build"]
+    assert stopped["buildStatus"] == "STOPPED" and stopped["buildComplete"] is True
+    assert stopped["phases"][-1]["phaseType"] == "COMPLETED"
+    assert describe(to_stop["id"]) == stopped
+
+    done = wait_for(lambda: (lambda b: b if b["buildComplete"] else None)(describe(running["id"])),
+                    timeout=15, what="the running build to finish")
+    assert done["buildStatus"] == "SUCCEEDED" and done["currentPhase"] == "COMPLETED" and len(done["phases"]) == 11
+    # a finished build is described identically every time, byte for byte, however much later
+    raw.clear()
+    time.sleep(0.3)
+    both = cb.batch_get_builds(ids=[running["id"], to_stop["id"]])["builds"]
+    time.sleep(0.3)
+    again = cb.batch_get_builds(ids=[running["id"], to_stop["id"]])["builds"]
+    assert both == again == [done, stopped]
+    assert len(raw) == 2 and raw[0] == raw[1]
+    # StopBuild on a finished build returns it unchanged
+    assert cb.stop_build(id=running["id"])["build"] == done
+
+    # retrying a finished build leaves it as it was (the retry runs on while we delete)
+    server.ctl("POST", "/_pipewright/config", {"account": account, "stepSeconds": 30})
+    retried = cb.retry_build(id=running["id"])["build"]
+    assert retried["id"] != running["id"] and retried["sourceVersion"] == "main"
+    assert describe(running["id"]) == done
+    assert cb.list_builds_for_project(projectName="cc")["ids"] == [retried["id"], to_stop["id"], running["id"]]
+    # deleting a finished (already described) build removes it from descriptions and listings
+    deleted = cb.batch_delete_builds(ids=[running["id"], retried["id"]])
+    assert deleted["buildsDeleted"] == [running["id"]]
+    assert deleted["buildsNotDeleted"] == [{"id": retried["id"], "statusCode": "BUILD_IN_PROGRESS"}]
+    gone = cb.batch_get_builds(ids=[running["id"], to_stop["id"]])
+    assert gone["builds"] == [stopped] and gone["buildsNotFound"] == [running["id"]]
+    assert cb.list_builds_for_project(projectName="cc")["ids"] == [retried["id"], to_stop["id"]]
+    assert running["id"] not in cb.list_builds()["ids"]
+
+
+def test_build_description_cache_is_dropped_when_a_build_is_stopped(tmp_path):
+    """In-process (a subprocess, so moto is not imported into the test process): stop() is the only
+    thing that changes a build, and it drops a description cached at a later time than the stop."""
+    script = """
+import json
+from pipewright_emulator.codebuild import CodeBuildBackend, default_durations
+cb = CodeBuildBackend("us-east-1", "210987654321")
+cb.create_project({"name": "p", "source": {"type": "NO_SOURCE", "buildspec": "b.yml"},
+                   "artifacts": {"type": "NO_ARTIFACTS"}, "serviceRole": "r",
+                   "environment": {"type": "LINUX_CONTAINER", "image": "i", "computeType": "BUILD_GENERAL1_SMALL"}},
+                  validate=False)
+t0 = 1_700_000_000.0
+b = cb.start_build("p", at=t0, durations=default_durations(1.0), use_control_outcome=False)
+end = b.end_time
+assert json.loads(b.to_json(t0 + 0.2))["buildStatus"] == "IN_PROGRESS"
+assert b.to_json(t0 + 0.2) != b.to_json(t0 + 1.0)          # running: rendered afresh
+done = b.to_json(end + 1)
+assert b.to_json(end + 50) is done                           # finished: the cached text
+assert json.loads(done)["buildStatus"] == "SUCCEEDED" and b.to_dict(end + 2) == json.loads(done)
+d = b.to_dict(end + 3)
+d["buildStatus"] = "changed by a caller"
+assert json.loads(b.to_json(end + 4))["buildStatus"] == "SUCCEEDED"  # to_dict hands out copies
+b.stop(t0 + 0.5)                                             # a stop dated before the cached description
+stopped = json.loads(b.to_json(end + 5))
+assert stopped["buildStatus"] == "STOPPED" and stopped["endTime"] == round(t0 + 0.5, 3), stopped
+assert b.to_json(end + 6) is b.to_json(end + 7)
+b.stop(end + 8)                                              # stopping a finished build changes nothing
+assert json.loads(b.to_json(end + 9)) == stopped
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=HERE, capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr
+
+
 # --------------------------------------------------------------------------- codepipeline
 
 
@@ -1024,6 +1120,88 @@ def test_request_counters(server, account):
     assert server.ctl("GET", f"/_pipewright/requests?account={account}")[1]["total"] == 0
 
 
+def test_latency_ms_config_and_validation(server, account):
+    status, cfg = server.ctl("GET", "/_pipewright/config")
+    assert status == 200 and cfg["latencyMs"] == 0
+    for bad in (-1, 1.5, "300", True, None, 60001):
+        status, body = server.ctl("POST", "/_pipewright/config", {"latencyMs": bad})
+        assert status == 400 and "latencyMs" in body["error"], (bad, body)
+        status, body = server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": bad})
+        assert status == 400 and "latencyMs" in body["error"], (bad, body)
+    try:
+        status, cfg = server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": 25})
+        assert status == 200 and cfg["accounts"][account]["latencyMs"] == 25 and cfg["latencyMs"] == 0
+        status, cfg = server.ctl("POST", "/_pipewright/config", {"latencyMs": 0})
+        assert status == 200 and cfg["latencyMs"] == 0
+    finally:
+        server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": 0})
+        server.ctl("POST", "/_pipewright/config", {"latencyMs": 0})
+
+
+def test_latency_ms_round_trips_overlap(server, account):
+    import threading
+
+    latency = 0.3
+    clients = [server.client("codebuild", account) for _ in range(4)]
+    for c in clients:
+        c.list_projects()  # load botocore's models etc. before timing
+    durations: list[float] = [0.0] * 4
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def call(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            t = time.perf_counter()
+            clients[i].list_projects()
+            durations[i] = time.perf_counter() - t
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    try:
+        status, _ = server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": int(latency * 1000)})
+        assert status == 200
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(4)]
+        t0 = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=30)
+        total = time.perf_counter() - t0
+        assert not errors, errors
+        assert all(d >= latency for d in durations), durations
+        # one after the other they would take >= 1.2 s; side by side about 0.3 s (generous margin for a busy CI host)
+        assert total < 3 * latency, (total, durations)
+    finally:
+        server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": 0})
+
+
+def test_latency_ms_spares_control_endpoints_and_accounts_override_it(server, account):
+    other = str(int(account) + 3)
+    fast, slow = server.client("sts", account), server.client("sts", other)
+    fast.get_caller_identity()
+    slow.get_caller_identity()
+    try:
+        server.ctl("POST", "/_pipewright/config", {"latencyMs": 1000})
+        server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": 0})
+        for method, path in (("GET", "/_pipewright/config"), ("GET", "/_pipewright/health"),
+                             ("GET", "/_pipewright/faults"), ("GET", f"/_pipewright/requests?account={other}")):
+            t = time.perf_counter()
+            status, body = server.ctl(method, path)
+            assert status == 200 and time.perf_counter() - t < 0.6, (path, time.perf_counter() - t)
+        assert body["counts"] == {"sts.GetCallerIdentity": 1}
+        t = time.perf_counter()
+        assert slow.get_caller_identity()["Account"] == other  # the global latency
+        assert time.perf_counter() - t >= 1.0
+        t = time.perf_counter()
+        assert fast.get_caller_identity()["Account"] == account  # the account's own setting wins
+        assert time.perf_counter() - t < 0.6
+    finally:
+        server.ctl("POST", "/_pipewright/config", {"latencyMs": 0})
+        server.ctl("POST", "/_pipewright/config", {"account": account, "latencyMs": 0})
+    assert server.ctl("GET", "/_pipewright/config")[1]["latencyMs"] == 0
+
+
 # --------------------------------------------------------------------------- seed
 
 
@@ -1122,7 +1300,8 @@ def test_seed_demo_account(server, account):
 
 def test_run_sh_starts_reports_and_stops_cleanly(tmp_path):
     ready = tmp_path / "ready"
-    proc = subprocess.Popen(["bash", os.path.join(HERE, "run.sh"), "--port", "0", "--ready-file", str(ready)],
+    proc = subprocess.Popen(["bash", os.path.join(HERE, "run.sh"), "--port", "0", "--ready-file", str(ready),
+                             "--latency-ms", "25"],
                             cwd="/", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()  # type: ignore[union-attr]
@@ -1130,7 +1309,8 @@ def test_run_sh_starts_reports_and_stops_cleanly(tmp_path):
         url = line.strip().split("=", 1)[1]
         assert ready.read_text().strip() == url
         with urllib.request.urlopen(url + "/_pipewright/health", timeout=5) as resp:
-            assert json.loads(resp.read())["ok"] is True
+            health = json.loads(resp.read())
+            assert health["ok"] is True and health["latencyMs"] == 25
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0

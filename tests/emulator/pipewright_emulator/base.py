@@ -7,6 +7,7 @@ from typing import Any
 
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
+from moto.utilities.aws_headers import gen_amzn_requestid_long
 
 
 class ServiceError(JsonRESTError):
@@ -54,7 +55,32 @@ class JsonResponse(BaseResponse):
 
     def reply(self, data: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
         body = json.dumps({k: v for k, v in (data or {}).items() if v is not None})
+        return body, self._reply_headers()
+
+    def reply_json(self, members: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        """Like reply(), for member values that are already JSON text (see json_array): the body is
+        byte-for-byte what reply() renders for the parsed values (json.dumps' default separators)."""
+        body = "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in members.items()) + "}"
+        return body, self._reply_headers()
+
+    def _reply_headers(self) -> dict[str, Any]:
         headers = dict(self.response_headers)
         headers["Content-Type"] = f"application/x-amz-json-{self.json_version}"
         headers["status"] = 200
-        return body, headers
+        return headers
+
+    @staticmethod
+    def _enrich_response(headers: dict[str, Any], body: Any) -> tuple[dict[str, Any], Any]:  # type: ignore[override]
+        """moto's version also runs a regex over the whole body to fill in an XML <RequestId>, which
+        JSON bodies do not have (~4 ms for a BatchGetBuilds of 100 builds)."""
+        if isinstance(body, str) and body.startswith("<"):
+            return BaseResponse._enrich_response(headers, body)
+        if "status" in headers:
+            headers["status"] = str(headers["status"])
+        gen_amzn_requestid_long(headers)
+        return headers, body
+
+
+def json_array(items: list[str]) -> str:
+    """JSON text of a list whose items are already JSON text, as json.dumps would render it."""
+    return "[" + ", ".join(items) + "]"

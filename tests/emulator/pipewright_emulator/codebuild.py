@@ -17,7 +17,7 @@ from moto.core.common_models import BaseModel
 from moto.utilities.utils import get_partition
 
 from . import buildlogs, state
-from .base import JsonResponse, ServiceError
+from .base import JsonResponse, ServiceError, json_array
 from .iamutil import find_role, role_trusts
 from .util import decode_token, encode_token, fake_sha, new_uuid, now, ts
 
@@ -231,6 +231,8 @@ class Build(BaseModel):
         )
         self.logs_written = 0
         self.stopped_at: float | None = None
+        # JSON text of the description once the build is complete (see to_json)
+        self._described: str | None = None
 
     def _ctx(self) -> dict[str, Any]:
         env_vars = {v.get("name"): v.get("value") for v in self.environment.get("environmentVariables", [])}
@@ -266,6 +268,9 @@ class Build(BaseModel):
     def stop(self, at: float) -> None:
         if self.is_complete(at):
             return
+        # Only reached for a build still running at `at`; drop the cached description anyway, in case
+        # it was rendered at a later time than `at` (stop() is the one thing that changes a build).
+        self._described = None
         new: list[dict[str, Any]] = []
         for ph in self.schedule:
             if ph["type"] == "COMPLETED":
@@ -293,7 +298,29 @@ class Build(BaseModel):
             self.logs_written = min(self.logs_written, len(kept))
 
     # --- rendering
+    def to_json(self, at: float) -> str:
+        """The build's description at `at` (BatchGetBuilds' `Build`) as JSON text, rendered with
+        json.dumps' default separators so it can be spliced into a response body unchanged.
+
+        A complete build's description never changes afterwards: the schedule, status, source,
+        environment, artifacts and exported variables are fixed when the build starts, and stop()
+        (the only mutation) leaves complete builds alone. So it is rendered once and cached; a
+        BatchGetBuilds of 100 finished builds then costs little more than a listing page."""
+        complete = self.is_complete(at)
+        if complete and self._described is not None:
+            return self._described
+        text = json.dumps(self._render(at))
+        if complete:
+            self._described = text
+        return text
+
     def to_dict(self, at: float) -> dict[str, Any]:
+        """The description at `at` as a fresh dict (the caller may change it)."""
+        return json.loads(self.to_json(at))
+
+    def _render(self, at: float) -> dict[str, Any]:
+        """The description at `at`. It shares nested values with the build (no copies): serialise
+        it, never change it."""
         phases: list[dict[str, Any]] = []
         current = "COMPLETED"
         for ph in self.schedule:
@@ -309,7 +336,7 @@ class Build(BaseModel):
                     "endTime": ts(ph["end"]), "durationInSeconds": int(round(ph["end"] - ph["start"])),
                 }
                 if ph.get("contexts") is not None:
-                    out["contexts"] = copy.deepcopy(ph["contexts"])
+                    out["contexts"] = ph["contexts"]
                 phases.append(out)
             else:
                 phases.append({"phaseType": ph["type"], "startTime": ts(ph["start"])})
@@ -334,13 +361,13 @@ class Build(BaseModel):
         d.update({
             "projectName": self.project_name,
             "phases": phases,
-            "source": copy.deepcopy(self.source),
+            "source": self.source,
             "secondarySources": [],
             "secondarySourceVersions": [],
-            "artifacts": copy.deepcopy(self.artifacts),
+            "artifacts": self.artifacts,
             "secondaryArtifacts": [],
-            "cache": copy.deepcopy(self.cache),
-            "environment": copy.deepcopy(self.environment),
+            "cache": self.cache,
+            "environment": self.environment,
             "serviceRole": self.service_role,
         })
         if self.logs_enabled:
@@ -365,11 +392,11 @@ class Build(BaseModel):
             "initiator": self.initiator,
         })
         if self.vpc:
-            d["vpcConfig"] = copy.deepcopy(self.vpc)
+            d["vpcConfig"] = self.vpc
         if self.encryption_key:
             d["encryptionKey"] = self.encryption_key
         if complete and self.exported_vars:
-            d["exportedEnvironmentVariables"] = copy.deepcopy(self.exported_vars)
+            d["exportedEnvironmentVariables"] = self.exported_vars
         return d
 
     # --- logs
@@ -494,6 +521,8 @@ class CodeBuildBackend(BaseBackend):
         self.pending_logs: set[str] = set()
         self.idempotency: dict[tuple[str, str], tuple[str, float]] = {}
         self.seq = 0
+        # build ids oldest first, per project name (None: all builds); cleared when builds come or go
+        self._ordered: dict[str | None, list[str]] = {}
 
     @property
     def _url_module(self) -> Any:  # type: ignore[override]
@@ -701,6 +730,7 @@ class CodeBuildBackend(BaseBackend):
         )
         self.builds[build.id] = build
         self.project_builds.setdefault(project.name, []).append(build.id)
+        self._ordered.clear()
         if build.logs_enabled:
             self.pending_logs.add(build.id)
         return build
@@ -719,9 +749,22 @@ class CodeBuildBackend(BaseBackend):
             build_id = build_id.split(":build/", 1)[-1]
         return self.builds.get(build_id)
 
-    def sorted_ids(self, ids: list[str], order: str) -> list[str]:
-        keyed = sorted(ids, key=lambda b: (self.builds[b].start, self.builds[b].seq))
-        return keyed if order == "ASCENDING" else list(reversed(keyed))
+    def delete_build(self, build: Build) -> None:
+        del self.builds[build.id]
+        self.project_builds[build.project_name].remove(build.id)
+        self._ordered.clear()
+
+    def sorted_ids(self, project: str | None, order: str) -> list[str]:
+        """Build ids of a project (or of all projects) by start time, newest first unless ASCENDING.
+        The order is kept between calls (a build's start never changes), so paging through 1,000
+        builds does not sort them again for every page."""
+        ordered = self._ordered.get(project)
+        if ordered is None:
+            builds = self.builds
+            ids = list(builds) if project is None else list(self.project_builds.get(project, []))
+            ordered = sorted(ids, key=lambda b: (builds[b].start, builds[b].seq))
+            self._ordered[project] = ordered
+        return list(ordered) if order == "ASCENDING" else ordered[::-1]
 
     def flush_logs(self, at: float) -> None:
         done = []
@@ -819,7 +862,7 @@ class CodeBuildResponse(JsonResponse):
         if token:
             prior = self.backend.idempotency.get((project.name, token))
             if prior and at - prior[1] < 300 and prior[0] in self.backend.builds:
-                return self.reply({"build": self.backend.builds[prior[0]].to_dict(at)})
+                return self.reply_json({"build": self.backend.builds[prior[0]].to_json(at)})
         p = self.params
         env_over = {
             "type": p.get("environmentTypeOverride"), "image": p.get("imageOverride"),
@@ -842,7 +885,7 @@ class CodeBuildResponse(JsonResponse):
         )
         if token:
             self.backend.idempotency[(project.name, token)] = (build.id, at)
-        return self.reply({"build": build.to_dict(at)})
+        return self.reply_json({"build": build.to_json(at)})
 
     def retry_build(self):
         old = self.backend.get_build(self.require("id"))
@@ -853,7 +896,7 @@ class CodeBuildResponse(JsonResponse):
             old.project_name, at=at, initiator=self._initiator(), source_version=old.source_version,
             resolved_sha=old.resolved_sha, env_overrides={k: old.environment.get(k) for k in ("image", "computeType", "privilegedMode")},
         )
-        return self.reply({"build": build.to_dict(at)})
+        return self.reply_json({"build": build.to_json(at)})
 
     def stop_build(self):
         build_id = self.require("id")
@@ -866,7 +909,7 @@ class CodeBuildResponse(JsonResponse):
         build.stop(at)
         self.backend.pending_logs.add(build.id)
         build.flush_logs(at)
-        return self.reply({"build": build.to_dict(at)})
+        return self.reply_json({"build": build.to_json(at)})
 
     def batch_get_builds(self):
         ids = self.p("ids", [])
@@ -875,16 +918,19 @@ class CodeBuildResponse(JsonResponse):
         if len(ids) > 100:
             raise invalid("Too many build ids: BatchGetBuilds accepts at most 100 ids")
         at = now()
-        found, missing = [], []
+        backend = self.backend
+        found: list[str] = []
+        missing: list[str] = []
         for bid in ids:
             if ":" not in bid:
                 raise invalid("Invalid build ID provided")
-            build = self.backend.get_build(bid)
+            build = backend.get_build(bid)
             if build is None:
                 missing.append(bid)
             else:
-                found.append(build.to_dict(at))
-        return self.reply({"builds": found, "buildsNotFound": missing})
+                found.append(build.to_json(at))
+        # the cached JSON of finished builds goes into the body as it is (no re-serialising)
+        return self.reply_json({"builds": json_array(found), "buildsNotFound": json.dumps(missing)})
 
     def batch_delete_builds(self):
         ids = self.p("ids", [])
@@ -896,14 +942,13 @@ class CodeBuildResponse(JsonResponse):
             elif not build.is_complete(now()):
                 not_deleted.append({"id": bid, "statusCode": "BUILD_IN_PROGRESS"})
             else:
-                del self.backend.builds[build.id]
-                self.backend.project_builds[build.project_name].remove(build.id)
+                self.backend.delete_build(build)
                 deleted.append(bid)
         return self.reply({"buildsDeleted": deleted, "buildsNotDeleted": not_deleted})
 
     def list_builds(self):
         order = self.p("sortOrder", "DESCENDING")
-        ids = self.backend.sorted_ids(list(self.backend.builds), order)
+        ids = self.backend.sorted_ids(None, order)
         return self.reply(self._page(ids, "ids", f"builds:{order}"))
 
     def list_builds_for_project(self):
@@ -911,7 +956,7 @@ class CodeBuildResponse(JsonResponse):
         if self.backend.get_project(name) is None:
             raise not_found(f"The provided project {self.backend.project_arn(name)} does not exist")
         order = self.p("sortOrder", "DESCENDING")
-        ids = self.backend.sorted_ids(list(self.backend.project_builds.get(name, [])), order)
+        ids = self.backend.sorted_ids(name, order)
         return self.reply(self._page(ids, "ids", f"project:{name}:{order}"))
 
     def _page(self, items: list[str], key: str, scope: str) -> dict[str, Any]:

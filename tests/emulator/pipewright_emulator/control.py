@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import traceback
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
@@ -58,6 +59,12 @@ class EmulatorApp:
         service = info.service or "s3"
         operation = info.operation or environ.get("REQUEST_METHOD", "GET")
         state.REQUESTS.record(info.account, f"{state.normalise_service(service)}.{operation}")
+
+        # The simulated round trip: outside state.LOCK, and time.sleep releases the GIL, so concurrent
+        # requests wait side by side on the threaded server, as round trips to AWS overlap.
+        latency_ms = state.SETTINGS.latency_for(info.account)
+        if latency_ms > 0:
+            time.sleep(latency_ms / 1000)
 
         fault = state.take_fault(service, operation, info.account, info.region)
         if fault is not None:
@@ -186,7 +193,8 @@ class EmulatorApp:
     def health(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         import moto
 
-        return 200, {"ok": True, "moto": moto.__version__, "stepSeconds": state.SETTINGS.step_seconds}
+        return 200, {"ok": True, "moto": moto.__version__, "stepSeconds": state.SETTINGS.step_seconds,
+                     "latencyMs": state.SETTINGS.latency_ms}
 
     def complete_connection(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         from .codestar_connections import find_connection_anywhere
@@ -265,7 +273,13 @@ class EmulatorApp:
             if not isinstance(body["autoStartOnCreate"], bool):
                 raise ControlError(400, "autoStartOnCreate must be true or false")
             changes["autoStartOnCreate"] = body["autoStartOnCreate"]
-        unknown = set(body) - {"stepSeconds", "autoStartOnCreate", "account"}
+        if "latencyMs" in body:
+            latency = body["latencyMs"]
+            if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= state.MAX_LATENCY_MS:
+                raise ControlError(400, f"latencyMs must be an integer number of milliseconds between 0 and "
+                                        f"{state.MAX_LATENCY_MS}")
+            changes["latencyMs"] = latency
+        unknown = set(body) - {"stepSeconds", "autoStartOnCreate", "latencyMs", "account"}
         if unknown:
             raise ControlError(400, f"unknown config keys: {', '.join(sorted(unknown))}")
         if account:
@@ -275,6 +289,8 @@ class EmulatorApp:
                 s.step_seconds = changes["stepSeconds"]
             if "autoStartOnCreate" in changes:
                 s.auto_start_on_create = changes["autoStartOnCreate"]
+            if "latencyMs" in changes:
+                s.latency_ms = changes["latencyMs"]
         return 200, s.to_dict()
 
     def get_requests(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:

@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-executions", type=int, default=40)
     parser.add_argument("--ready-file", default=None, help="write the base URL to this file once the server answers")
     parser.add_argument("--step-seconds", type=float, default=None, help="seconds per simulated action step")
+    parser.add_argument("--latency-ms", type=int, default=None,
+                        help="simulated network round trip added to every AWS API request, in ms (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
@@ -43,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.step_seconds is not None:
         os.environ["PIPEWRIGHT_EMULATOR_STEP_SECONDS"] = str(args.step_seconds)
+    if args.latency_ms is not None:
+        from .state import MAX_LATENCY_MS
+
+        if not 0 <= args.latency_ms <= MAX_LATENCY_MS:
+            parser.error(f"--latency-ms must be between 0 and {MAX_LATENCY_MS}")
+        os.environ["PIPEWRIGHT_EMULATOR_LATENCY_MS"] = str(args.latency_ms)
 
     from werkzeug.serving import make_server
 
@@ -50,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import state
 
-    state.SETTINGS.__init__()  # re-read env (step seconds) now that args are applied
+    state.SETTINGS.__init__()  # re-read env (step seconds, latency) now that args are applied
 
     class Handler(MotoRequestHandler):
         def log_request(self, code: Any = "-", size: Any = "-") -> None:

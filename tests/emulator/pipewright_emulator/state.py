@@ -32,6 +32,21 @@ def _env_step() -> float:
     return _DEFAULT_STEP
 
 
+MAX_LATENCY_MS = 60_000
+
+
+def _env_latency() -> int:
+    raw = os.environ.get("PIPEWRIGHT_EMULATOR_LATENCY_MS")
+    if raw:
+        try:
+            value = int(raw)
+            if 0 <= value <= MAX_LATENCY_MS:
+                return value
+        except ValueError:
+            pass
+    return 0
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
@@ -43,12 +58,15 @@ class Settings:
     def __init__(self) -> None:
         self.startup_step: float = _env_step()
         self.startup_auto_start: bool = _env_bool("PIPEWRIGHT_EMULATOR_AUTO_START_ON_CREATE", True)
+        self.startup_latency_ms: int = _env_latency()
         self.reset()
 
     def reset(self) -> None:
         self.step_seconds: float = self.startup_step
         self.auto_start_on_create: bool = self.startup_auto_start
-        # per-account overrides: {"123456789012": {"stepSeconds": 0.5, "autoStartOnCreate": False}}
+        # simulated network round trip added to every AWS API request (not the control endpoints)
+        self.latency_ms: int = self.startup_latency_ms
+        # per-account overrides: {"123456789012": {"stepSeconds": 0.5, "autoStartOnCreate": False, "latencyMs": 40}}
         self.account_overrides: dict[str, dict[str, Any]] = {}
 
     def step_for(self, account_id: str | None) -> float:
@@ -57,10 +75,14 @@ class Settings:
     def auto_start_for(self, account_id: str | None) -> bool:
         return bool(self.account_overrides.get(account_id or "", {}).get("autoStartOnCreate", self.auto_start_on_create))
 
+    def latency_for(self, account_id: str | None) -> int:
+        return int(self.account_overrides.get(account_id or "", {}).get("latencyMs", self.latency_ms))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "stepSeconds": self.step_seconds,
             "autoStartOnCreate": self.auto_start_on_create,
+            "latencyMs": self.latency_ms,
             "accounts": {a: dict(o) for a, o in self.account_overrides.items()},
         }
 
