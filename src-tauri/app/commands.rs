@@ -14,7 +14,9 @@ use pipewright_core::apply::{
     Review,
 };
 use pipewright_core::history::stats::{BuildStats, DoraStats};
-use pipewright_core::history::{self, BuildRecord, LogPage, ReleaseRecord, SyncReport};
+use pipewright_core::history::{
+    self, BuildRecord, BuildSummary, LogPage, ReleaseRecord, SyncReport,
+};
 use pipewright_core::plan::{self, Issue, Plan};
 use pipewright_core::release::{
     self, ActionExecutionView, ExecutionSummary, PipelineSummary, PipelineView, ReleaseRequest,
@@ -415,37 +417,38 @@ pub async fn stage_retry(
 // ---------------------------------------------------------------------------------------------
 // Build history.
 
-/// The stored builds of a project, newest first: instant, no AWS call.
+/// The stored builds of a project as the list shows them (`BuildSummary[]`), newest first:
+/// instant, no AWS call. The JSON comes put together from the store and crosses as it is.
 #[tauri::command]
 pub async fn history_builds(
     state: State<'_, AppState>,
     session: Session,
     project: String,
     limit: Option<u32>,
-) -> CmdResult<Vec<BuildRecord>> {
+) -> CmdResult<tauri::ipc::Response> {
     let ctx = ctx(&state, &session).await?;
     let history = state.history()?;
     let scope = history::load_scope(&ctx);
-    tauri::async_runtime::spawn_blocking(move || {
-        history.builds(&scope, &project, limit.map(|l| l as usize))
+    let json = tauri::async_runtime::spawn_blocking(move || {
+        history.summaries_json(&scope, &project, limit.map(|l| l as usize))
     })
     .await
-    .map_err(|e| AppError::from(Error::internal(e)))?
-    .map_err(AppError::from)
+    .map_err(|e| AppError::from(Error::internal(e)))??;
+    Ok(tauri::ipc::Response::new(json))
 }
 
-/// Fetches what is new since the last sync, streaming each batch as it lands.
+/// Fetches what is new since the last sync, streaming each batch (as list summaries) as it lands.
 #[tauri::command]
 pub async fn history_sync(
     state: State<'_, AppState>,
     session: Session,
     project: String,
-    on_batch: Channel<Vec<BuildRecord>>,
+    on_batch: Channel<Vec<BuildSummary>>,
 ) -> CmdResult<SyncReport> {
     let ctx = ctx(&state, &session).await?;
     let history = state.history()?;
     Ok(history::sync_builds(&ctx, &history, &project, |batch| {
-        let _ = on_batch.send(batch.to_vec());
+        let _ = on_batch.send(batch.iter().map(BuildRecord::summary).collect());
     })
     .await?)
 }
@@ -458,10 +461,14 @@ pub async fn history_stats(
     window_days: u32,
 ) -> CmdResult<BuildStats> {
     let ctx = ctx(&state, &session).await?;
-    let builds = state
-        .history()?
-        .builds(&history::load_scope(&ctx), &project, None)?;
-    Ok(history::stats::build_stats(&builds, now_ms(), window_days))
+    let history = state.history()?;
+    let scope = history::load_scope(&ctx);
+    tauri::async_runtime::spawn_blocking(move || {
+        history.build_stats(&scope, &project, now_ms(), window_days)
+    })
+    .await
+    .map_err(|e| AppError::from(Error::internal(e)))?
+    .map_err(AppError::from)
 }
 
 #[tauri::command]

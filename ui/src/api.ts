@@ -226,6 +226,7 @@ export const api = {
 
 import type { Channel as HistoryChannel } from "@tauri-apps/api/core";
 import type { BuildRecord } from "./bindings/BuildRecord";
+import type { BuildSummary } from "./bindings/BuildSummary";
 import type { BuildStats } from "./bindings/BuildStats";
 import type { DoraStats } from "./bindings/DoraStats";
 import type { LogPage } from "./bindings/LogPage";
@@ -233,11 +234,11 @@ import type { ReleaseRecord } from "./bindings/ReleaseRecord";
 import type { SyncReport } from "./bindings/SyncReport";
 
 export const historyApi = {
-  /** The stored builds of a project, newest first, from the local store (no AWS call). */
+  /** The stored builds of a project as the list shows them, newest first, from the local store (no AWS call). */
   builds: (session: Session, project: string, limit: number | null) =>
-    call<BuildRecord[]>("history_builds", { session, project, limit }),
+    call<BuildSummary[]>("history_builds", { session, project, limit }),
   /** Fetches what is new from AWS; each batch of builds arrives on `onBatch` as it lands. */
-  sync: (session: Session, project: string, onBatch: HistoryChannel<BuildRecord[]>) =>
+  sync: (session: Session, project: string, onBatch: HistoryChannel<BuildSummary[]>) =>
     call<SyncReport>("history_sync", { session, project, onBatch }),
   stats: (session: Session, project: string, windowDays: number) =>
     call<BuildStats>("history_stats", { session, project, windowDays }),

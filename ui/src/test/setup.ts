@@ -8,3 +8,18 @@ afterEach(() => {
   clearMocks();
   window.location.hash = "";
 });
+
+// jsdom has no matchMedia; uPlot (imported with the history page) asks it for the pixel ratio.
+if (typeof window.matchMedia !== "function") {
+  window.matchMedia = (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      addListener: () => undefined,
+      removeListener: () => undefined,
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+}

@@ -84,7 +84,16 @@ pub fn price_per_minute(compute_type: Option<&str>) -> f64 {
 }
 
 fn in_window(start_ms: i64, now_ms: i64, days: u32) -> bool {
-    start_ms >= now_ms - i64::from(days) * DAY_MS && start_ms <= now_ms
+    let (from, to) = window_bounds(now_ms, days);
+    start_ms >= from && start_ms <= to
+}
+
+/// What the figures need of one build (the store reads just this, not the whole record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildFacts {
+    pub status: String,
+    pub duration_seconds: Option<f64>,
+    pub compute_type: Option<String>,
 }
 
 pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> BuildStats {
@@ -92,7 +101,28 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
         .iter()
         .filter(|b| in_window(b.start_ms, now_ms, window_days))
         .collect();
-    let finished: Vec<&&BuildRecord> = window.iter().filter(|b| b.finished()).collect();
+    let facts: Vec<BuildFacts> = window
+        .iter()
+        .map(|b| BuildFacts {
+            status: b.status.clone(),
+            duration_seconds: b.duration_seconds,
+            compute_type: b.compute_type.clone(),
+        })
+        .collect();
+    let mut phase_seconds = std::collections::BTreeMap::new();
+    for (phase, seconds) in window.iter().flat_map(|b| b.phase_seconds()) {
+        *phase_seconds.entry(phase).or_insert(0.0) += seconds;
+    }
+    stats_of(&facts, &phase_seconds, window_days)
+}
+
+/// The figures of the builds of a window (`facts`) and their summed seconds per phase.
+pub fn stats_of(
+    facts: &[BuildFacts],
+    phase_seconds: &std::collections::BTreeMap<String, f64>,
+    window_days: u32,
+) -> BuildStats {
+    let finished: Vec<&BuildFacts> = facts.iter().filter(|b| b.status != "IN_PROGRESS").collect();
     let succeeded = finished.iter().filter(|b| b.status == "SUCCEEDED").count() as u32;
     let failed = finished
         .iter()
@@ -103,12 +133,7 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
         .iter()
         .map(|p| PhaseSum {
             phase: (*p).to_owned(),
-            seconds: window
-                .iter()
-                .flat_map(|b| b.phases.iter())
-                .filter(|ph| ph.phase == *p)
-                .filter_map(|ph| ph.duration_seconds)
-                .sum(),
+            seconds: phase_seconds.get(*p).copied().unwrap_or(0.0),
         })
         .collect();
     // CodeBuild bills whole minutes per build.
@@ -127,7 +152,7 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
     let cost: f64 = billed.iter().map(|(m, p)| m * p).sum();
     BuildStats {
         window_days,
-        builds: window.len() as u32,
+        builds: facts.len() as u32,
         succeeded,
         failed,
         success_rate: (!finished.is_empty()).then(|| f64::from(succeeded) / finished.len() as f64),
@@ -137,6 +162,11 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
         build_minutes,
         cost_usd: (cost * 100.0).round() / 100.0,
     }
+}
+
+/// The window `[now - days, now]` in Unix milliseconds.
+pub fn window_bounds(now_ms: i64, days: u32) -> (i64, i64) {
+    (now_ms - i64::from(days) * DAY_MS, now_ms)
 }
 
 pub fn dora(releases: &[ReleaseRecord], now_ms: i64, window_days: u32) -> DoraStats {

@@ -5,10 +5,28 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::stats::{self, BuildFacts, BuildStats};
 use super::types::{BuildRecord, ReleaseRecord};
 use crate::{Error, Result};
 
-const MIGRATIONS: &[&str] = &[
+/// A schema step: SQL, then (optionally) Rust that fills what SQL cannot, in the same transaction.
+struct Migration {
+    sql: &'static str,
+    backfill: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: V1,
+        backfill: None,
+    },
+    Migration {
+        sql: V2,
+        backfill: Some(backfill_v2),
+    },
+];
+
+const V1: &str =
     // 1: builds and releases, each row the record's JSON plus the columns queries need.
     "CREATE TABLE builds (
         id TEXT PRIMARY KEY,
@@ -28,8 +46,52 @@ const MIGRATIONS: &[&str] = &[
         record TEXT NOT NULL,
         PRIMARY KEY (scope, pipeline, execution_id)
      );
-     CREATE INDEX releases_by_pipeline ON releases (scope, pipeline, start_ms DESC);",
-];
+     CREATE INDEX releases_by_pipeline ON releases (scope, pipeline, start_ms DESC);";
+
+/// 2: what the list and the figures read, in a lean table of their own, so opening a project
+/// with 10,000 builds reads a tenth of the bytes and parses none of them: the list's JSON
+/// (`summary`, a serialized `BuildSummary`) and the figures' facts. The whole records (phases,
+/// links) move to `build_records`, read one at a time by the detail.
+const V2: &str = "CREATE TABLE build_records (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+     INSERT INTO build_records (id, record) SELECT id, record FROM builds;
+     DROP INDEX builds_by_project;
+     ALTER TABLE builds DROP COLUMN record;
+     ALTER TABLE builds ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+     ALTER TABLE builds ADD COLUMN duration REAL;
+     ALTER TABLE builds ADD COLUMN compute_type TEXT;
+     ALTER TABLE builds ADD COLUMN phase_seconds TEXT NOT NULL DEFAULT '{}';
+     CREATE INDEX builds_by_project ON builds (scope, project, start_ms DESC, id DESC);";
+
+/// The derived columns of a record, as upsert and the v2 backfill write them.
+fn derived(b: &BuildRecord) -> Result<(String, String)> {
+    Ok((
+        serde_json::to_string(&b.summary()).map_err(Error::internal)?,
+        serde_json::to_string(&b.phase_seconds()).map_err(Error::internal)?,
+    ))
+}
+
+fn backfill_v2(conn: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT id, record FROM build_records")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare(
+        "UPDATE builds SET summary = ?2, duration = ?3, compute_type = ?4, phase_seconds = ?5 WHERE id = ?1",
+    )?;
+    for (id, text) in rows {
+        let to_sql = |e: Error| rusqlite::Error::ToSqlConversionFailure(e.to_string().into());
+        let b: BuildRecord = serde_json::from_str(&text).map_err(|e| to_sql(Error::internal(e)))?;
+        let (summary, phases) = derived(&b).map_err(to_sql)?;
+        update.execute(params![
+            id,
+            summary,
+            b.duration_seconds,
+            b.compute_type,
+            phases
+        ])?;
+    }
+    Ok(())
+}
 
 fn db_err(e: rusqlite::Error) -> Error {
     Error::internal(format!("history store: {e}"))
@@ -59,12 +121,16 @@ impl HistoryStore {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(db_err)?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            conn.execute_batch(&format!(
-                "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
-                i + 1
-            ))
-            .map_err(db_err)?;
+        let mut conn = conn;
+        for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction().map_err(db_err)?;
+            tx.execute_batch(m.sql).map_err(db_err)?;
+            if let Some(backfill) = m.backfill {
+                backfill(&tx).map_err(db_err)?;
+            }
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
         }
         Ok(Self {
             conn: Mutex::new(conn),
@@ -85,14 +151,35 @@ impl HistoryStore {
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO builds (id, scope, project, start_ms, status, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT(id) DO UPDATE SET start_ms = excluded.start_ms, status = excluded.status, record = excluded.record",
+                    "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type, phase_seconds)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT(id) DO UPDATE SET start_ms = excluded.start_ms, status = excluded.status,
+                       summary = excluded.summary, duration = excluded.duration,
+                       compute_type = excluded.compute_type, phase_seconds = excluded.phase_seconds",
+                )
+                .map_err(db_err)?;
+            let mut record = tx
+                .prepare_cached(
+                    "INSERT INTO build_records (id, record) VALUES (?1, ?2)
+                     ON CONFLICT(id) DO UPDATE SET record = excluded.record",
                 )
                 .map_err(db_err)?;
             for b in builds {
                 let json = serde_json::to_string(b).map_err(Error::internal)?;
-                stmt.execute(params![b.id, scope, b.project, b.start_ms, b.status, json])
-                    .map_err(db_err)?;
+                let (summary, phases) = derived(b)?;
+                stmt.execute(params![
+                    b.id,
+                    scope,
+                    b.project,
+                    b.start_ms,
+                    b.status,
+                    summary,
+                    b.duration_seconds,
+                    b.compute_type,
+                    phases
+                ])
+                .map_err(db_err)?;
+                record.execute(params![b.id, json]).map_err(db_err)?;
             }
         }
         tx.commit().map_err(db_err)
@@ -108,7 +195,8 @@ impl HistoryStore {
         let conn = self.conn.lock().unwrap();
         let mut stmt = conn
             .prepare_cached(
-                "SELECT record FROM builds WHERE scope = ?1 AND project = ?2 ORDER BY start_ms DESC, id DESC LIMIT ?3",
+                "SELECT r.record FROM builds b JOIN build_records r ON r.id = b.id
+                 WHERE b.scope = ?1 AND b.project = ?2 ORDER BY b.start_ms DESC, b.id DESC LIMIT ?3",
             )
             .map_err(db_err)?;
         let limit = limit.map(|l| l as i64).unwrap_or(-1);
@@ -122,11 +210,87 @@ impl HistoryStore {
         .collect()
     }
 
+    /// A project's builds as the list shows them (`BuildSummary`), newest first, as one JSON array
+    /// put together from the stored summaries: nothing is parsed or serialized again, so 10,000
+    /// builds cross to the window in a few milliseconds.
+    pub fn summaries_json(
+        &self,
+        scope: &str,
+        project: &str,
+        limit: Option<usize>,
+    ) -> Result<String> {
+        let conn = self.conn.lock().unwrap();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT summary FROM builds WHERE scope = ?1 AND project = ?2
+                 ORDER BY start_ms DESC, id DESC LIMIT ?3",
+            )
+            .map_err(db_err)?;
+        let limit = limit.map(|l| l as i64).unwrap_or(-1);
+        let mut rows = stmt.query(params![scope, project, limit]).map_err(db_err)?;
+        let mut json = String::with_capacity(64 * 1024);
+        json.push('[');
+        while let Some(row) = rows.next().map_err(db_err)? {
+            if json.len() > 1 {
+                json.push(',');
+            }
+            json.push_str(
+                row.get_ref(0)
+                    .and_then(|v| v.as_str().map_err(Into::into))
+                    .map_err(db_err)?,
+            );
+        }
+        json.push(']');
+        Ok(json)
+    }
+
+    /// The figures of a project's builds that started in `[now - days, now]`, from the stored
+    /// facts (status, duration, compute type) and per-phase sums done by SQLite.
+    pub fn build_stats(
+        &self,
+        scope: &str,
+        project: &str,
+        now_ms: i64,
+        window_days: u32,
+    ) -> Result<BuildStats> {
+        let (from, to) = stats::window_bounds(now_ms, window_days);
+        let conn = self.conn.lock().unwrap();
+        let facts: Vec<BuildFacts> = conn
+            .prepare_cached(
+                "SELECT status, duration, compute_type FROM builds
+                 WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4",
+            )
+            .map_err(db_err)?
+            .query_map(params![scope, project, from, to], |r| {
+                Ok(BuildFacts {
+                    status: r.get(0)?,
+                    duration_seconds: r.get(1)?,
+                    compute_type: r.get(2)?,
+                })
+            })
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db_err)?;
+        let phase_seconds = conn
+            .prepare_cached(
+                "SELECT p.key, sum(p.value) FROM builds, json_each(builds.phase_seconds) AS p
+                 WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4 GROUP BY p.key",
+            )
+            .map_err(db_err)?
+            .query_map(params![scope, project, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db_err)?;
+        Ok(stats::stats_of(&facts, &phase_seconds, window_days))
+    }
+
     pub fn build(&self, scope: &str, id: &str) -> Result<Option<BuildRecord>> {
         let conn = self.conn.lock().unwrap();
         let text: Option<String> = conn
             .query_row(
-                "SELECT record FROM builds WHERE scope = ?1 AND id = ?2",
+                "SELECT r.record FROM builds b JOIN build_records r ON r.id = b.id WHERE b.scope = ?1 AND b.id = ?2",
                 params![scope, id],
                 |r| r.get(0),
             )
@@ -247,5 +411,105 @@ mod tests {
         );
         assert!(s.builds("other-account", "p", None).unwrap().is_empty());
         assert_eq!(s.known("a", "p").unwrap().len(), 2);
+    }
+
+    fn with_phases(mut b: BuildRecord, build_secs: f64) -> BuildRecord {
+        use crate::history::types::PhaseRecord;
+        b.phases = ["QUEUED", "BUILD", "COMPLETED"]
+            .iter()
+            .map(|p| PhaseRecord {
+                phase: (*p).into(),
+                status: Some("SUCCEEDED".into()),
+                start_ms: Some(b.start_ms),
+                end_ms: None,
+                duration_seconds: match *p {
+                    "QUEUED" => Some(2.0),
+                    "BUILD" => Some(build_secs),
+                    _ => None,
+                },
+                messages: vec![],
+            })
+            .collect();
+        b
+    }
+
+    #[test]
+    fn the_list_json_is_the_summaries_newest_first() {
+        let s = HistoryStore::in_memory().unwrap();
+        assert_eq!(s.summaries_json("a", "p", None).unwrap(), "[]");
+        let mut records: Vec<BuildRecord> = (1..=5)
+            .map(|i| with_phases(build(&format!("p:{i}"), i * 1000, "SUCCEEDED"), 10.0))
+            .collect();
+        records[2].commit = Some("deadbeef \"quoted\" <b>".into());
+        s.upsert_builds("a", &records).unwrap();
+        s.upsert_builds("b", &[build("p:other", 9_000, "FAILED")])
+            .unwrap();
+        let got: Vec<crate::history::BuildSummary> =
+            serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
+        let want: Vec<_> = records.iter().rev().map(BuildRecord::summary).collect();
+        assert_eq!(got, want);
+        let two: Vec<crate::history::BuildSummary> =
+            serde_json::from_str(&s.summaries_json("a", "p", Some(2)).unwrap()).unwrap();
+        assert_eq!(two, want[..2]);
+        // An update replaces the summary too.
+        s.upsert_builds("a", &[build("p:5", 5000, "FAILED")])
+            .unwrap();
+        let got: Vec<crate::history::BuildSummary> =
+            serde_json::from_str(&s.summaries_json("a", "p", Some(1)).unwrap()).unwrap();
+        assert_eq!(got[0].status, "FAILED");
+    }
+
+    #[test]
+    fn stored_figures_equal_the_figures_of_the_records() {
+        let s = HistoryStore::in_memory().unwrap();
+        let day = 86_400_000;
+        let now = 100 * day;
+        let mut records = vec![
+            with_phases(build("p:1", now - 2 * day, "SUCCEEDED"), 100.0),
+            with_phases(build("p:2", now - 3 * day, "FAILED"), 50.0),
+            with_phases(build("p:3", now - day, "IN_PROGRESS"), 5.0),
+            with_phases(build("p:4", now - 40 * day, "SUCCEEDED"), 70.0),
+            build("p:5", now - 5 * day, "STOPPED"),
+        ];
+        records[1].compute_type = Some("BUILD_GENERAL1_LARGE".into());
+        records[1].duration_seconds = Some(301.0);
+        s.upsert_builds("a", &records).unwrap();
+        for days in [7, 30, 90] {
+            let stored = s.build_stats("a", "p", now, days).unwrap();
+            assert_eq!(
+                stored,
+                stats::build_stats(&records, now, days),
+                "{days} days"
+            );
+        }
+        let week = s.build_stats("a", "p", now, 7).unwrap();
+        assert_eq!((week.builds, week.succeeded, week.failed), (4, 1, 1));
+        let build_phase = week.phases.iter().find(|p| p.phase == "BUILD").unwrap();
+        assert_eq!(build_phase.seconds, 155.0);
+    }
+
+    #[test]
+    fn opening_a_version_1_store_fills_the_new_columns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        let old = with_phases(build("p:1", 1000, "SUCCEEDED"), 42.0);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(V1).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO builds (id, scope, project, start_ms, status, record) VALUES (?1, 'a', 'p', 1000, 'SUCCEEDED', ?2)",
+                params![old.id, serde_json::to_string(&old).unwrap()],
+            )
+            .unwrap();
+        }
+        let s = HistoryStore::open(&path).unwrap();
+        assert_eq!(s.schema_version(), 2);
+        let got: Vec<crate::history::BuildSummary> =
+            serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
+        assert_eq!(got, [old.summary()]);
+        assert_eq!(s.builds("a", "p", None).unwrap(), [old.clone()]);
+        let figures = s.build_stats("a", "p", 2000, 1).unwrap();
+        assert_eq!(figures, stats::build_stats(&[old], 2000, 1));
     }
 }

@@ -63,6 +63,51 @@ impl BuildRecord {
     pub fn finished(&self) -> bool {
         self.status != "IN_PROGRESS"
     }
+
+    pub fn summary(&self) -> BuildSummary {
+        BuildSummary {
+            id: self.id.clone(),
+            build_number: self.build_number,
+            status: self.status.clone(),
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+            duration_seconds: self.duration_seconds,
+            initiator: self.initiator.clone(),
+            initiator_kind: self.initiator_kind,
+            source_version: self.source_version.clone(),
+            commit: self.commit.clone(),
+        }
+    }
+
+    /// Seconds per phase (the phases that have a duration), for the stored figures.
+    pub fn phase_seconds(&self) -> std::collections::BTreeMap<String, f64> {
+        self.phases
+            .iter()
+            .filter_map(|p| p.duration_seconds.map(|d| (p.phase.clone(), d)))
+            .collect()
+    }
+}
+
+/// What the build list (table and chart) shows of a build: a [`BuildRecord`] without its phases
+/// and links, a tenth of its size, so 10,000 of them cross to the window quickly. The detail
+/// asks for the whole record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BuildSummary {
+    pub id: String,
+    #[ts(type = "number | null")]
+    pub build_number: Option<i64>,
+    pub status: String,
+    #[ts(type = "number")]
+    pub start_ms: i64,
+    #[ts(type = "number | null")]
+    pub end_ms: Option<i64>,
+    pub duration_seconds: Option<f64>,
+    pub initiator: String,
+    pub initiator_kind: Initiator,
+    pub source_version: Option<String>,
+    pub commit: Option<String>,
 }
 
 /// A pipeline execution with the build it ran (joined through the build action's external id).

@@ -1,3 +1,4 @@
+import { localDateTime } from "../../lib/format";
 import type { Session } from "../../bindings/Session";
 import { buildLabel, isInProgress, toMs } from "../../lib/history/records";
 import { useBuild } from "../../lib/history/queries";
@@ -78,9 +79,9 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
           </div>
           <div>
             <dt>Started</dt>
-            <dd title={started.toLocaleString()}>
+            <dd title={localDateTime(started.getTime())}>
               <StartedAt ms={build.startMs} />
-              <span className="muted history-raw">{started.toLocaleString()}</span>
+              <span className="muted history-raw">{localDateTime(started.getTime())}</span>
             </dd>
           </div>
           <div>

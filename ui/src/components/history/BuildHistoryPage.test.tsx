@@ -8,7 +8,7 @@ import type { DoraStats } from "../../bindings/DoraStats";
 import type { LogPage } from "../../bindings/LogPage";
 import type uPlot from "uplot";
 import { DEFAULT_PALETTE } from "../../lib/history/chart";
-import { historyTiming } from "../../lib/history/queries";
+import { FIRST_SCREEN, historyTiming } from "../../lib/history/queries";
 import {
   build,
   builds,
@@ -18,6 +18,7 @@ import {
   PIPELINE,
   PROJECT,
   release,
+  summary,
   wire,
 } from "../../lib/history/testing";
 import { appError, mockBackend, profile, renderWithProviders } from "../../test/backend";
@@ -102,13 +103,17 @@ function mockHistory(handlers: Record<string, Handler> = {}) {
     session: SESSION,
     handlers: {
       codebuild_projects: () => [PROJECT, "other-project"],
-      history_builds: () => [],
       history_sync: () => ({ listRequests: 1, batchRequests: 0, fetched: 0, totalStored: 0 }),
       history_stats: (args) => stats({ windowDays: args.windowDays as number }),
       history_build: (args) => build(1, { id: args.buildId as string }),
       build_logs: () => logPage([], null),
       "plugin:opener|open_url": () => null,
       ...handlers,
+      // As Rust answers: the list gets summaries; the detail asks history_build for the whole record.
+      history_builds: async (args) => {
+        const all = (await (handlers.history_builds ?? (() => []))(args)) as BuildRecord[];
+        return (typeof args.limit === "number" ? all.slice(0, args.limit) : all).map(summary);
+      },
     },
   });
 }
@@ -174,7 +179,7 @@ describe("Build history: a project", () => {
 
     // The stored builds, before AWS answered anything.
     await waitFor(() => expect(rowIds()).toEqual([build(3).id, build(2).id, build(1).id]));
-    expect(backend.callsTo("history_builds")[0]?.args).toMatchObject({ project: PROJECT, limit: null });
+    expect(backend.callsTo("history_builds")[0]?.args).toMatchObject({ project: PROJECT, limit: FIRST_SCREEN });
     await waitFor(() => expect(channel).not.toBeNull());
     expect(screen.getByTestId("history-refresh")).toBeDisabled();
 
@@ -196,6 +201,32 @@ describe("Build history: a project", () => {
     });
     await waitFor(() => expect(backend.callsTo("history_stats").length).toBeGreaterThan(before));
     await waitFor(() => expect(screen.getByTestId("history-refresh")).toBeEnabled());
+  });
+
+  it("shows the newest stored builds first, then reads the older ones from the store", async () => {
+    const older = deferred<unknown>();
+    const backend = mockHistory({
+      history_builds: (args) => (args.limit === null ? older.promise.then(() => builds(1, 2500)) : builds(1, 2500)),
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() => expect(rowIds()[0]).toBe(build(2500).id));
+    expect(screen.getByTestId("history-table-count")).toHaveTextContent("1,000 builds");
+    expect(screen.getByTestId("history-loading-older")).toBeInTheDocument();
+    expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN, null]);
+    older.resolve(null);
+    await waitFor(() => expect(screen.getByTestId("history-table-count")).toHaveTextContent("2,500 builds"));
+    expect(screen.queryByTestId("history-loading-older")).toBeNull();
+    expect(rowIds()[0]).toBe(build(2500).id);
+  });
+
+  it("does not read the store again when the first screen holds every build", async () => {
+    const backend = mockHistory({ history_builds: () => builds(1, 40) });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() => expect(screen.getByTestId("history-table-count")).toHaveTextContent("40 builds"));
+    expect(screen.queryByTestId("history-loading-older")).toBeNull();
+    expect(backend.callsTo("history_builds")).toHaveLength(1);
   });
 
   it("shows the figures for 7/30/90 days from history_stats", async () => {
@@ -344,7 +375,7 @@ describe("Build history: a project", () => {
     expect(banner).toHaveTextContent("Credentials have expired");
     expect(banner).toHaveTextContent("The security token included in the request is expired");
     // The stored builds stay on screen.
-    expect(rowIds()).toHaveLength(2);
+    await waitFor(() => expect(rowIds()).toHaveLength(2));
 
     fail = false;
     await user.click(screen.getByTestId("history-refresh"));

@@ -1,6 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useRef } from "react";
-import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { BuildSummary } from "../../bindings/BuildSummary";
 import type { Initiator } from "../../bindings/Initiator";
 import { count } from "../../lib/history/format";
 import {
@@ -23,8 +23,10 @@ const MAX_HEIGHT = 520;
 type Props = {
   project: string;
   /** Already filtered, newest first. */
-  rows: readonly BuildRecord[];
+  rows: readonly BuildSummary[];
   total: number;
+  /** Older stored builds are still being read (the count will grow). */
+  loadingOlder?: boolean;
   filters: BuildFilters;
   onFilters: (filters: BuildFilters) => void;
   onOpen: (buildId: string) => void;
@@ -34,7 +36,7 @@ type Props = {
  * Every stored build of the project, filtered, virtualized: only the rows in view (plus a few) are
  * in the DOM, so 10,000 builds scroll smoothly.
  */
-export function BuildTable({ project, rows, total, filters, onFilters, onOpen }: Props) {
+export function BuildTable({ project, rows, total, loadingOlder = false, filters, onFilters, onOpen }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns a mutable instance; this component re-renders on its scroll updates.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -58,6 +60,12 @@ export function BuildTable({ project, rows, total, filters, onFilters, onOpen }:
           </h2>
           <p className="card-subtitle" data-testid="history-table-count">
             {filtered ? `${count(rows.length)} of ${count(total)} builds` : `${count(total)} builds`}
+            {loadingOlder && (
+              <span className="muted" data-testid="history-loading-older">
+                {" "}
+                · reading older builds…
+              </span>
+            )}
           </p>
         </div>
         <span className="spacer" />
@@ -160,7 +168,7 @@ const BuildRow = memo(function BuildRow({
   rowIndex,
   onOpen,
 }: {
-  build: BuildRecord;
+  build: BuildSummary;
   project: string;
   top: number;
   rowIndex: number;

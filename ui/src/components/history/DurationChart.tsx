@@ -3,7 +3,7 @@ import { memo, useEffect, useRef, useState } from "react";
 import "../../lib/history/locale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { formatDuration, shortSha } from "../../lib/format";
+import { formatDuration, localDateTime, shortSha } from "../../lib/format";
 import { barColors, chartPalette, plotData, tickLabel, type Palette } from "../../lib/history/chart";
 import { count, minutesLabel } from "../../lib/history/format";
 import { buildStatusLabel, INITIATOR_LABELS, type ChartData, type ChartRow } from "../../lib/history/records";
@@ -192,7 +192,7 @@ function ChartTooltip({ hover }: { hover: Hover }) {
         <dt>Duration</dt>
         <dd>{formatDuration(row.seconds)}</dd>
         <dt>Started</dt>
-        <dd>{new Date(row.startMs).toLocaleString()}</dd>
+        <dd>{localDateTime(row.startMs)}</dd>
         <dt>Commit</dt>
         <dd className="mono">{row.commit ? shortSha(row.commit) : "—"}</dd>
         <dt>Started by</dt>

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { Session } from "../../bindings/Session";
 import { useNow } from "../../lib/clock";
 import { formatAgo } from "../../lib/format";
@@ -11,6 +11,7 @@ import { LoadingBlock, Spinner } from "../Spinner";
 import { ErrorNotice } from "../ErrorNotice";
 import { BuildTable } from "./BuildTable";
 import { ChartBoundary } from "./ChartBoundary";
+import { DurationChart } from "./DurationChart";
 import { PhaseBreakdown, StatsPanel } from "./StatsPanel";
 
 type Props = {
@@ -22,9 +23,6 @@ type Props = {
   filters: BuildFilters;
   onFilters: (filters: BuildFilters) => void;
 };
-
-// recharts is the biggest dependency of the app: load it with the first chart, not at start-up.
-const DurationChart = lazy(() => import("./DurationChart").then((m) => ({ default: m.DurationChart })));
 
 /** Two chart datasets draw the same bars (same builds, statuses and durations). */
 function sameChart(a: ChartData, b: ChartData): boolean {
@@ -40,7 +38,8 @@ function sameChart(a: ChartData, b: ChartData): boolean {
 /** `#/history/<project>`: figures, duration chart, phase breakdown and the build table. */
 export function ProjectHistory({ session, project, projects, days, onDays, filters, onFilters }: Props) {
   const history = useBuildHistory(session, project);
-  const stats = useBuildStats(session, project, days, history.loaded);
+  // Asked at once, beside the stored builds (both come from the local store in milliseconds).
+  const stats = useBuildStats(session, project, days, true);
   const now = useNow(60_000);
   const { builds } = history;
 
@@ -77,18 +76,18 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
       <>
         <StatsPanel stats={stats.data} days={days} onDays={onDays} fetching={stats.isFetching} error={stats.error} />
         <ChartBoundary>
-          <Suspense
-            fallback={
-              <div className="card">
-                <LoadingBlock label="Loading the chart…" />
-              </div>
-            }
-          >
-            <DurationChart data={chart} days={days} onOpen={open} />
-          </Suspense>
+          <DurationChart data={chart} days={days} onOpen={open} />
         </ChartBoundary>
         <PhaseBreakdown stats={stats.data} />
-        <BuildTable project={project} rows={rows} total={builds.length} filters={filters} onFilters={onFilters} onOpen={open} />
+        <BuildTable
+          project={project}
+          rows={rows}
+          total={builds.length}
+          loadingOlder={history.loadingOlder}
+          filters={filters}
+          onFilters={onFilters}
+          onOpen={open}
+        />
       </>
     );
   }

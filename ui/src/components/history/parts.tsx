@@ -1,7 +1,7 @@
 import { api, toAppError } from "../../api";
-import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { BuildSummary } from "../../bindings/BuildSummary";
 import { useNow } from "../../lib/clock";
-import { formatAgo, formatDuration, shortSha } from "../../lib/format";
+import { formatAgo, formatDuration, localDateTime, shortSha } from "../../lib/format";
 import {
   buildSeconds,
   buildStatusLabel,
@@ -27,7 +27,7 @@ export function BuildStatusPill({ status, testId }: { status: string | null | un
 }
 
 /** "Pipeline", "Webhook" or "User", with what CodeBuild recorded (e.g. codepipeline/<name>) on hover. */
-export function InitiatorText({ build }: { build: Pick<BuildRecord, "initiator" | "initiatorKind"> }) {
+export function InitiatorText({ build }: { build: Pick<BuildSummary, "initiator" | "initiatorKind"> }) {
   return (
     <span className={`history-initiator history-initiator-${build.initiatorKind}`} title={build.initiator}>
       {INITIATOR_LABELS[build.initiatorKind]}
@@ -60,24 +60,24 @@ export function StartedAt({ ms }: { ms: number | bigint }) {
   const t = toMs(ms);
   const date = new Date(t);
   return (
-    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+    <time dateTime={date.toISOString()} title={localDateTime(t)}>
       {formatAgo(t, Math.max(now, t))}
     </time>
   );
 }
 
 /** How long a build took, ticking every second while it runs. */
-export function BuildDuration({ build }: { build: BuildRecord }) {
+export function BuildDuration({ build }: { build: BuildSummary }) {
   return isInProgress(build) ? <RunningFor build={build} /> : <FinishedDuration build={build} />;
 }
 
-function FinishedDuration({ build }: { build: BuildRecord }) {
+function FinishedDuration({ build }: { build: BuildSummary }) {
   // Finished: the recorded duration (or end − start); no clock needed.
   const seconds = buildSeconds(build, 0);
   return seconds === null ? <span className="muted">—</span> : <>{formatDuration(seconds)}</>;
 }
 
-function RunningFor({ build }: { build: BuildRecord }) {
+function RunningFor({ build }: { build: BuildSummary }) {
   const now = useNow(1000);
   return <>{formatDuration(buildSeconds(build, now) ?? 0)}</>;
 }

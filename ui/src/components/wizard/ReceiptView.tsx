@@ -1,3 +1,4 @@
+import { localDateTime } from "../../lib/format";
 import type { Receipt } from "../../bindings/Receipt";
 import { ConsoleLink } from "./ApplyProgress";
 import { OutcomeBadge } from "./StatusBadge";
@@ -20,7 +21,7 @@ export function ReceiptView({ receipt, titles, onTearDown, busy }: ReceiptViewPr
           </h2>
           <p className="card-subtitle">
             <span className="mono">{receipt.pipeline}</span>
-            <span>{`· account ${receipt.account} · ${receipt.region} · ${new Date(receipt.createdAt).toLocaleString()}`}</span>
+            <span>{`· account ${receipt.account} · ${receipt.region} · ${localDateTime(new Date(receipt.createdAt).getTime())}`}</span>
           </p>
         </div>
         <span className="spacer" />

@@ -2,6 +2,7 @@
  * The duration chart's data for uPlot: x = position (oldest build first), y = minutes, and one
  * colour per bar from its status.
  */
+import { monthDay } from "../format";
 import type { BuildTone, ChartRow } from "./records";
 
 export type Palette = Record<BuildTone, string> & { axis: string; grid: string };
@@ -50,5 +51,5 @@ export function barColors(rows: readonly ChartRow[], palette: Palette): string[]
 export function tickLabel(rows: readonly ChartRow[], v: number): string {
   const row = rows[Math.round(v)];
   if (!row || Math.abs(v - Math.round(v)) > 0.01) return "";
-  return new Date(row.startMs).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  return monthDay(row.startMs);
 }

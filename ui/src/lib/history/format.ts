@@ -12,15 +12,19 @@ export function durationOrDash(seconds: number | null | undefined): string {
   return seconds === null || seconds === undefined ? "—" : formatDuration(seconds);
 }
 
+// Made once: `Number#toLocaleString` builds a new formatter on every call.
+const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const COUNT = new Intl.NumberFormat("en-US");
+
 /** "$1.23"; amounts under a cent as "<$0.01". */
 export function usd(amount: number): string {
   if (amount > 0 && amount < 0.01) return "<$0.01";
-  return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${CENTS.format(amount)}`;
 }
 
 /** 1234 → "1,234". */
 export function count(n: number): string {
-  return n.toLocaleString("en-US");
+  return COUNT.format(n);
 }
 
 /** Deployments per day → "2.4 a day" or "3 a week" when fewer than one a day. */

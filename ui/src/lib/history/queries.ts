@@ -1,13 +1,16 @@
 /**
  * Data of the Build history pages.
  *
- * - A project's builds live in the query cache under `historyKeys.builds`: first the local store
- *   (`history_builds`, instant), then every batch `history_sync` streams is merged in as it lands
+ * - A project's builds live in the query cache under `historyKeys.builds` as list summaries: first
+ *   the newest `FIRST_SCREEN` from the local store (`history_builds`, a few ms: the table's first
+ *   rows and the whole chart), then the older ones from the store, then every batch `history_sync`
+ *   streams is merged in as it lands
  *   (deduplicated by id, newest first). Sync is a query of its own, so TanStack dedupes it: it runs
  *   when a project opens, on Refresh, and every 30 s while a build is in progress. An error pauses
  *   that polling until Refresh.
  * - Figures (`history_stats`) are asked again after each sync.
- * - A build's detail polls `history_build` while it runs; its log pages forward and keeps
+ * - A build's detail reads the whole record (`history_build`: phases, log links; the list has only
+ *   summaries) and polls it while the build runs; its log pages forward and keeps
  *   following (every 2 s, with the last token) while the build is in progress.
  */
 import { Channel } from "@tauri-apps/api/core";
@@ -15,7 +18,7 @@ import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@t
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, historyApi, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
-import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { BuildSummary } from "../../bindings/BuildSummary";
 import type { LogLine } from "../../bindings/LogLine";
 import type { Session } from "../../bindings/Session";
 import { isInProgress, mergeBuilds } from "./records";
@@ -30,9 +33,13 @@ export const historyTiming = {
   buildPollMs: 5000,
 };
 
+/** The newest builds read first: the chart's cap, and far more rows than a screen shows. */
+export const FIRST_SCREEN = 1000;
+
 export const historyKeys = {
   all: ["history"] as const,
   builds: (s: Session, project: string) => ["history", s, "project", project, "builds"] as const,
+  older: (s: Session, project: string) => ["history", s, "project", project, "builds", "older"] as const,
   sync: (s: Session, project: string) => ["history", s, "project", project, "sync"] as const,
   stats: (s: Session, project: string) => ["history", s, "project", project, "stats"] as const,
   statsWindow: (s: Session, project: string, days: number) => ["history", s, "project", project, "stats", days] as const,
@@ -44,15 +51,17 @@ export const historyKeys = {
 };
 
 /** Merge a batch of builds into a project's cached list. */
-export function mergeIntoCache(client: QueryClient, session: Session, project: string, batch: BuildRecord[]): void {
-  client.setQueryData<BuildRecord[]>(historyKeys.builds(session, project), (old) => mergeBuilds(old ?? [], batch));
+export function mergeIntoCache(client: QueryClient, session: Session, project: string, batch: BuildSummary[]): void {
+  client.setQueryData<BuildSummary[]>(historyKeys.builds(session, project), (old) => mergeBuilds(old ?? [], batch));
 }
 
 export type BuildHistory = {
   /** Newest first; empty until the store answered. */
-  builds: BuildRecord[];
+  builds: BuildSummary[];
   /** The local store answered (the list may still be empty). */
   loaded: boolean;
+  /** The store's older builds (past the first screen) are still being read. */
+  loadingOlder: boolean;
   /** At least one sync with AWS finished (successfully or not). */
   synced: boolean;
   syncing: boolean;
@@ -63,19 +72,35 @@ export type BuildHistory = {
   refresh: () => void;
 };
 
-const EMPTY: BuildRecord[] = [];
+const EMPTY: BuildSummary[] = [];
 
-/** A project's builds: stored ones at once, then what a sync brings, batch by batch. */
+/**
+ * A project's builds: the newest stored ones at once, the older stored ones right after, then what
+ * a sync brings, batch by batch.
+ */
 export function useBuildHistory(session: Session, project: string): BuildHistory {
   const client = useQueryClient();
   const stored = useQuery({
     queryKey: historyKeys.builds(session, project),
     // Anything already merged (a sync that ran before) wins over the stored copy.
     queryFn: async () => {
-      const fromStore = await historyApi.builds(session, project, null);
-      const cached = client.getQueryData<BuildRecord[]>(historyKeys.builds(session, project));
+      const fromStore = await historyApi.builds(session, project, FIRST_SCREEN);
+      const cached = client.getQueryData<BuildSummary[]>(historyKeys.builds(session, project));
       return cached ? mergeBuilds(fromStore, cached) : fromStore;
     },
+    staleTime: Infinity,
+  });
+  // A full first screen means there may be older builds in the store: read them all (once per
+  // project and session), then merge; what is already in the cache (from a sync) wins.
+  const hasOlder = (stored.data?.length ?? 0) >= FIRST_SCREEN;
+  const older = useQuery({
+    queryKey: historyKeys.older(session, project),
+    queryFn: async () => {
+      const all = await historyApi.builds(session, project, null);
+      client.setQueryData<BuildSummary[]>(historyKeys.builds(session, project), (old) => mergeBuilds(all, old ?? []));
+      return all.length;
+    },
+    enabled: stored.isSuccess && hasOlder,
     staleTime: Infinity,
   });
   const builds = stored.data ?? EMPTY;
@@ -84,7 +109,7 @@ export function useBuildHistory(session: Session, project: string): BuildHistory
   const sync = useQuery({
     queryKey: historyKeys.sync(session, project),
     queryFn: async () => {
-      const channel = new Channel<BuildRecord[]>();
+      const channel = new Channel<BuildSummary[]>();
       channel.onmessage = (batch) => mergeIntoCache(client, session, project, batch);
       const report = await historyApi.sync(session, project, channel);
       void client.invalidateQueries({ queryKey: historyKeys.stats(session, project) });
@@ -108,9 +133,10 @@ export function useBuildHistory(session: Session, project: string): BuildHistory
   return {
     builds,
     loaded: stored.isSuccess,
+    loadingOlder: hasOlder && older.isPending && !older.isError,
     synced: sync.isSuccess || sync.isError || sync.dataUpdatedAt > 0,
     syncing: sync.isFetching,
-    error: stored.error ?? sync.error ?? null,
+    error: stored.error ?? older.error ?? sync.error ?? null,
     syncedAt: sync.dataUpdatedAt || null,
     refresh,
   };
@@ -125,7 +151,7 @@ export function useBuildStats(session: Session, project: string, days: number, e
   });
 }
 
-/** One build: the cached copy at once, fresh from Rust, and again every few seconds while it runs. */
+/** One build, whole (the list only has summaries): from the store, or fresh from AWS while it runs, every few seconds. */
 export function useBuild(session: Session, project: string, buildId: string) {
   const client = useQueryClient();
   return useQuery({
@@ -136,8 +162,6 @@ export function useBuild(session: Session, project: string, buildId: string) {
       if (client.getQueryData(historyKeys.builds(session, project))) mergeIntoCache(client, session, project, [build]);
       return build;
     },
-    initialData: () => client.getQueryData<BuildRecord[]>(historyKeys.builds(session, project))?.find((b) => b.id === buildId),
-    initialDataUpdatedAt: 0,
     staleTime: 0,
     refetchInterval: (query) =>
       query.state.status !== "error" && query.state.data && isInProgress(query.state.data)

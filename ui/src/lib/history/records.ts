@@ -5,7 +5,7 @@
  * The generated types say `bigint` for Rust's i64 fields, but IPC sends JSON numbers: every time
  * goes through `toMs`, which accepts both.
  */
-import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { BuildSummary } from "../../bindings/BuildSummary";
 import type { Initiator } from "../../bindings/Initiator";
 
 export const DAY_MS = 86_400_000;
@@ -57,7 +57,7 @@ export function buildStatusLabel(status: string | null | undefined): string {
   return STATUS_LABELS[status] ?? status;
 }
 
-export function isInProgress(build: Pick<BuildRecord, "status">): boolean {
+export function isInProgress(build: Pick<BuildSummary, "status">): boolean {
   return build.status === "IN_PROGRESS";
 }
 
@@ -74,14 +74,14 @@ export function phaseLabel(phase: string): string {
 }
 
 /** "#42", or the id's tail when CodeBuild gave no number. */
-export function buildLabel(build: Pick<BuildRecord, "buildNumber" | "id">): string {
+export function buildLabel(build: Pick<BuildSummary, "buildNumber" | "id">): string {
   if (build.buildNumber !== null) return `#${String(build.buildNumber)}`;
   const uuid = build.id.split(":").pop() ?? build.id;
   return uuid.slice(0, 8);
 }
 
 /** Seconds the build took, or has been running at `now`. */
-export function buildSeconds(build: BuildRecord, now: number): number | null {
+export function buildSeconds(build: BuildSummary, now: number): number | null {
   if (build.durationSeconds !== null) return build.durationSeconds;
   if (isInProgress(build)) return Math.max(0, (now - toMs(build.startMs)) / 1000);
   const end = toMsOrNull(build.endMs);
@@ -95,7 +95,7 @@ export function projectOfBuild(buildId: string): string {
 }
 
 /** Newest first, like Rust's store: start time descending, then id descending. */
-export function compareNewestFirst(a: BuildRecord, b: BuildRecord): number {
+export function compareNewestFirst(a: BuildSummary, b: BuildSummary): number {
   const d = toMs(b.startMs) - toMs(a.startMs);
   if (d !== 0) return d;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
@@ -106,13 +106,13 @@ export function compareNewestFirst(a: BuildRecord, b: BuildRecord): number {
  * (fresher) copy, new builds are inserted in order. Returns `existing` itself when nothing changed,
  * so React skips the render. O(n + k log k) for a batch of k: a 10,000-build list stays cheap.
  */
-export function mergeBuilds(existing: readonly BuildRecord[], batch: readonly BuildRecord[]): BuildRecord[] {
-  if (batch.length === 0) return existing as BuildRecord[];
-  const incoming = new Map<string, BuildRecord>();
+export function mergeBuilds(existing: readonly BuildSummary[], batch: readonly BuildSummary[]): BuildSummary[] {
+  if (batch.length === 0) return existing as BuildSummary[];
+  const incoming = new Map<string, BuildSummary>();
   for (const b of batch) incoming.set(b.id, b);
 
   let changed = false;
-  const kept: BuildRecord[] = [];
+  const kept: BuildSummary[] = [];
   let resort = false;
   for (const b of existing) {
     const fresh = incoming.get(b.id);
@@ -126,19 +126,19 @@ export function mergeBuilds(existing: readonly BuildRecord[], batch: readonly Bu
     }
   }
   if (incoming.size === 0) {
-    if (!changed) return existing as BuildRecord[];
+    if (!changed) return existing as BuildSummary[];
     return resort ? kept.sort(compareNewestFirst) : kept;
   }
   if (resort) kept.sort(compareNewestFirst);
   const added = [...incoming.values()].sort(compareNewestFirst);
-  const merged: BuildRecord[] = new Array<BuildRecord>(kept.length + added.length);
+  const merged: BuildSummary[] = new Array<BuildSummary>(kept.length + added.length);
   let i = 0;
   let j = 0;
   let k = 0;
   while (i < kept.length && j < added.length) {
     // Both are defined inside the bounds checked above.
-    const a = kept[i] as BuildRecord;
-    const b = added[j] as BuildRecord;
+    const a = kept[i] as BuildSummary;
+    const b = added[j] as BuildSummary;
     if (compareNewestFirst(a, b) <= 0) {
       merged[k++] = a;
       i++;
@@ -147,8 +147,8 @@ export function mergeBuilds(existing: readonly BuildRecord[], batch: readonly Bu
       j++;
     }
   }
-  while (i < kept.length) merged[k++] = kept[i++] as BuildRecord;
-  while (j < added.length) merged[k++] = added[j++] as BuildRecord;
+  while (i < kept.length) merged[k++] = kept[i++] as BuildSummary;
+  while (j < added.length) merged[k++] = added[j++] as BuildSummary;
   return merged;
 }
 
@@ -192,7 +192,7 @@ export function hasFilters(filters: BuildFilters): boolean {
 }
 
 /** The builds that pass every filter, in the same (newest-first) order. */
-export function filterBuilds(builds: readonly BuildRecord[], filters: BuildFilters): readonly BuildRecord[] {
+export function filterBuilds(builds: readonly BuildSummary[], filters: BuildFilters): readonly BuildSummary[] {
   if (!hasFilters(filters)) return builds;
   const from = sinceMs(filters.since);
   const tone = filters.status ? FILTER_TONE[filters.status] : null;
@@ -232,15 +232,15 @@ export type ChartData = { rows: ChartRow[]; inWindow: number; capped: boolean };
  * One bar per build started in the last `days` (at `now`), oldest on the left, at most `cap` bars
  * (the newest). `builds` must be newest first, so the window is a prefix of the list.
  */
-export function chartData(builds: readonly BuildRecord[], days: number, now: number, cap = CHART_CAP): ChartData {
+export function chartData(builds: readonly BuildSummary[], days: number, now: number, cap = CHART_CAP): ChartData {
   const from = now - days * DAY_MS;
   let inWindow = 0;
   // Newest first: the window ends at the first build older than `from` (future starts count too).
-  while (inWindow < builds.length && toMs((builds[inWindow] as BuildRecord).startMs) >= from) inWindow++;
+  while (inWindow < builds.length && toMs((builds[inWindow] as BuildSummary).startMs) >= from) inWindow++;
   const shown = Math.min(inWindow, cap);
   const rows: ChartRow[] = new Array<ChartRow>(shown);
   for (let i = 0; i < shown; i++) {
-    const b = builds[shown - 1 - i] as BuildRecord;
+    const b = builds[shown - 1 - i] as BuildSummary;
     const seconds = buildSeconds(b, now) ?? 0;
     rows[i] = {
       index: i,

@@ -4,6 +4,7 @@
  */
 import { act } from "@testing-library/react";
 import type { BuildRecord } from "../../bindings/BuildRecord";
+import type { BuildSummary } from "../../bindings/BuildSummary";
 import type { LogPage } from "../../bindings/LogPage";
 import type { PhaseRecord } from "../../bindings/PhaseRecord";
 import type { ReleaseRecord } from "../../bindings/ReleaseRecord";
@@ -59,6 +60,22 @@ export function build(n: number, overrides: Partial<BuildRecord> = {}): BuildRec
     logUrl: `https://console.aws.amazon.com/cloudwatch/home#logsV2:log-groups/${uuid}`,
     consoleUrl: `https://console.aws.amazon.com/codesuite/codebuild/projects/${PROJECT}/build/${uuid}`,
     ...overrides,
+  };
+}
+
+/** What the list gets of a build (`history_builds`, the sync's batches): no phases, no links. */
+export function summary(b: BuildRecord): BuildSummary {
+  return {
+    id: b.id,
+    buildNumber: b.buildNumber,
+    status: b.status,
+    startMs: b.startMs,
+    endMs: b.endMs,
+    durationSeconds: b.durationSeconds,
+    initiator: b.initiator,
+    initiatorKind: b.initiatorKind,
+    sourceVersion: b.sourceVersion,
+    commit: b.commit,
   };
 }
 
