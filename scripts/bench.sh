@@ -3,8 +3,10 @@
 #
 #   scripts/bench.sh                 # apply vs the AWS CLI, 3 rounds (+1 warm-up), then release
 #                                    # feedback and polling cost (tests/bench/release_feedback.rs),
-#                                    # then history load (tests/bench/history_load.rs) and the history
-#                                    # page with 10,000 builds in the window (tests/e2e/bench/)
+#                                    # then history load (tests/bench/history_load.rs, at 0 and 40 ms
+#                                    # emulator latency), the local store with 10,000 builds
+#                                    # (tests/bench/history_store.rs) and the history page with
+#                                    # 10,000 builds in the window (tests/e2e/bench/)
 #   scripts/bench.sh --rounds 5      # any other option goes to tests/bench/apply_vs_cli.py (--help)
 #
 # Builds nothing: it needs target/debug/pipewright-cli (`cargo build -p pipewright-cli`). Sets up
@@ -103,6 +105,10 @@ PIPEWRIGHT_EMULATOR_URL="$URL" cargo run -q -p pipewright-tests --example releas
 # History: full load of 1,000 builds vs the AWS CLI and the request critical path; reopen time.
 echo >&2
 PIPEWRIGHT_EMULATOR_URL="$URL" AWS_CLI="$VENV/bin/aws" cargo run -q -p pipewright-tests --example history_load || status=$?
+
+# The local store with 10,000 builds: what the history page reads (tests/bench/history_store.rs).
+echo >&2
+cargo run -q -p pipewright-tests --example history_store || status=$?
 
 # The history page with 10,000 stored builds in the real window (tests/e2e/bench/history_render.mjs):
 # needs the app (cargo build -p pipewright), tauri-driver (scripts/setup.sh --test) and Xvfb.
