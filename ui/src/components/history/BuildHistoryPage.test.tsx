@@ -205,13 +205,22 @@ describe("Build history: a project", () => {
 
   it("shows the newest stored builds first, then reads the older ones from the store", async () => {
     const older = deferred<unknown>();
+    const figures = deferred<unknown>();
     const backend = mockHistory({
       history_builds: (args) => (args.limit === null ? older.promise.then(() => builds(1, 2500)) : builds(1, 2500)),
+      history_stats: (args) => figures.promise.then(() => stats({ windowDays: args.windowDays as number })),
     });
     window.location.hash = `#/history/${PROJECT}`;
     renderWithProviders(<App />);
     await waitFor(() => expect(rowIds()[0]).toBe(build(2500).id));
     expect(screen.getByTestId("history-table-count")).toHaveTextContent("1,000 builds");
+    // The older builds are read once the figures (the rest of the first screen) are in.
+    expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN]);
+    await act(async () => {
+      figures.resolve(null);
+      await figures.promise;
+    });
+    await waitFor(() => expect(backend.callsTo("history_builds")).toHaveLength(2));
     expect(screen.getByTestId("history-loading-older")).toBeInTheDocument();
     expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN, null]);
     older.resolve(null);

@@ -37,9 +37,11 @@ function sameChart(a: ChartData, b: ChartData): boolean {
 
 /** `#/history/<project>`: figures, duration chart, phase breakdown and the build table. */
 export function ProjectHistory({ session, project, projects, days, onDays, filters, onFilters }: Props) {
-  const history = useBuildHistory(session, project);
-  // Asked at once, beside the stored builds (both come from the local store in milliseconds).
+  // Figures and the newest builds are asked at once (both from the local store, in milliseconds);
+  // the older builds (up to 10,000s: the biggest read) only once the figures are in, so the first
+  // screen is not held up by it.
   const stats = useBuildStats(session, project, days, true);
+  const history = useBuildHistory(session, project, { readOlder: !stats.isPending });
   const now = useNow(60_000);
   const { builds } = history;
 

@@ -75,10 +75,10 @@ export type BuildHistory = {
 const EMPTY: BuildSummary[] = [];
 
 /**
- * A project's builds: the newest stored ones at once, the older stored ones right after, then what
- * a sync brings, batch by batch.
+ * A project's builds: the newest stored ones at once, the older stored ones once `readOlder` (the
+ * page passes "the first screen is drawn"), then what a sync brings, batch by batch.
  */
-export function useBuildHistory(session: Session, project: string): BuildHistory {
+export function useBuildHistory(session: Session, project: string, { readOlder = true }: { readOlder?: boolean } = {}): BuildHistory {
   const client = useQueryClient();
   const stored = useQuery({
     queryKey: historyKeys.builds(session, project),
@@ -100,7 +100,7 @@ export function useBuildHistory(session: Session, project: string): BuildHistory
       client.setQueryData<BuildSummary[]>(historyKeys.builds(session, project), (old) => mergeBuilds(all, old ?? []));
       return all.length;
     },
-    enabled: stored.isSuccess && hasOlder,
+    enabled: stored.isSuccess && hasOlder && readOlder,
     staleTime: Infinity,
   });
   const builds = stored.data ?? EMPTY;
