@@ -17,8 +17,9 @@ pub struct AppState {
     pub contexts: CtxCache,
     /// Last pipeline views, so idle polls cost one request.
     pub views: ViewCache,
-    /// The local build history (SQLite in the data dir), opened on first use.
-    history: std::sync::OnceLock<Arc<HistoryStore>>,
+    /// The local build history (SQLite in the data dir), opened on first use: once, even when
+    /// several commands ask for it at the same moment.
+    history: std::sync::Mutex<Option<Arc<HistoryStore>>>,
 }
 
 impl AppState {
@@ -29,19 +30,21 @@ impl AppState {
             profiles: Arc::new(profiles),
             contexts: CtxCache::default(),
             views: ViewCache::default(),
-            history: std::sync::OnceLock::new(),
+            history: std::sync::Mutex::new(None),
         })
     }
 }
 
 impl AppState {
     pub fn history(&self) -> Result<Arc<HistoryStore>, pipewright_core::AppError> {
-        if let Some(h) = self.history.get() {
+        let mut slot = self.history.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = slot.as_ref() {
             return Ok(h.clone());
         }
         let path = self.profiles.dirs().data.join("history.sqlite");
         let store = Arc::new(HistoryStore::open(&path)?);
-        Ok(self.history.get_or_init(|| store).clone())
+        *slot = Some(store.clone());
+        Ok(store)
     }
 }
 

@@ -115,9 +115,7 @@ async fn measure(account: &str, builds: usize, rounds: usize, latency_ms: u64) -
         let store = HistoryStore::open(&path).unwrap();
         let scope = history::load_scope(&ctx);
         let list = store.summaries_json(&scope, PROJECT, None).unwrap();
-        let figures = store
-            .build_stats(&scope, PROJECT, now_ms(), 90)
-            .unwrap();
+        let figures = store.build_stats(&scope, PROJECT, now_ms(), 90).unwrap();
         reopen.push(t.elapsed().as_secs_f64() * 1000.0);
         let listed: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
         assert_eq!(listed.len(), builds);

@@ -602,9 +602,14 @@ async fn run(cli: Cli) -> Result<()> {
                 loop {
                     let page = history::logs::page(&ctx, &group, &stream, token.clone()).await?;
                     if !page.stream_exists && build.finished() {
-                        eprintln!(
-                            "The build {build_id} wrote no log: it ended before its build container started."
-                        );
+                        let started = build.phases.iter().any(|p| {
+                            p.phase == "PROVISIONING" && p.status.as_deref() == Some("SUCCEEDED")
+                        });
+                        if started {
+                            eprintln!("The log of {build_id} is no longer in CloudWatch (deleted, or past the log group's retention).");
+                        } else {
+                            eprintln!("The build {build_id} wrote no log: it ended before its build container started.");
+                        }
                         return Ok(());
                     }
                     let empty = page.lines.is_empty();

@@ -80,7 +80,12 @@ fn backfill_v2(conn: &Connection) -> rusqlite::Result<()> {
     )?;
     for (id, text) in rows {
         let to_sql = |e: Error| rusqlite::Error::ToSqlConversionFailure(e.to_string().into());
-        let b: BuildRecord = serde_json::from_str(&text).map_err(|e| to_sql(Error::internal(e)))?;
+        // A record that no longer reads is dropped: the next sync fetches that build again.
+        let Ok(b) = serde_json::from_str::<BuildRecord>(&text) else {
+            conn.execute("DELETE FROM builds WHERE id = ?1", params![id])?;
+            conn.execute("DELETE FROM build_records WHERE id = ?1", params![id])?;
+            continue;
+        };
         let (summary, phases) = derived(&b).map_err(to_sql)?;
         update.execute(params![
             id,
@@ -114,6 +119,9 @@ impl HistoryStore {
     }
 
     fn init(conn: Connection) -> Result<Self> {
+        // The app and the CLI share the file: wait for the other's write instead of failing.
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db_err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -121,9 +129,24 @@ impl HistoryStore {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(db_err)?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(Error::internal(format!(
+                "the history store was written by a newer Pipewright (schema {version}, this one knows {}); update Pipewright",
+                MIGRATIONS.len()
+            )));
+        }
         let mut conn = conn;
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction().map_err(db_err)?;
+            // Take the write lock first, then look again: another process may have migrated.
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(db_err)?;
+            let now: i64 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(db_err)?;
+            if now > i as i64 {
+                continue;
+            }
             tx.execute_batch(m.sql).map_err(db_err)?;
             if let Some(backfill) = m.backfill {
                 backfill(&tx).map_err(db_err)?;
@@ -508,8 +531,62 @@ mod tests {
         let got: Vec<crate::history::BuildSummary> =
             serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
         assert_eq!(got, [old.summary()]);
-        assert_eq!(s.builds("a", "p", None).unwrap(), [old.clone()]);
+        assert_eq!(
+            s.builds("a", "p", None).unwrap(),
+            std::slice::from_ref(&old)
+        );
         let figures = s.build_stats("a", "p", 2000, 1).unwrap();
         assert_eq!(figures, stats::build_stats(&[old], 2000, 1));
+    }
+
+    #[test]
+    fn two_openers_of_an_old_store_migrate_it_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(V1).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            let mut stmt = conn
+                .prepare("INSERT INTO builds (id, scope, project, start_ms, status, record) VALUES (?1, 'a', 'p', ?2, 'SUCCEEDED', ?3)")
+                .unwrap();
+            for i in 0..2000 {
+                let b = with_phases(build(&format!("p:{i}"), i, "SUCCEEDED"), 3.0);
+                stmt.execute(params![b.id, i, serde_json::to_string(&b).unwrap()])
+                    .unwrap();
+            }
+            // A record an older Pipewright could not have written: dropped, fetched again later.
+            stmt.execute(params!["p:bad", 5000, "{not json"]).unwrap();
+        }
+        let openers: Vec<_> = (0..3)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || HistoryStore::open(&path).map(|s| s.schema_version()))
+            })
+            .collect();
+        for o in openers {
+            assert_eq!(o.join().unwrap().unwrap(), 2);
+        }
+        let s = HistoryStore::open(&path).unwrap();
+        assert_eq!(s.known("a", "p").unwrap().len(), 2000);
+        assert!(s.build("a", "p:bad").unwrap().is_none());
+        let list: Vec<crate::history::BuildSummary> =
+            serde_json::from_str(&s.summaries_json("a", "p", Some(1)).unwrap()).unwrap();
+        assert_eq!(list[0].id, "p:1999");
+    }
+
+    #[test]
+    fn a_store_from_a_newer_pipewright_is_refused_with_a_clear_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = HistoryStore::open(&path)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(err.contains("newer Pipewright"), "{err}");
     }
 }

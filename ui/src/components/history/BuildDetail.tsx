@@ -114,6 +114,7 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
         group={build.logGroup}
         stream={build.logStream}
         running={running}
+        startedContainer={build.phases.some((p) => p.phase === "PROVISIONING" && p.status === "SUCCEEDED")}
         fallbackUrl={build.logUrl}
       />
     </div>

@@ -179,7 +179,7 @@ describe("Build history: a project", () => {
 
     // The stored builds, before AWS answered anything.
     await waitFor(() => expect(rowIds()).toEqual([build(3).id, build(2).id, build(1).id]));
-    expect(backend.callsTo("history_builds")[0]?.args).toMatchObject({ project: PROJECT, limit: FIRST_SCREEN });
+    expect(backend.callsTo("history_builds")[0]?.args).toMatchObject({ project: PROJECT, limit: FIRST_SCREEN + 1 });
     await waitFor(() => expect(channel).not.toBeNull());
     expect(screen.getByTestId("history-refresh")).toBeDisabled();
 
@@ -213,29 +213,50 @@ describe("Build history: a project", () => {
     window.location.hash = `#/history/${PROJECT}`;
     renderWithProviders(<App />);
     await waitFor(() => expect(rowIds()[0]).toBe(build(2500).id));
-    expect(screen.getByTestId("history-table-count")).toHaveTextContent("1,000 builds");
+    expect(screen.getByTestId("history-table-count")).toHaveTextContent("1,001 builds");
+    expect(screen.getByTestId("history-chart-note")).toHaveTextContent("reading older builds");
     // The older builds are read once the figures (the rest of the first screen) are in.
-    expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN]);
+    expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN + 1]);
     await act(async () => {
       figures.resolve(null);
       await figures.promise;
     });
     await waitFor(() => expect(backend.callsTo("history_builds")).toHaveLength(2));
     expect(screen.getByTestId("history-loading-older")).toBeInTheDocument();
-    expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN, null]);
+    expect(backend.callsTo("history_builds").map((c) => c.args.limit)).toEqual([FIRST_SCREEN + 1, null]);
     older.resolve(null);
     await waitFor(() => expect(screen.getByTestId("history-table-count")).toHaveTextContent("2,500 builds"));
     expect(screen.queryByTestId("history-loading-older")).toBeNull();
     expect(rowIds()[0]).toBe(build(2500).id);
   });
 
-  it("does not read the store again when the first screen holds every build", async () => {
-    const backend = mockHistory({ history_builds: () => builds(1, 40) });
+  it("does not read the store again when the first screen holds every build (exactly 1,000)", async () => {
+    const backend = mockHistory({ history_builds: () => builds(1, FIRST_SCREEN) });
     window.location.hash = `#/history/${PROJECT}`;
     renderWithProviders(<App />);
-    await waitFor(() => expect(screen.getByTestId("history-table-count")).toHaveTextContent("40 builds"));
+    await waitFor(() => expect(screen.getByTestId("history-table-count")).toHaveTextContent("1,000 builds"));
+    await waitFor(() => expect(backend.callsTo("history_stats").length).toBeGreaterThan(0));
     expect(screen.queryByTestId("history-loading-older")).toBeNull();
     expect(backend.callsTo("history_builds")).toHaveLength(1);
+  });
+
+  it("retries a failed read of the older builds on Refresh", async () => {
+    let fail = true;
+    const backend = mockHistory({
+      history_builds: (args) => {
+        if (args.limit === null && fail) throw appError("internal", "history store: disk I/O error");
+        return builds(1, 1500);
+      },
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    const banner = await screen.findByTestId("history-error");
+    expect(banner).toHaveTextContent("disk I/O error");
+    fail = false;
+    await userEvent.setup().click(screen.getByTestId("history-refresh"));
+    await waitFor(() => expect(screen.getByTestId("history-table-count")).toHaveTextContent("1,500 builds"));
+    expect(screen.queryByTestId("history-error")).toBeNull();
+    expect(backend.callsTo("history_builds").filter((c) => c.args.limit === null)).toHaveLength(2);
   });
 
   it("shows the figures for 7/30/90 days from history_stats", async () => {
@@ -592,11 +613,20 @@ describe("Build history: a build", () => {
     await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("back"));
   });
 
-  it("says the build wrote no log when CloudWatch has no stream for a finished build", async () => {
-    const backend = detail({ build_logs: () => ({ ...logPage([], null), streamExists: false }) });
+  it("says the build wrote no log when it failed before its container started", async () => {
+    const failedEarly = build(8, {
+      status: "FAILED",
+      phases: [phase("QUEUED", 2), phase("PROVISIONING", 30, { status: "FAILED", messages: ["ACCESS_DENIED: logs:CreateLogStream"] })],
+    });
+    const backend = detail({ build_logs: () => ({ ...logPage([], null), streamExists: false }) }, failedEarly);
     await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("ended before its build container started"));
     expect(screen.queryByTestId("build-log-error")).toBeNull();
     expect(backend.callsTo("build_logs")).toHaveLength(1);
+  });
+
+  it("says the log is no longer in CloudWatch when a build that ran has no stream", async () => {
+    detail({ build_logs: () => ({ ...logPage([], null), streamExists: false }) });
+    await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("no longer in CloudWatch"));
   });
 });
 

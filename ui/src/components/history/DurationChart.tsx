@@ -11,6 +11,8 @@ import { buildStatusLabel, INITIATOR_LABELS, type ChartData, type ChartRow } fro
 type Props = {
   data: ChartData;
   days: number;
+  /** Older builds of the window may still be on their way from the store. */
+  partial?: boolean;
   onOpen: (buildId: string) => void;
 };
 
@@ -28,7 +30,7 @@ type Hover = { row: ChartRow; left: number; top: number; flip: boolean };
  * The colours come from the legend swatches' CSS classes (`history-bar-*`), so styles.css stays the
  * one place they are defined. `data` is memoized by the caller; hovering re-renders only the tooltip.
  */
-export const DurationChart = memo(function DurationChart({ data, days, onOpen }: Props) {
+export const DurationChart = memo(function DurationChart({ data, days, partial = false, onOpen }: Props) {
   const { rows, inWindow, capped } = data;
   const boxRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLUListElement>(null);
@@ -134,9 +136,11 @@ export const DurationChart = memo(function DurationChart({ data, days, onOpen }:
             Duration of each build
           </h2>
           <p className="card-subtitle" data-testid="history-chart-note">
-            {capped
-              ? `The newest ${count(rows.length)} of ${count(inWindow)} builds in the last ${days} days.`
-              : `${count(rows.length)} builds in the last ${days} days.`}{" "}
+            {partial
+              ? `The newest ${count(rows.length)} builds of the last ${days} days (reading older builds…).`
+              : capped
+                ? `The newest ${count(rows.length)} of ${count(inWindow)} builds in the last ${days} days.`
+                : `${count(rows.length)} builds in the last ${days} days.`}{" "}
             Click a bar to open the build.
           </p>
         </div>

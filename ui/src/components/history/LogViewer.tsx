@@ -33,6 +33,8 @@ type Props = {
   group: string | null;
   stream: string | null;
   running: boolean;
+  /** The build got past PROVISIONING (its container started, so it did write a log). */
+  startedContainer: boolean;
   /** The build's own log link, used until the first page brings the console address. */
   fallbackUrl: string | null;
 };
@@ -42,7 +44,7 @@ type Props = {
  * search with highlights and next/previous, and follow mode while the build runs (auto-scroll to
  * new lines unless the user scrolled up).
  */
-export function LogViewer({ session, group, stream, running, fallbackUrl }: Props) {
+export function LogViewer({ session, group, stream, running, startedContainer, fallbackUrl }: Props) {
   const log = useBuildLog(session, group, stream, running);
   const [search, setSearch] = useState("");
   const query = useDeferredValue(search);
@@ -223,7 +225,9 @@ export function LogViewer({ session, group, stream, running, fallbackUrl }: Prop
                   ? "Waiting for the first lines…"
                   : log.streamExists
                     ? "The log is empty."
-                    : "This build wrote no log: it ended before its build container started (see its phases above)."}
+                    : startedContainer
+                      ? "This log is no longer in CloudWatch (deleted, or past the log group's retention)."
+                      : "This build wrote no log: it ended before its build container started (see its phases above)."}
             </div>
           )}
         </div>

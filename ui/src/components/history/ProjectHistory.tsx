@@ -78,7 +78,7 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
       <>
         <StatsPanel stats={stats.data} days={days} onDays={onDays} fetching={stats.isFetching} error={stats.error} />
         <ChartBoundary>
-          <DurationChart data={chart} days={days} onOpen={open} />
+          <DurationChart data={chart} days={days} partial={history.loadingOlder} onOpen={open} />
         </ChartBoundary>
         <PhaseBreakdown stats={stats.data} />
         <BuildTable

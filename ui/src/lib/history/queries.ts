@@ -84,7 +84,10 @@ export function useBuildHistory(session: Session, project: string, { readOlder =
     queryKey: historyKeys.builds(session, project),
     // Anything already merged (a sync that ran before) wins over the stored copy.
     queryFn: async () => {
-      const fromStore = await historyApi.builds(session, project, FIRST_SCREEN);
+      // A fresh read of the store starts over: the older builds are read again after it.
+      client.removeQueries({ queryKey: historyKeys.older(session, project), exact: true });
+      // One more than the first screen tells whether there are older ones.
+      const fromStore = await historyApi.builds(session, project, FIRST_SCREEN + 1);
       const cached = client.getQueryData<BuildSummary[]>(historyKeys.builds(session, project));
       return cached ? mergeBuilds(fromStore, cached) : fromStore;
     },
@@ -92,7 +95,7 @@ export function useBuildHistory(session: Session, project: string, { readOlder =
   });
   // A full first screen means there may be older builds in the store: read them all (once per
   // project and session), then merge; what is already in the cache (from a sync) wins.
-  const hasOlder = (stored.data?.length ?? 0) >= FIRST_SCREEN;
+  const hasOlder = (stored.data?.length ?? 0) > FIRST_SCREEN;
   const older = useQuery({
     queryKey: historyKeys.older(session, project),
     queryFn: async () => {
@@ -123,12 +126,18 @@ export function useBuildHistory(session: Session, project: string, { readOlder =
   });
 
   const refetchStored = stored.refetch;
+  const refetchOlder = older.refetch;
   const refetchSync = sync.refetch;
   const storedFailed = stored.isError;
+  const olderFailed = older.isError;
   const refresh = useCallback(() => {
-    if (storedFailed) void refetchStored();
-    else void refetchSync();
-  }, [storedFailed, refetchStored, refetchSync]);
+    if (storedFailed) {
+      void refetchStored();
+      return;
+    }
+    if (olderFailed) void refetchOlder();
+    void refetchSync();
+  }, [storedFailed, olderFailed, refetchStored, refetchOlder, refetchSync]);
 
   return {
     builds,
