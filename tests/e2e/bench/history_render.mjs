@@ -63,7 +63,8 @@ try {
         const figures = document.querySelector('[data-testid="history-build-count"]');
         const canvas = document.querySelector('[data-testid="history-chart"] canvas');
         const row = document.querySelector('[data-testid^="history-row-"]');
-        const table = document.querySelector('[data-testid="history-table-count"]')?.closest('.card');
+        const table = document.querySelector('[data-testid="history-table-count"]')?.closest('.card')
+          ?? document.querySelector('.history-table-pending');
         const tableInView = table ? table.getBoundingClientRect().top < window.innerHeight : true;
         const figuresShown = figures && /[0-9]/.test(figures.textContent);
         if (firstScreen === null && figuresShown && canvas && (row || !tableInView)) firstScreen = now;

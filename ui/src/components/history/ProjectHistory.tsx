@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Session } from "../../bindings/Session";
 import { useNow } from "../../lib/clock";
 import { formatAgo } from "../../lib/format";
@@ -51,6 +51,7 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
   if (fresh !== chart && !sameChart(fresh, chart)) setChart(fresh);
 
   const rows = useMemo(() => filterBuilds(builds, filters), [builds, filters]);
+  const tableReady = useAfterFirstPaint(history.loaded);
   const open = useCallback((buildId: string) => navigateHistory({ project, buildId }), [project]);
   const options = projects.includes(project) ? projects : [project, ...projects];
 
@@ -81,15 +82,19 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
           <DurationChart data={chart} days={days} partial={history.loadingOlder} onOpen={open} />
         </ChartBoundary>
         <PhaseBreakdown stats={stats.data} />
-        <BuildTable
-          project={project}
-          rows={rows}
-          total={builds.length}
-          loadingOlder={history.loadingOlder}
-          filters={filters}
-          onFilters={onFilters}
-          onOpen={open}
-        />
+        {tableReady ? (
+          <BuildTable
+            project={project}
+            rows={rows}
+            total={builds.length}
+            loadingOlder={history.loadingOlder}
+            filters={filters}
+            onFilters={onFilters}
+            onOpen={open}
+          />
+        ) : (
+          <div className="card history-table-pending" aria-busy="true" />
+        )}
       </>
     );
   }
@@ -134,6 +139,27 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
       {body}
     </>
   );
+}
+
+/**
+ * True from the frame after `ready` was first painted: the table (below the fold) mounts then, so the
+ * first screen (figures, chart) is drawn without waiting for it.
+ */
+function useAfterFirstPaint(ready: boolean): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (!ready || painted) return;
+    // The first callback runs before the next paint, the second one after it.
+    let inner = 0;
+    const outer = requestAnimationFrame(() => {
+      inner = requestAnimationFrame(() => setPainted(true));
+    });
+    return () => {
+      cancelAnimationFrame(outer);
+      cancelAnimationFrame(inner);
+    };
+  }, [ready, painted]);
+  return painted;
 }
 
 function SyncStatus({ syncing, syncedAt, running }: { syncing: boolean; syncedAt: number | null; running: boolean }) {
