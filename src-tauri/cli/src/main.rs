@@ -602,10 +602,7 @@ async fn run(cli: Cli) -> Result<()> {
                 loop {
                     let page = history::logs::page(&ctx, &group, &stream, token.clone()).await?;
                     if !page.stream_exists && build.finished() {
-                        let started = build.phases.iter().any(|p| {
-                            p.phase == "PROVISIONING" && p.status.as_deref() == Some("SUCCEEDED")
-                        });
-                        if started {
+                        if build.started_container() {
                             eprintln!("The log of {build_id} is no longer in CloudWatch (deleted, or past the log group's retention).");
                         } else {
                             eprintln!("The build {build_id} wrote no log: it ended before its build container started.");

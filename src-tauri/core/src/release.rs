@@ -235,6 +235,16 @@ fn summary_line(raw: &str) -> String {
     text.lines().next().unwrap_or_default().to_owned()
 }
 
+// What started an execution: both execution shapes (summary and full) carry the same trigger.
+fn trigger_type(t: Option<&cp::ExecutionTrigger>) -> Option<String> {
+    t.and_then(|t| t.trigger_type())
+        .map(|t| t.as_str().to_owned())
+}
+
+fn trigger_detail(t: Option<&cp::ExecutionTrigger>) -> Option<String> {
+    t.and_then(|t| t.trigger_detail()).map(str::to_owned)
+}
+
 fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
     ExecutionSummary {
         id: s.pipeline_execution_id().unwrap_or_default().to_owned(),
@@ -243,14 +253,8 @@ fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
             .map(|x| x.as_str().to_owned())
             .unwrap_or_default(),
         status_summary: s.status_summary().map(str::to_owned),
-        trigger: s
-            .trigger()
-            .and_then(|t| t.trigger_type())
-            .map(|t| t.as_str().to_owned()),
-        trigger_detail: s
-            .trigger()
-            .and_then(|t| t.trigger_detail())
-            .map(str::to_owned),
+        trigger: trigger_type(s.trigger()),
+        trigger_detail: trigger_detail(s.trigger()),
         revisions: revisions(s.source_revisions()),
         started_at: rfc3339(s.start_time()),
         updated_at: rfc3339(s.last_update_time()),
@@ -544,14 +548,8 @@ pub async fn execution(ctx: &AwsCtx, pipeline: &str, id: &str) -> Result<Executi
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default(),
         status_summary: e.status_summary().map(str::to_owned),
-        trigger: e
-            .trigger()
-            .and_then(|t| t.trigger_type())
-            .map(|t| t.as_str().to_owned()),
-        trigger_detail: e
-            .trigger()
-            .and_then(|t| t.trigger_detail())
-            .map(str::to_owned),
+        trigger: trigger_type(e.trigger()),
+        trigger_detail: trigger_detail(e.trigger()),
         revisions: e
             .artifact_revisions()
             .iter()

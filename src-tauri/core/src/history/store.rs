@@ -576,6 +576,25 @@ mod tests {
     }
 
     #[test]
+    fn a_build_started_its_container_once_provisioning_succeeded() {
+        use crate::history::types::PhaseRecord;
+        let phase = |status: &str| PhaseRecord {
+            phase: "PROVISIONING".into(),
+            status: Some(status.into()),
+            start_ms: None,
+            end_ms: None,
+            duration_seconds: Some(20.0),
+            messages: vec![],
+        };
+        let mut b = build("p:1", 1, "FAILED");
+        assert!(!b.started_container(), "no phases yet");
+        b.phases = vec![phase("FAILED")];
+        assert!(!b.started_container());
+        b.phases = vec![phase("SUCCEEDED")];
+        assert!(b.started_container());
+    }
+
+    #[test]
     fn a_store_from_a_newer_pipewright_is_refused_with_a_clear_error() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("history.sqlite");

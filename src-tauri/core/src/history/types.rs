@@ -64,6 +64,14 @@ impl BuildRecord {
         self.status != "IN_PROGRESS"
     }
 
+    /// The build got past PROVISIONING, so its container started and wrote a log stream (a missing
+    /// stream then means the log expired or was deleted, not that there never was one).
+    pub fn started_container(&self) -> bool {
+        self.phases
+            .iter()
+            .any(|p| p.phase == "PROVISIONING" && p.status.as_deref() == Some("SUCCEEDED"))
+    }
+
     pub fn summary(&self) -> BuildSummary {
         BuildSummary {
             id: self.id.clone(),
