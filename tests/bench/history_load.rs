@@ -225,12 +225,14 @@ async fn main() {
         }
         out["runs"].as_array_mut().unwrap().push(run);
     }
+    println!("  At 0 ms the emulator's one Python process does each request's work in turn, so no");
     println!(
-        "  (at 0 ms the emulator's one Python process serves every request in turn, so nothing can"
+        "  request overlaps another and the listing chain is not the critical path: every request"
     );
     println!(
-        "   overlap; with a round trip, as against AWS, the listing chain is the critical path)"
+        "  back to back is (its BatchGetBuilds work alone is several times the listing's). With a"
     );
+    println!("  round trip, as against AWS, requests overlap and the listing chain is the critical path.");
     let dir = pipewright_tests::repo_root().join("target/bench");
     std::fs::create_dir_all(&dir).ok();
     std::fs::write(

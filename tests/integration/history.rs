@@ -28,7 +28,9 @@ fn requests(account: &str) -> serde_json::Value {
     )
 }
 
-#[tokio::test]
+// Multi-thread, as in the app: each batch is fetched by a task of its own, and the store's writes
+// step aside from the worker (block_in_place) meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_new() {
     let (account, ctx) = seeded(1050, 0).await;
     let store = HistoryStore::in_memory().unwrap();

@@ -128,6 +128,16 @@ pub async fn fetch_builds(ctx: &AwsCtx, ids: Vec<String>) -> Result<Vec<BuildRec
     Ok(out.builds().iter().map(|b| record(ctx, b)).collect())
 }
 
+/// Runs `f` (SQLite work) without holding up the other tasks of this worker: on a multi-thread
+/// runtime they move to another worker meanwhile. Elsewhere (a current-thread runtime) it just runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// Brings the store up to date for a project; `on_batch` gets each batch as it lands, newest first.
 pub async fn sync_builds(
     ctx: &AwsCtx,
@@ -186,10 +196,13 @@ pub async fn sync_builds(
         Ok::<u32, Error>(pages)
     });
 
-    let mut inflight = FuturesOrdered::new();
+    // Each BatchGetBuilds is a task of its own, so responses are read and parsed on any worker
+    // while this loop stores the previous batch; they are handled in listing order.
+    let mut inflight: FuturesOrdered<tokio::task::JoinHandle<Result<Vec<BuildRecord>>>> =
+        FuturesOrdered::new();
     let mut fetched_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut handle = |records: Vec<BuildRecord>, report: &mut SyncReport| -> Result<()> {
-        store.upsert_builds(&scope, &records)?;
+        blocking(|| store.upsert_builds(&scope, &records))?;
         report.fetched += records.len() as u32;
         on_batch(&records);
         Ok(())
@@ -199,13 +212,14 @@ pub async fn sync_builds(
         tokio::select! {
             biased;
             Some(done) = inflight.next(), if !inflight.is_empty() => {
-                handle(done?, &mut report)?;
+                handle(done.map_err(Error::internal)??, &mut report)?;
             }
             msg = rx.recv(), if !listing_done => match msg {
                 Some(ids) => {
                     fetched_ids.extend(ids.iter().cloned());
                     report.batch_requests += 1;
-                    inflight.push_back(fetch_builds(ctx, ids));
+                    let ctx = ctx.clone();
+                    inflight.push_back(tokio::spawn(async move { fetch_builds(&ctx, ids).await }));
                 }
                 None => listing_done = true,
             },

@@ -1,11 +1,11 @@
 //! The local history store: SQLite in the app's data dir, versioned migrations, no secrets.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::stats::{self, BuildFacts, BuildStats};
+use super::stats::{self, BuildFacts, BuildStats, PHASES};
 use super::types::{BuildRecord, ReleaseRecord};
 use crate::{Error, Result};
 
@@ -23,6 +23,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: V2,
         backfill: Some(backfill_v2),
+    },
+    Migration {
+        sql: V3,
+        backfill: None,
     },
 ];
 
@@ -62,7 +66,47 @@ const V2: &str = "CREATE TABLE build_records (id TEXT PRIMARY KEY, record TEXT N
      ALTER TABLE builds ADD COLUMN phase_seconds TEXT NOT NULL DEFAULT '{}';
      CREATE INDEX builds_by_project ON builds (scope, project, start_ms DESC, id DESC);";
 
-/// The derived columns of a record, as upsert and the v2 backfill write them.
+/// 3: seconds per phase in a column each (`PHASE_COLUMNS`, in `stats::PHASES` order) instead of
+/// one JSON object per build, so the figures sum them without parsing: 4.5× faster for a month of
+/// a busy project (3,400 builds: 19 ms of json_each).
+const V3: &str = "ALTER TABLE builds ADD COLUMN s_queued REAL;
+     ALTER TABLE builds ADD COLUMN s_provisioning REAL;
+     ALTER TABLE builds ADD COLUMN s_download_source REAL;
+     ALTER TABLE builds ADD COLUMN s_install REAL;
+     ALTER TABLE builds ADD COLUMN s_pre_build REAL;
+     ALTER TABLE builds ADD COLUMN s_build REAL;
+     ALTER TABLE builds ADD COLUMN s_post_build REAL;
+     ALTER TABLE builds ADD COLUMN s_upload_artifacts REAL;
+     UPDATE builds SET
+        s_queued = json_extract(phase_seconds, '$.QUEUED'),
+        s_provisioning = json_extract(phase_seconds, '$.PROVISIONING'),
+        s_download_source = json_extract(phase_seconds, '$.DOWNLOAD_SOURCE'),
+        s_install = json_extract(phase_seconds, '$.INSTALL'),
+        s_pre_build = json_extract(phase_seconds, '$.PRE_BUILD'),
+        s_build = json_extract(phase_seconds, '$.BUILD'),
+        s_post_build = json_extract(phase_seconds, '$.POST_BUILD'),
+        s_upload_artifacts = json_extract(phase_seconds, '$.UPLOAD_ARTIFACTS');
+     ALTER TABLE builds DROP COLUMN phase_seconds;";
+
+/// The per-phase columns (v3), in `stats::PHASES` order.
+const PHASE_COLUMNS: [&str; 8] = [
+    "s_queued",
+    "s_provisioning",
+    "s_download_source",
+    "s_install",
+    "s_pre_build",
+    "s_build",
+    "s_post_build",
+    "s_upload_artifacts",
+];
+
+/// A record's seconds per phase, in `PHASE_COLUMNS` order.
+fn phase_columns(b: &BuildRecord) -> [Option<f64>; 8] {
+    let seconds = b.phase_seconds();
+    std::array::from_fn(|i| seconds.get(PHASES[i]).copied())
+}
+
+/// The derived columns of a record, as the v2 backfill wrote them.
 fn derived(b: &BuildRecord) -> Result<(String, String)> {
     Ok((
         serde_json::to_string(&b.summary()).map_err(Error::internal)?,
@@ -102,8 +146,38 @@ fn db_err(e: rusqlite::Error) -> Error {
     Error::internal(format!("history store: {e}"))
 }
 
+/// How long a connection waits for another's lock (the app and the CLI share the file).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Switches the file to WAL. SQLite answers a switch that meets another connection's lock with
+/// SQLITE_BUSY at once, without the busy handler (two openers of a new or old store), so try
+/// again for as long as the busy timeout.
+fn set_wal(conn: &Connection) -> Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other.map_err(db_err),
+        }
+    }
+}
+
+/// Read connections kept open for the next read (more are opened while all are in use).
+const IDLE_READERS: usize = 4;
+
+/// One connection writes (and migrates); reads go through connections of their own, so the page's
+/// list and figures are read at the same time, and neither waits for a sync's writes (WAL lets
+/// readers and a writer work at once).
 pub struct HistoryStore {
     conn: Mutex<Connection>,
+    /// The file, for the read connections; `None` in memory, where the one connection reads too.
+    path: Option<PathBuf>,
+    readers: Mutex<Vec<Connection>>,
 }
 
 impl HistoryStore {
@@ -111,19 +185,52 @@ impl HistoryStore {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        Self::init(Connection::open(path).map_err(db_err)?)
+        Self::init(
+            Connection::open(path).map_err(db_err)?,
+            Some(path.to_owned()),
+        )
     }
 
     pub fn in_memory() -> Result<Self> {
-        Self::init(Connection::open_in_memory().map_err(db_err)?)
+        Self::init(Connection::open_in_memory().map_err(db_err)?, None)
     }
 
-    fn init(conn: Connection) -> Result<Self> {
+    /// Runs `f` on a read connection, in one read transaction (one snapshot of the store).
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.path else {
+            return f(&self.conn.lock().unwrap());
+        };
+        let idle = self.readers.lock().unwrap().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(db_err)?;
+                conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
+                conn
+            }
+        };
+        let out = (|| {
+            let tx = conn.unchecked_transaction().map_err(db_err)?;
+            let out = f(&tx)?;
+            tx.finish().map_err(db_err)?;
+            Ok(out)
+        })();
+        let mut idle = self.readers.lock().unwrap();
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        out
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         // The app and the CLI share the file: wait for the other's write instead of failing.
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(db_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
+        set_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db_err)?;
         let version: i64 = conn
@@ -157,6 +264,8 @@ impl HistoryStore {
         }
         Ok(Self {
             conn: Mutex::new(conn),
+            path,
+            readers: Mutex::new(Vec::new()),
         })
     }
 
@@ -174,11 +283,15 @@ impl HistoryStore {
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type, phase_seconds)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type,
+                       s_queued, s_provisioning, s_download_source, s_install, s_pre_build, s_build, s_post_build, s_upload_artifacts)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                      ON CONFLICT(id) DO UPDATE SET start_ms = excluded.start_ms, status = excluded.status,
-                       summary = excluded.summary, duration = excluded.duration,
-                       compute_type = excluded.compute_type, phase_seconds = excluded.phase_seconds",
+                       summary = excluded.summary, duration = excluded.duration, compute_type = excluded.compute_type,
+                       s_queued = excluded.s_queued, s_provisioning = excluded.s_provisioning,
+                       s_download_source = excluded.s_download_source, s_install = excluded.s_install,
+                       s_pre_build = excluded.s_pre_build, s_build = excluded.s_build,
+                       s_post_build = excluded.s_post_build, s_upload_artifacts = excluded.s_upload_artifacts",
                 )
                 .map_err(db_err)?;
             let mut record = tx
@@ -189,7 +302,8 @@ impl HistoryStore {
                 .map_err(db_err)?;
             for b in builds {
                 let json = serde_json::to_string(b).map_err(Error::internal)?;
-                let (summary, phases) = derived(b)?;
+                let summary = serde_json::to_string(&b.summary()).map_err(Error::internal)?;
+                let [q, pr, ds, i, pre, bu, post, up] = phase_columns(b);
                 stmt.execute(params![
                     b.id,
                     scope,
@@ -199,7 +313,14 @@ impl HistoryStore {
                     summary,
                     b.duration_seconds,
                     b.compute_type,
-                    phases
+                    q,
+                    pr,
+                    ds,
+                    i,
+                    pre,
+                    bu,
+                    post,
+                    up
                 ])
                 .map_err(db_err)?;
                 record.execute(params![b.id, json]).map_err(db_err)?;
@@ -215,22 +336,23 @@ impl HistoryStore {
         project: &str,
         limit: Option<usize>,
     ) -> Result<Vec<BuildRecord>> {
-        let conn = self.conn.lock().unwrap();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT r.record FROM builds b JOIN build_records r ON r.id = b.id
-                 WHERE b.scope = ?1 AND b.project = ?2 ORDER BY b.start_ms DESC, b.id DESC LIMIT ?3",
-            )
-            .map_err(db_err)?;
-        let limit = limit.map(|l| l as i64).unwrap_or(-1);
-        let rows = stmt
-            .query_map(params![scope, project, limit], |r| r.get::<_, String>(0))
-            .map_err(db_err)?;
-        rows.map(|r| {
-            let text = r.map_err(db_err)?;
-            serde_json::from_str(&text).map_err(Error::internal)
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT r.record FROM builds b JOIN build_records r ON r.id = b.id
+                     WHERE b.scope = ?1 AND b.project = ?2 ORDER BY b.start_ms DESC, b.id DESC LIMIT ?3",
+                )
+                .map_err(db_err)?;
+            let limit = limit.map(|l| l as i64).unwrap_or(-1);
+            let rows = stmt
+                .query_map(params![scope, project, limit], |r| r.get::<_, String>(0))
+                .map_err(db_err)?;
+            rows.map(|r| {
+                let text = r.map_err(db_err)?;
+                serde_json::from_str(&text).map_err(Error::internal)
+            })
+            .collect()
         })
-        .collect()
     }
 
     /// A project's builds as the list shows them (`BuildSummary`), newest first, as one JSON array
@@ -242,33 +364,34 @@ impl HistoryStore {
         project: &str,
         limit: Option<usize>,
     ) -> Result<String> {
-        let conn = self.conn.lock().unwrap();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT summary FROM builds WHERE scope = ?1 AND project = ?2
-                 ORDER BY start_ms DESC, id DESC LIMIT ?3",
-            )
-            .map_err(db_err)?;
-        let limit = limit.map(|l| l as i64).unwrap_or(-1);
-        let mut rows = stmt.query(params![scope, project, limit]).map_err(db_err)?;
-        let mut json = String::with_capacity(64 * 1024);
-        json.push('[');
-        while let Some(row) = rows.next().map_err(db_err)? {
-            if json.len() > 1 {
-                json.push(',');
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT summary FROM builds WHERE scope = ?1 AND project = ?2
+                     ORDER BY start_ms DESC, id DESC LIMIT ?3",
+                )
+                .map_err(db_err)?;
+            let limit = limit.map(|l| l as i64).unwrap_or(-1);
+            let mut rows = stmt.query(params![scope, project, limit]).map_err(db_err)?;
+            let mut json = String::with_capacity(64 * 1024);
+            json.push('[');
+            while let Some(row) = rows.next().map_err(db_err)? {
+                if json.len() > 1 {
+                    json.push(',');
+                }
+                json.push_str(
+                    row.get_ref(0)
+                        .and_then(|v| v.as_str().map_err(Into::into))
+                        .map_err(db_err)?,
+                );
             }
-            json.push_str(
-                row.get_ref(0)
-                    .and_then(|v| v.as_str().map_err(Into::into))
-                    .map_err(db_err)?,
-            );
-        }
-        json.push(']');
-        Ok(json)
+            json.push(']');
+            Ok(json)
+        })
     }
 
     /// The figures of a project's builds that started in `[now - days, now]`, from the stored
-    /// facts (status, duration, compute type) and per-phase sums done by SQLite.
+    /// facts (status, duration, compute type) and per-phase sums done by SQLite, in one snapshot.
     pub fn build_stats(
         &self,
         scope: &str,
@@ -277,50 +400,55 @@ impl HistoryStore {
         window_days: u32,
     ) -> Result<BuildStats> {
         let (from, to) = stats::window_bounds(now_ms, window_days);
-        let conn = self.conn.lock().unwrap();
-        let facts: Vec<BuildFacts> = conn
-            .prepare_cached(
-                "SELECT status, duration, compute_type FROM builds
-                 WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4",
-            )
-            .map_err(db_err)?
-            .query_map(params![scope, project, from, to], |r| {
-                Ok(BuildFacts {
-                    status: r.get(0)?,
-                    duration_seconds: r.get(1)?,
-                    compute_type: r.get(2)?,
+        self.read(|conn| {
+            let facts: Vec<BuildFacts> = conn
+                .prepare_cached(
+                    "SELECT status, duration, compute_type FROM builds
+                     WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4",
+                )
+                .map_err(db_err)?
+                .query_map(params![scope, project, from, to], |r| {
+                    Ok(BuildFacts {
+                        status: r.get(0)?,
+                        duration_seconds: r.get(1)?,
+                        compute_type: r.get(2)?,
+                    })
                 })
-            })
-            .map_err(db_err)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db_err)?;
-        let phase_seconds = conn
-            .prepare_cached(
-                "SELECT p.key, sum(p.value) FROM builds, json_each(builds.phase_seconds) AS p
-                 WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4 GROUP BY p.key",
-            )
-            .map_err(db_err)?
-            .query_map(params![scope, project, from, to], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(db_err)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db_err)?;
-        Ok(stats::stats_of(&facts, &phase_seconds, window_days))
+                .map_err(db_err)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db_err)?;
+            let sums: Vec<Option<f64>> = conn
+                .prepare_cached(&format!(
+                    "SELECT {} FROM builds WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4",
+                    PHASE_COLUMNS.map(|c| format!("sum({c})")).join(", ")
+                ))
+                .map_err(db_err)?
+                .query_row(params![scope, project, from, to], |r| {
+                    (0..PHASE_COLUMNS.len()).map(|i| r.get(i)).collect()
+                })
+                .map_err(db_err)?;
+            let phase_seconds = PHASES
+                .iter()
+                .zip(sums)
+                .filter_map(|(phase, sum)| sum.map(|s| ((*phase).to_owned(), s)))
+                .collect();
+            Ok(stats::stats_of(&facts, &phase_seconds, window_days))
+        })
     }
 
     pub fn build(&self, scope: &str, id: &str) -> Result<Option<BuildRecord>> {
-        let conn = self.conn.lock().unwrap();
-        let text: Option<String> = conn
-            .query_row(
-                "SELECT r.record FROM builds b JOIN build_records r ON r.id = b.id WHERE b.scope = ?1 AND b.id = ?2",
-                params![scope, id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db_err)?;
-        text.map(|t| serde_json::from_str(&t).map_err(Error::internal))
-            .transpose()
+        self.read(|conn| {
+            let text: Option<String> = conn
+                .query_row(
+                    "SELECT r.record FROM builds b JOIN build_records r ON r.id = b.id WHERE b.scope = ?1 AND b.id = ?2",
+                    params![scope, id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db_err)?;
+            text.map(|t| serde_json::from_str(&t).map_err(Error::internal))
+                .transpose()
+        })
     }
 
     /// Ids and statuses of the stored builds of a project (to decide what to fetch again).
@@ -329,14 +457,15 @@ impl HistoryStore {
         scope: &str,
         project: &str,
     ) -> Result<std::collections::HashMap<String, String>> {
-        let conn = self.conn.lock().unwrap();
-        let mut stmt = conn
-            .prepare_cached("SELECT id, status FROM builds WHERE scope = ?1 AND project = ?2")
-            .map_err(db_err)?;
-        let rows = stmt
-            .query_map(params![scope, project], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(db_err)?;
-        rows.collect::<std::result::Result<_, _>>().map_err(db_err)
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT id, status FROM builds WHERE scope = ?1 AND project = ?2")
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(params![scope, project], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(db_err)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(db_err)
+        })
     }
 
     pub fn upsert_releases(&self, scope: &str, releases: &[ReleaseRecord]) -> Result<()> {
@@ -366,20 +495,21 @@ impl HistoryStore {
     }
 
     pub fn releases(&self, scope: &str, pipeline: &str) -> Result<Vec<ReleaseRecord>> {
-        let conn = self.conn.lock().unwrap();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT record FROM releases WHERE scope = ?1 AND pipeline = ?2 ORDER BY start_ms DESC",
-            )
-            .map_err(db_err)?;
-        let rows = stmt
-            .query_map(params![scope, pipeline], |r| r.get::<_, String>(0))
-            .map_err(db_err)?;
-        rows.map(|r| {
-            let text = r.map_err(db_err)?;
-            serde_json::from_str(&text).map_err(Error::internal)
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT record FROM releases WHERE scope = ?1 AND pipeline = ?2 ORDER BY start_ms DESC",
+                )
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(params![scope, pipeline], |r| r.get::<_, String>(0))
+                .map_err(db_err)?;
+            rows.map(|r| {
+                let text = r.map_err(db_err)?;
+                serde_json::from_str(&text).map_err(Error::internal)
+            })
+            .collect()
         })
-        .collect()
     }
 }
 
@@ -527,7 +657,7 @@ mod tests {
             .unwrap();
         }
         let s = HistoryStore::open(&path).unwrap();
-        assert_eq!(s.schema_version(), 2);
+        assert_eq!(s.schema_version(), MIGRATIONS.len() as i64);
         let got: Vec<crate::history::BuildSummary> =
             serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
         assert_eq!(got, [old.summary()]);
@@ -537,6 +667,86 @@ mod tests {
         );
         let figures = s.build_stats("a", "p", 2000, 1).unwrap();
         assert_eq!(figures, stats::build_stats(&[old], 2000, 1));
+    }
+
+    #[test]
+    fn opening_a_version_2_store_moves_the_phase_seconds_into_columns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        let now = 10 * 86_400_000;
+        let records: Vec<BuildRecord> = (0..6)
+            .map(|i| {
+                let status = if i % 3 == 0 { "FAILED" } else { "SUCCEEDED" };
+                with_phases(
+                    build(&format!("p:{i}"), now - i * 3_600_000, status),
+                    10.0 * i as f64,
+                )
+            })
+            .collect();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(V1).unwrap();
+            conn.execute_batch(V2).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            for b in &records {
+                let (summary, phases) = derived(b).unwrap();
+                conn.execute(
+                    "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type, phase_seconds)
+                     VALUES (?1, 'a', 'p', ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![b.id, b.start_ms, b.status, summary, b.duration_seconds, b.compute_type, phases],
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO build_records (id, record) VALUES (?1, ?2)",
+                    params![b.id, serde_json::to_string(b).unwrap()],
+                )
+                .unwrap();
+            }
+        }
+        let s = HistoryStore::open(&path).unwrap();
+        assert_eq!(s.schema_version(), 3);
+        let figures = s.build_stats("a", "p", now, 1).unwrap();
+        assert_eq!(figures, stats::build_stats(&records, now, 1));
+        let build_phase = figures.phases.iter().find(|p| p.phase == "BUILD").unwrap();
+        assert_eq!(build_phase.seconds, 150.0);
+        // Written after the move: the same figures.
+        s.upsert_builds("a", &records).unwrap();
+        assert_eq!(s.build_stats("a", "p", now, 1).unwrap(), figures);
+    }
+
+    #[test]
+    fn reads_do_not_wait_for_a_write_in_progress() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        let s = HistoryStore::open(&path).unwrap();
+        let now = 86_400_000;
+        let old = with_phases(build("p:1", now - 1000, "SUCCEEDED"), 7.0);
+        s.upsert_builds("a", std::slice::from_ref(&old)).unwrap();
+        // Another writer (the CLI, say) holds the write lock with a build not committed yet.
+        let mut other = Connection::open(&path).unwrap();
+        let tx = other
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        tx.execute(
+            "INSERT INTO builds (id, scope, project, start_ms, status, summary) VALUES ('p:2', 'a', 'p', ?1, 'SUCCEEDED', '{}')",
+            params![now - 500],
+        )
+        .unwrap();
+        let t = std::time::Instant::now();
+        let list: Vec<crate::history::BuildSummary> =
+            serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
+        assert_eq!(list, [old.summary()]);
+        assert_eq!(
+            s.build_stats("a", "p", now, 1).unwrap(),
+            stats::build_stats(std::slice::from_ref(&old), now, 1)
+        );
+        assert_eq!(s.build("a", "p:1").unwrap().as_ref(), Some(&old));
+        assert!(s.build("a", "p:2").unwrap().is_none());
+        assert_eq!(s.known("a", "p").unwrap().len(), 1);
+        // The busy timeout is 10 s: a read that waited for the lock would take that long.
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        tx.commit().unwrap();
+        assert_eq!(s.known("a", "p").unwrap().len(), 2);
     }
 
     #[test]
@@ -565,7 +775,7 @@ mod tests {
             })
             .collect();
         for o in openers {
-            assert_eq!(o.join().unwrap().unwrap(), 2);
+            assert_eq!(o.join().unwrap().unwrap(), MIGRATIONS.len() as i64);
         }
         let s = HistoryStore::open(&path).unwrap();
         assert_eq!(s.known("a", "p").unwrap().len(), 2000);
