@@ -1,6 +1,7 @@
 //! The desktop app: a window, the plugins it uses, and thin commands over `pipewright-core`.
 
 mod commands;
+pub mod webview_env;
 
 use std::sync::Arc;
 
@@ -56,6 +57,15 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
+
+    // Still on the main thread with no other thread started: it may set a variable WebKit reads.
+    #[cfg(target_os = "linux")]
+    match webview_env::apply() {
+        webview_env::Compositing::Off => tracing::info!(
+            "no GPU render node (or software GL forced): WebKit draws without compositing"
+        ),
+        decision => tracing::debug!(?decision, "WebKit compositing"),
+    }
 
     let state = match AppState::from_env() {
         Ok(state) => state,

@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { AppProviders } from "./components/AppProviders";
+import { platformOf } from "./lib/platform";
 import { createQueryClient } from "./lib/queries";
 import "./styles/tokens.css";
 import "./styles/base.css";
@@ -11,6 +12,9 @@ import "./styles/profiles.css";
 import "./styles/wizard.css";
 import "./styles/history.css";
 import "./styles/pipelines.css";
+
+// Picks the platform's fonts (styles/tokens.css).
+document.documentElement.dataset.os = platformOf(navigator.userAgent);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");
