@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "build_logs",
     "history_releases",
     "history_dora",
+    "history_commits",
 ];
 
 fn main() {

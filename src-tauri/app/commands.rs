@@ -512,7 +512,25 @@ pub async fn history_releases(
 ) -> CmdResult<Vec<ReleaseRecord>> {
     let ctx = ctx(&state, &session).await?;
     let store = state.history()?;
-    Ok(history::sync_executions(&ctx, &store, &pipeline, 100).await?)
+    Ok(history::sync_executions(&ctx, &store, &pipeline).await?)
+}
+
+/// The commit messages of a project's stored builds that have one, by build id. With `sync`,
+/// first brings up to date the releases of the pipelines that started its builds (where the
+/// messages come from); without, just what the store has (instant).
+#[tauri::command]
+pub async fn history_commits(
+    state: State<'_, AppState>,
+    session: Session,
+    project: String,
+    sync: bool,
+) -> CmdResult<std::collections::BTreeMap<String, String>> {
+    let ctx = ctx(&state, &session).await?;
+    let store = state.history()?;
+    if sync {
+        return Ok(history::sync_commit_messages(&ctx, &store, &project).await?);
+    }
+    Ok(store.commit_messages(&history::load_scope(&ctx), &project)?)
 }
 
 #[tauri::command]
@@ -523,10 +541,16 @@ pub async fn history_dora(
     window_days: u32,
 ) -> CmdResult<DoraStats> {
     let ctx = ctx(&state, &session).await?;
-    let releases = state
-        .history()?
-        .releases(&history::load_scope(&ctx), &pipeline)?;
-    Ok(history::stats::dora(&releases, now_ms(), window_days))
+    let store = state.history()?;
+    let scope = history::load_scope(&ctx);
+    let releases = store.releases(&scope, &pipeline)?;
+    let first_built = store.commits_first_built(&scope, &pipeline)?;
+    Ok(history::stats::dora(
+        &releases,
+        &first_built,
+        now_ms(),
+        window_days,
+    ))
 }
 
 fn now_ms() -> i64 {

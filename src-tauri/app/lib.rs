@@ -127,6 +127,7 @@ pub fn run() {
             commands::build_logs,
             commands::history_releases,
             commands::history_dora,
+            commands::history_commits,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Pipewright");

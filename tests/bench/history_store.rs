@@ -57,6 +57,7 @@ fn record(n: i64, now: i64) -> BuildRecord {
         source_version: Some(format!("pr/{n}")),
         commit: Some(format!("{:040x}", n * 7919)),
         compute_type: Some("BUILD_GENERAL1_SMALL".into()),
+        environment_type: Some("LINUX_CONTAINER".into()),
         phases,
         log_group: Some("/aws/codebuild/cruddur-backend-flask-bake-image".into()),
         log_stream: Some(format!("{:08x}-1111-2222-3333-{:012x}", n, n)),
@@ -84,6 +85,17 @@ fn main() {
         store.upsert_builds("scope", &all).unwrap();
     }
     const P: &str = "cruddur-backend-flask-bake-image";
+    // What a sync's writes cost: 1,000 builds stored in batches of 100, as BatchGetBuilds brings them.
+    let mut writes = vec![];
+    for round in 0..5 {
+        let store = HistoryStore::open(&tmp.path().join(format!("writes-{round}.sqlite"))).unwrap();
+        let batch: Vec<BuildRecord> = (0..1000).map(|i| record(i, now)).collect();
+        let t = Instant::now();
+        for chunk in batch.chunks(100) {
+            store.upsert_builds("scope", chunk).unwrap();
+        }
+        writes.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
     let (mut list, mut figures, mut records, mut ser) = (vec![], vec![], vec![], vec![]);
     let (mut list_bytes, mut record_bytes) = (0, 0);
     for _ in 0..5 {
@@ -108,6 +120,10 @@ fn main() {
         assert_eq!(history::stats::build_stats(&all, now, 30), s);
     }
     println!("history store with {n} builds (debug build, 5 rounds)");
+    println!(
+        "  a sync's writes: 1,000 builds in 10 batches median {:>7.1} ms",
+        median(writes)
+    );
     println!(
         "  the page's list JSON (summaries)         median {:>7.1} ms   ({:.1} MB)",
         median(list),

@@ -1067,6 +1067,19 @@ def test_fault_injection(server, account):
         assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     cp.list_pipelines()
 
+    # "after": the first calls go through, the next one fails
+    server.ctl("POST", "/_pipewright/faults", {"service": "codepipeline", "operation": "ListPipelines", "after": 2,
+                                              "code": "InvalidInputException", "status": 400, "account": account})
+    cp.list_pipelines()
+    cp.list_pipelines()
+    with pytest.raises(ClientError) as e:
+        cp.list_pipelines()
+    assert error_code(e.value) == "InvalidInputException"
+    cp.list_pipelines()
+    status, _ = server.ctl("POST", "/_pipewright/faults", {"service": "codepipeline", "operation": "ListPipelines",
+                                                          "after": -1})
+    assert status == 400
+
     # a transient 500 is retried by the SDK and succeeds
     server.ctl("POST", "/_pipewright/faults", {"service": "codepipeline", "operation": "ListPipelines", "account": account})
     server.client("codepipeline", account, retries=3).list_pipelines()

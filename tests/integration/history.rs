@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use pipewright_core::apply::AwsCtx;
 use pipewright_core::history::{self, HistoryStore};
+use pipewright_core::release;
 use pipewright_tests::{control, emulator_url, eventually, get, new_account, sdk_config};
 use serde_json::json;
 
 const PROJECT: &str = "cruddur-backend-flask-bake-image";
+const PIPELINE: &str = "cruddur-backend-fargate";
 
 async fn seeded(builds: u32, executions: u32) -> (String, AwsCtx) {
     let account = new_account();
@@ -56,9 +58,8 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
         stored, listed,
         "same builds, same order (newest first), no duplicates"
     );
-    let mut unique = stored.clone();
-    unique.dedup();
-    assert_eq!(unique.len(), 1050);
+    let unique: std::collections::HashSet<&String> = listed.iter().collect();
+    assert_eq!(unique.len(), 1050, "the listing itself has no duplicates");
 
     // Five new builds, finished.
     control(
@@ -119,18 +120,8 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
     assert_eq!(requests(&account)["total"], 1);
 }
 
-#[tokio::test]
-async fn a_running_build_is_fetched_again_until_it_ends() {
-    let (account, ctx) = seeded(3, 0).await;
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": 0.3}),
-    );
-    let store = HistoryStore::in_memory().unwrap();
-    let scope = history::load_scope(&ctx);
-    let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
-    let id = cb
-        .start_build()
+async fn start_build(cb: &aws_sdk_codebuild::Client) -> String {
+    cb.start_build()
         .project_name(PROJECT)
         .send()
         .await
@@ -139,50 +130,278 @@ async fn a_running_build_is_fetched_again_until_it_ends() {
         .unwrap()
         .id()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+async fn wait_finished(cb: &aws_sdk_codebuild::Client, ids: &[String]) {
+    eventually(Duration::from_secs(60), "the builds to finish", || {
+        let (cb, ids) = (cb.clone(), ids.to_vec());
+        async move {
+            let out = cb
+                .batch_get_builds()
+                .set_ids(Some(ids))
+                .send()
+                .await
+                .unwrap();
+            out.builds()
+                .iter()
+                .all(|b| b.build_status().map(|s| s.as_str()) != Some("IN_PROGRESS"))
+                .then_some(())
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_running_build_is_fetched_again_until_it_ends() {
+    let (account, ctx) = seeded(3, 0).await;
+    let store = HistoryStore::in_memory().unwrap();
+    let scope = history::load_scope(&ctx);
+    let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
+    // A slow build, then a quick one that ends first: the newest stored build is finished, so
+    // a sync's listing stops at it and never sees the slow one again; it must be fetched anyway.
+    let step = |s: f64| {
+        control(
+            "/_pipewright/config",
+            json!({"account": account, "stepSeconds": s}),
+        )
+    };
+    step(4.0);
+    let slow = start_build(&cb).await;
+    step(0.02);
+    let quick = start_build(&cb).await;
+    wait_finished(&cb, std::slice::from_ref(&quick)).await;
     history::sync_builds(&ctx, &store, PROJECT, |_| {})
         .await
         .unwrap();
     assert_eq!(
-        store.build(&scope, &id).unwrap().unwrap().status,
+        store.build(&scope, &quick).unwrap().unwrap().status,
+        "SUCCEEDED"
+    );
+    assert_eq!(
+        store.build(&scope, &slow).unwrap().unwrap().status,
         "IN_PROGRESS"
     );
+
+    let mut syncs = 0;
     let done = eventually(
         Duration::from_secs(60),
-        "the build to be stored finished",
+        "the slow build to be stored finished",
         || {
-            let (ctx, store, id, scope) = (&ctx, &store, id.clone(), scope.clone());
+            syncs += 1;
+            let (ctx, store, id, scope, account) =
+                (&ctx, &store, slow.clone(), scope.clone(), account.clone());
             async move {
-                history::sync_builds(ctx, store, PROJECT, |_| {})
+                control("/_pipewright/requests/reset", json!({"account": account}));
+                let report = history::sync_builds(ctx, store, PROJECT, |_| {})
                     .await
                     .unwrap();
+                // One listing request (it stops at the quick build) and one BatchGetBuilds: the
+                // running build, fetched by id.
+                let counts = requests(&account);
+                assert_eq!(report.list_requests, 1);
+                assert_eq!(report.batch_requests, 1);
+                assert_eq!(report.fetched, 1);
+                assert_eq!(counts["counts"]["codebuild.BatchGetBuilds"], 1, "{counts}");
                 store.build(&scope, &id).unwrap().filter(|b| b.finished())
             }
         },
     )
     .await;
+    assert!(syncs >= 2, "the build was seen running at least once more");
     assert_eq!(done.status, "SUCCEEDED");
     assert!(done.phases.iter().any(|p| p.phase == "BUILD"));
-    assert_eq!(store.builds(&scope, PROJECT, None).unwrap().len(), 4);
+    assert_eq!(store.builds(&scope, PROJECT, None).unwrap().len(), 5);
+    // Finished now: the next sync fetches nothing.
+    let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.list_requests, report.batch_requests), (1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_cut_short_is_completed_by_the_next_one() {
+    let (account, ctx) = seeded(1050, 0).await;
+    let store = HistoryStore::in_memory().unwrap();
+    let scope = history::load_scope(&ctx);
+    // The fifth listing page fails (not a retried error): the first 400 builds are stored.
+    control(
+        "/_pipewright/faults",
+        json!({"service": "codebuild", "operation": "ListBuildsForProject", "after": 4,
+               "code": "InvalidInputException", "status": 400, "account": account}),
+    );
+    let err = history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("InvalidInputException"), "{err}");
+    assert_eq!(store.known(&scope, PROJECT).unwrap().len(), 400);
+
+    // The next sync does not stop at the first stored build: it lists to the end and fetches
+    // only the 650 missing ones.
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.list_requests, 11);
+    assert_eq!(report.fetched, 650);
+    assert_eq!(report.batch_requests, 7);
+    let listed = history::list_all_ids(&ctx, PROJECT).await.unwrap();
+    let stored: Vec<String> = store
+        .builds(&scope, PROJECT, None)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(stored, listed);
+
+    // Complete again: the sync after stops at once.
+    let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.list_requests, report.batch_requests), (1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_newest_builds_arrive_after_two_requests_while_the_listing_goes_on() {
+    let (account, ctx) = seeded(1000, 0).await;
+    // A round trip, as against AWS: requests in flight overlap.
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "latencyMs": 30}),
+    );
+    let store = HistoryStore::in_memory().unwrap();
+    let mut first: Option<(Vec<String>, serde_json::Value)> = None;
+    history::sync_builds(&ctx, &store, PROJECT, |batch| {
+        if first.is_none() {
+            first = Some((
+                batch.iter().map(|b| b.id.clone()).collect(),
+                requests(&account),
+            ));
+        }
+    })
+    .await
+    .unwrap();
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "latencyMs": 0}),
+    );
+    let (ids, counts) = first.unwrap();
+    // The first batch is the first page (the newest 100): its BatchGetBuilds went out as soon
+    // as that page was listed...
+    let listed = history::list_all_ids(&ctx, PROJECT).await.unwrap();
+    assert_eq!(ids, listed[..100]);
+    // ...and it was back while the listing was still under way (10 pages in all), each batch
+    // following its page.
+    let pages = counts["counts"]["codebuild.ListBuildsForProject"]
+        .as_u64()
+        .unwrap();
+    let batches = counts["counts"]["codebuild.BatchGetBuilds"]
+        .as_u64()
+        .unwrap();
+    assert!(pages < 10, "{counts}");
+    assert!((1..=pages).contains(&batches), "{counts}");
+}
+
+#[tokio::test]
+async fn builds_that_aws_no_longer_has_stay_in_the_store() {
+    let (account, ctx) = seeded(120, 0).await;
+    let store = HistoryStore::in_memory().unwrap();
+    let scope = history::load_scope(&ctx);
+    history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap();
+    let oldest: Vec<String> = history::list_all_ids(&ctx, PROJECT)
+        .await
+        .unwrap()
+        .split_off(110);
+    let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
+    let deleted = cb
+        .batch_delete_builds()
+        .set_ids(Some(oldest.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.builds_deleted().len(), 10);
+    assert_eq!(
+        history::list_all_ids(&ctx, PROJECT).await.unwrap().len(),
+        110
+    );
+    let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.total_stored, 120);
+    for id in &oldest {
+        assert!(store.build(&scope, id).unwrap().is_some(), "{id}");
+    }
 }
 
 #[tokio::test]
 async fn releases_join_their_builds_and_logs_page() {
-    let (_account, ctx) = seeded(30, 8).await;
+    let (account, ctx) = seeded(30, 8).await;
     let store = HistoryStore::in_memory().unwrap();
-    let releases = history::sync_executions(&ctx, &store, "cruddur-backend-fargate", 100)
+    let scope = history::load_scope(&ctx);
+    let releases = history::sync_executions(&ctx, &store, PIPELINE)
         .await
         .unwrap();
     assert_eq!(releases.len(), 8);
     assert!(releases.windows(2).all(|w| w[0].start_ms >= w[1].start_ms));
-    let joined = releases.iter().filter(|r| r.build_id.is_some()).count();
-    assert!(joined >= 6, "{releases:?}");
-    let dora = history::stats::dora(&releases, releases[0].start_ms + 1, 120);
-    assert!(dora.deployments > 0);
-
     history::sync_builds(&ctx, &store, PROJECT, |_| {})
         .await
         .unwrap();
+    // Every release that got to its build names a build the pipeline started, with its result.
+    let mut joined = 0;
+    for r in &releases {
+        let Some(id) = &r.build_id else { continue };
+        joined += 1;
+        let b = store
+            .build(&scope, id)
+            .unwrap()
+            .expect("the build is stored");
+        assert_eq!(b.initiator, format!("codepipeline/{PIPELINE}"));
+        assert_eq!(b.commit, r.commit, "{r:?}");
+        // The action's result is the build's (an abandoned execution leaves its build running).
+        match r.build_status.as_deref() {
+            Some("Succeeded") => assert_eq!(b.status, "SUCCEEDED", "{r:?}"),
+            Some("Failed") => assert_ne!(b.status, "SUCCEEDED", "{r:?}"),
+            Some("InProgress") => assert_eq!(b.status, "IN_PROGRESS", "{r:?}"),
+            _ => {}
+        }
+        // A release reached its deploy only after a good build.
+        if r.deploy_status.is_some() {
+            assert_eq!(b.status, "SUCCEEDED", "{r:?}");
+            let (start, end) = (r.deploy_start_ms.unwrap(), r.deploy_end_ms.unwrap());
+            assert!(r.start_ms <= start && start < end, "{r:?}");
+        }
+    }
+    assert!(joined >= 6, "{releases:?}");
+    assert!(releases
+        .iter()
+        .any(|r| r.deploy_status.as_deref() == Some("Succeeded")));
+
+    // Nothing new: one listing request, no action listing.
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    assert_eq!(
+        history::sync_executions(&ctx, &store, PIPELINE)
+            .await
+            .unwrap(),
+        releases
+    );
+    let counts = requests(&account);
+    assert_eq!(
+        counts["counts"]["codepipeline.ListPipelineExecutions"], 1,
+        "{counts}"
+    );
+    assert_eq!(counts["total"], 1, "{counts}");
+
+    let dora = history::stats::dora(
+        &releases,
+        &store.commits_first_built(&scope, PIPELINE).unwrap(),
+        releases[0].start_ms + 1,
+        120,
+    );
+    assert!(dora.deployments > 0);
+    assert!(dora.lead_time_median_seconds.unwrap() > 0.0);
+
     let build = store
         .builds(&history::load_scope(&ctx), PROJECT, Some(1))
         .unwrap()
@@ -223,44 +442,202 @@ async fn releases_join_their_builds_and_logs_page() {
 }
 
 #[tokio::test]
+async fn a_first_sync_of_many_executions_lists_their_actions_across_the_pipeline() {
+    let (account, ctx) = seeded(200, 40).await;
+    let store = HistoryStore::in_memory().unwrap();
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    let releases = history::sync_executions(&ctx, &store, PIPELINE)
+        .await
+        .unwrap();
+    assert_eq!(releases.len(), 40);
+    let counts = requests(&account);
+    // 40 executions of about 3 actions each: one page of executions (100 a page) and a page of
+    // actions per 100 actions, instead of one request per execution.
+    assert_eq!(
+        counts["counts"]["codepipeline.ListPipelineExecutions"], 1,
+        "{counts}"
+    );
+    let action_pages = counts["counts"]["codepipeline.ListActionExecutions"]
+        .as_u64()
+        .unwrap();
+    assert!((1..=3).contains(&action_pages), "{counts}");
+
+    // The same records as asking execution by execution.
+    let executions = release::executions(&ctx, PIPELINE, 100).await.unwrap();
+    for e in &executions {
+        let actions = release::action_executions(&ctx, PIPELINE, &e.id)
+            .await
+            .unwrap();
+        let one = history::release_record(PIPELINE, e, &actions);
+        let got = releases.iter().find(|r| r.execution_id == e.id).unwrap();
+        assert_eq!(got, &one);
+    }
+}
+
+#[tokio::test]
+async fn builds_get_the_commit_messages_of_their_releases() {
+    let (_account, ctx) = seeded(120, 12).await;
+    let store = HistoryStore::in_memory().unwrap();
+    let scope = history::load_scope(&ctx);
+    history::sync_builds(&ctx, &store, PROJECT, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(store.pipelines_of(&scope, PROJECT).unwrap(), [PIPELINE]);
+    assert!(store.commit_messages(&scope, PROJECT).unwrap().is_empty());
+    let messages = history::sync_commit_messages(&ctx, &store, PROJECT)
+        .await
+        .unwrap();
+    let releases = store.releases(&scope, PIPELINE).unwrap();
+    assert_eq!(releases.len(), 12);
+    let builds = store.builds(&scope, PROJECT, None).unwrap();
+    let mut from_webhook = 0;
+    for b in &builds {
+        let release = releases
+            .iter()
+            .find(|r| r.build_id.as_deref() == Some(b.id.as_str()))
+            .or_else(|| {
+                releases
+                    .iter()
+                    .find(|r| r.commit.is_some() && r.commit == b.commit)
+            });
+        match release.and_then(|r| r.commit_summary.as_ref()) {
+            Some(summary) => {
+                assert_eq!(messages.get(&b.id), Some(summary), "{b:?}");
+                if b.initiator.starts_with("GitHub-Hookshot") {
+                    from_webhook += 1;
+                }
+            }
+            None => assert!(!messages.contains_key(&b.id), "{b:?}"),
+        }
+    }
+    // The seed's merged pull requests: webhook builds of released commits.
+    assert!(from_webhook > 0, "{messages:?}");
+    // Stored: the same without asking AWS.
+    assert_eq!(store.commit_messages(&scope, PROJECT).unwrap(), messages);
+}
+
+#[tokio::test]
 async fn cli_history_and_logs() {
-    let (account, _ctx) = seeded(40, 0).await;
+    let (account, _ctx) = seeded(40, 4).await;
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(pipewright_tests::bin("pipewright-cli"))
-            .args(args)
+    let cli = |args: &[&str]| {
+        let mut c = std::process::Command::new(pipewright_tests::bin("pipewright-cli"));
+        c.args(args)
             .args(["--endpoint-url", emulator_url(), "--region", "us-east-1"])
             .env("PIPEWRIGHT_HOME", home.path())
             .env("AWS_ACCESS_KEY_ID", &account)
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap()
+            .env_remove("AWS_PROFILE");
+        c
     };
-    let out = run(&["history", PROJECT, "--limit", "5", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = |args: &[&str]| cli(args).output().unwrap();
+    let text = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&text(&run(&["history", PROJECT, "--limit", "5", "--json"]))).unwrap();
     assert_eq!(v["sync"]["fetched"], 40);
-    assert_eq!(v["builds"].as_array().unwrap().len(), 5);
+    let builds = v["builds"].as_array().unwrap();
+    assert_eq!(builds.len(), 5);
+    let starts: Vec<i64> = builds
+        .iter()
+        .map(|b| b["startMs"].as_i64().unwrap())
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    // The pipeline's builds come with their commit message.
+    let messages = v["commitMessages"].as_object().unwrap();
+    assert!(!messages.is_empty(), "{v}");
     // Reopening fetches nothing old again.
     let again: serde_json::Value =
-        serde_json::from_slice(&run(&["history", PROJECT, "--json"]).stdout).unwrap();
+        serde_json::from_str(&text(&run(&["history", PROJECT, "--json"]))).unwrap();
     assert_eq!(again["sync"]["fetched"], 0);
     assert_eq!(again["sync"]["totalStored"], 40);
+    let all = again["builds"].as_array().unwrap();
+    assert_eq!(all.len(), 40);
+
+    // --since: builds that started on or after that day (UTC), in the text listing too.
+    let day = 86_400_000;
+    let median = all[20]["startMs"].as_i64().unwrap();
+    let since_ms = median - median.rem_euclid(day);
+    let date = time::OffsetDateTime::from_unix_timestamp(since_ms / 1000)
+        .unwrap()
+        .date()
+        .to_string();
+    let expected = all
+        .iter()
+        .filter(|b| b["startMs"].as_i64().unwrap() >= since_ms)
+        .count();
+    let since: serde_json::Value = serde_json::from_str(&text(&run(&[
+        "history", PROJECT, "--since", &date, "--json",
+    ])))
+    .unwrap();
+    assert_eq!(since["builds"].as_array().unwrap().len(), expected);
+    let listing = text(&run(&[
+        "history", PROJECT, "--since", &date, "--limit", "100",
+    ]));
+    let mut lines = listing.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with(&format!("{PROJECT}: 40 builds stored (0 fetched now)")),
+        "{header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), expected, "{listing}");
+    let newest = &all[0];
+    assert!(
+        rows[0].starts_with(&format!(
+            "#{:<6} {:<11}",
+            newest["buildNumber"].as_i64().unwrap(),
+            newest["status"].as_str().unwrap()
+        )),
+        "{}",
+        rows[0]
+    );
     let bad = run(&["history", PROJECT, "--since", "yesterday", "--json"]);
     assert_eq!(bad.status.code(), Some(2));
 
-    let newest = v["builds"][0]["id"].as_str().unwrap();
-    let logs = run(&["logs", newest]);
-    assert!(
-        logs.status.success(),
-        "{}",
-        String::from_utf8_lossy(&logs.stderr)
+    let finished = all.iter().find(|b| b["status"] == "SUCCEEDED").unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let log = text(&run(&["logs", finished]));
+    assert!(log.lines().count() > 5, "{log}");
+
+    // --follow on a running build prints its lines as they come and exits when it ends, with
+    // the whole log.
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "stepSeconds": 0.5}),
     );
-    assert!(String::from_utf8_lossy(&logs.stdout).lines().count() > 5);
+    let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
+    let running = start_build(&cb).await;
+    let followed = tokio::task::spawn_blocking({
+        let mut c = cli(&["logs", &running, "--follow"]);
+        move || c.output().unwrap()
+    })
+    .await
+    .unwrap();
+    let followed = text(&followed);
+    let status = cb
+        .batch_get_builds()
+        .ids(&running)
+        .send()
+        .await
+        .unwrap()
+        .builds()[0]
+        .build_status()
+        .unwrap()
+        .as_str()
+        .to_owned();
+    assert_eq!(
+        status, "SUCCEEDED",
+        "--follow returned once the build ended"
+    );
+    assert_eq!(followed, text(&run(&["logs", &running])));
+    assert!(followed.lines().count() > 5, "{followed}");
 }

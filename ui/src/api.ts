@@ -251,4 +251,11 @@ export const historyApi = {
   releases: (session: Session, pipeline: string) => call<ReleaseRecord[]>("history_releases", { session, pipeline }),
   dora: (session: Session, pipeline: string, windowDays: number) =>
     call<DoraStats>("history_dora", { session, pipeline, windowDays }),
+  /**
+   * The commit messages of a project's stored builds, by build id (CodeBuild keeps none: they come
+   * from the releases of the pipelines that ran its builds). `sync` brings those releases up to date
+   * first; without it, only what the store has (instant).
+   */
+  commits: (session: Session, project: string, sync: boolean) =>
+    call<Record<string, string>>("history_commits", { session, project, sync }),
 };

@@ -532,6 +532,7 @@ async fn run(cli: Cli) -> Result<()> {
             let ctx = connect(&g).await?;
             let history = HistoryStore::open(&AppDirs::from_env()?.data.join("history.sqlite"))?;
             let report = history::sync_builds(&ctx, &history, &project, |_| {}).await?;
+            let messages = history::sync_commit_messages(&ctx, &history, &project).await?;
             let scope = history::load_scope(&ctx);
             let all = history.builds(&scope, &project, None)?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
@@ -545,7 +546,7 @@ async fn run(cli: Cli) -> Result<()> {
                 println!(
                     "{}",
                     to_json(
-                        &serde_json::json!({ "sync": report, "stats30d": stats, "builds": shown })
+                        &serde_json::json!({ "sync": report, "stats30d": stats, "builds": shown, "commitMessages": messages })
                     )?
                 );
             } else {
@@ -560,8 +561,19 @@ async fn run(cli: Cli) -> Result<()> {
                     stats.cost_usd
                 );
                 for b in shown {
+                    let message = messages
+                        .get(&b.id)
+                        .map(|m| {
+                            // Its first line, without control characters (no terminal escapes).
+                            let line = m.lines().next().unwrap_or_default();
+                            format!(
+                                "  {}",
+                                line.chars().filter(|c| !c.is_control()).collect::<String>()
+                            )
+                        })
+                        .unwrap_or_default();
                     println!(
-                        "#{:<6} {:<11} {:<8} {:<10} {:>7} {}",
+                        "#{:<6} {:<11} {:<8} {:<10} {:>7} {}{message}",
                         b.build_number.map(|n| n.to_string()).unwrap_or_default(),
                         b.status,
                         b.commit
@@ -585,43 +597,60 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Logs { build_id, follow } => {
             let ctx = connect(&g).await?;
-            let mut token = None;
+            let mut token: Option<String> = None;
+            let poll = std::time::Duration::from_secs(2);
             loop {
                 let build = history::fetch_builds(&ctx, vec![build_id.clone()])
                     .await?
                     .into_iter()
                     .next()
                     .ok_or_else(|| Error::NotFound(format!("no build {build_id}")))?;
+                let no_log = || {
+                    if build.started_container() {
+                        eprintln!("The log of {build_id} is no longer in CloudWatch (deleted, or past the log group's retention).");
+                    } else {
+                        eprintln!("The build {build_id} wrote no log: it ended before its build container started.");
+                    }
+                };
                 let (Some(group), Some(stream)) =
                     (build.log_group.clone(), build.log_stream.clone())
                 else {
-                    return Err(Error::NotFound(format!(
-                        "the build {build_id} has no CloudWatch log yet"
-                    )));
-                };
-                loop {
-                    let page = history::logs::page(&ctx, &group, &stream, token.clone()).await?;
-                    if !page.stream_exists && build.finished() {
-                        if build.started_container() {
-                            eprintln!("The log of {build_id} is no longer in CloudWatch (deleted, or past the log group's retention).");
-                        } else {
-                            eprintln!("The build {build_id} wrote no log: it ended before its build container started.");
-                        }
+                    // A queued build has no log stream yet.
+                    if build.finished() {
+                        no_log();
                         return Ok(());
                     }
-                    let empty = page.lines.is_empty();
+                    if !follow {
+                        eprintln!("The build {build_id} has not started writing its log yet (--follow waits for it).");
+                        return Ok(());
+                    }
+                    tokio::time::sleep(poll).await;
+                    continue;
+                };
+                // Every page there is now: CloudWatch may answer an empty page before the end;
+                // the end is the same token coming back.
+                loop {
+                    let sent = token.clone();
+                    let page = history::logs::page(&ctx, &group, &stream, sent.clone()).await?;
+                    if !page.stream_exists {
+                        if build.finished() {
+                            no_log();
+                            return Ok(());
+                        }
+                        break;
+                    }
                     for line in &page.lines {
                         println!("{}", line.message);
                     }
                     token = page.next_token;
-                    if empty {
+                    if token.is_none() || token == sent {
                         break;
                     }
                 }
                 if !follow || build.finished() {
                     return Ok(());
                 }
-                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                tokio::time::sleep(poll).await;
             }
         }
         Command::Whoami => {

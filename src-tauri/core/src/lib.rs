@@ -14,6 +14,7 @@ pub mod keyring_store;
 pub mod paths;
 pub mod plan;
 pub mod policy;
+pub mod prices;
 pub mod profiles;
 pub mod regions;
 pub mod release;

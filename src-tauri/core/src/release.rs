@@ -2,6 +2,7 @@
 //! (GetPipeline + GetPipelineState), release (StartPipelineExecution with a client request token so
 //! a double click starts one execution), stop, retry, executions and action executions.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_sdk_codepipeline::types as cp;
@@ -125,6 +126,8 @@ pub struct ActionExecutionView {
     pub error: Option<String>,
     /// The CodeBuild build id, for a build action.
     pub build_id: Option<String>,
+    /// Source, Build, Test, Deploy, Approval or Invoke (the action type's category).
+    pub category: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -158,8 +161,7 @@ pub const POLL_IDLE_MS: u32 = 30_000;
 /// runs, or after 10 minutes.
 #[derive(Default)]
 pub struct ViewCache {
-    entries:
-        std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, PipelineView)>>,
+    entries: std::sync::Mutex<HashMap<String, (std::time::Instant, PipelineView)>>,
 }
 
 impl ViewCache {
@@ -286,6 +288,32 @@ pub async fn executions(
     }
     out.truncate(limit);
     Ok(out)
+}
+
+/// A pipeline's executions, newest first, page by page (100 each) until the end or a page with
+/// an execution for which `known` says true.
+pub async fn executions_until(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    mut known: impl FnMut(&ExecutionSummary) -> bool,
+) -> Result<(Vec<ExecutionSummary>, bool)> {
+    let mut out = Vec::new();
+    let mut pages = ctx
+        .codepipeline()
+        .list_pipeline_executions()
+        .pipeline_name(pipeline)
+        .max_results(100)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| map_sdk_error("ListPipelineExecutions", e))?;
+        let before = out.len();
+        out.extend(page.pipeline_execution_summaries().iter().map(summary_of));
+        if out[before..].iter().any(&mut known) {
+            return Ok((out, true));
+        }
+    }
+    Ok((out, false))
 }
 
 /// Every pipeline with its latest execution. Latest executions are fetched 16 at a time.
@@ -659,44 +687,85 @@ pub async fn action_executions(
     let mut out: Vec<ActionExecutionView> = pages
         .iter()
         .flat_map(|p| p.action_execution_details())
-        .map(|a| {
-            let result = a.output().and_then(|o| o.execution_result());
-            let provider = a
-                .input()
-                .and_then(|i| i.action_type_id())
-                .map(|t| t.provider().to_owned())
-                .unwrap_or_default();
-            let external = result
-                .and_then(|r| r.external_execution_id())
-                .map(str::to_owned);
-            ActionExecutionView {
-                stage: a.stage_name().unwrap_or_default().to_owned(),
-                action: a.action_name().unwrap_or_default().to_owned(),
-                status: a
-                    .status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                started_at: rfc3339(a.start_time()),
-                updated_at: rfc3339(a.last_update_time()),
-                summary: result
-                    .and_then(|r| r.external_execution_summary())
-                    .map(str::to_owned),
-                external_url: result
-                    .and_then(|r| r.external_execution_url())
-                    .map(str::to_owned),
-                error: result.and_then(|r| r.error_details()).map(|d| {
-                    format!(
-                        "{}: {}",
-                        d.code().unwrap_or("Error"),
-                        d.message().unwrap_or_default()
-                    )
-                }),
-                build_id: external.clone().filter(|_| provider == "CodeBuild"),
-                external_execution_id: external,
-            }
-        })
+        .map(action_view)
         .collect();
     out.sort_by(|a, b| a.started_at.cmp(&b.started_at));
+    Ok(out)
+}
+
+fn action_view(a: &cp::ActionExecutionDetail) -> ActionExecutionView {
+    let result = a.output().and_then(|o| o.execution_result());
+    let type_id = a.input().and_then(|i| i.action_type_id());
+    let provider = type_id.map(|t| t.provider()).unwrap_or_default();
+    let external = result
+        .and_then(|r| r.external_execution_id())
+        .map(str::to_owned);
+    ActionExecutionView {
+        stage: a.stage_name().unwrap_or_default().to_owned(),
+        action: a.action_name().unwrap_or_default().to_owned(),
+        status: a
+            .status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        started_at: rfc3339(a.start_time()),
+        updated_at: rfc3339(a.last_update_time()),
+        summary: result
+            .and_then(|r| r.external_execution_summary())
+            .map(str::to_owned),
+        external_url: result
+            .and_then(|r| r.external_execution_url())
+            .map(str::to_owned),
+        error: result.and_then(|r| r.error_details()).map(|d| {
+            format!(
+                "{}: {}",
+                d.code().unwrap_or("Error"),
+                d.message().unwrap_or_default()
+            )
+        }),
+        build_id: external.clone().filter(|_| provider == "CodeBuild"),
+        external_execution_id: external,
+        category: type_id.map(|t| t.category().as_str().to_owned()),
+    }
+}
+
+/// The action executions of every execution of a pipeline that started at or after `since_ms`
+/// (Unix ms), by pipeline execution id, each list in start order: pages of 100 across the
+/// pipeline, newest first, up to the first action older than `since_ms` (one request per 100
+/// actions, instead of one per execution).
+pub async fn action_executions_since(
+    ctx: &AwsCtx,
+    pipeline: &str,
+    since_ms: i64,
+) -> Result<HashMap<String, Vec<ActionExecutionView>>> {
+    let mut out: HashMap<String, Vec<ActionExecutionView>> = HashMap::new();
+    let mut pages = ctx
+        .codepipeline()
+        .list_action_executions()
+        .pipeline_name(pipeline)
+        .max_results(100)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| map_sdk_error("ListActionExecutions", e))?;
+        let mut newer = 0;
+        for a in page.action_execution_details() {
+            let started = a.start_time().map(|t| (t.as_nanos() / 1_000_000) as i64);
+            if started.is_some_and(|t| t < since_ms) {
+                continue;
+            }
+            newer += 1;
+            if let Some(id) = a.pipeline_execution_id() {
+                out.entry(id.to_owned()).or_default().push(action_view(a));
+            }
+        }
+        // Newest first: a page with nothing as new as `since_ms` is past it.
+        if newer == 0 {
+            break;
+        }
+    }
+    for actions in out.values_mut() {
+        actions.sort_by(|a, b| a.started_at.cmp(&b.started_at));
+    }
     Ok(out)
 }
 

@@ -220,6 +220,9 @@ class EmulatorApp:
         count = body.get("count", 1)
         if count is not None and (not isinstance(count, int) or count < 1):
             raise ControlError(400, "count must be a positive integer")
+        after = body.get("after", 0)
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            raise ControlError(400, "after must be a whole number of calls to let through first")
         if body.get("status") is not None and not (400 <= int(body["status"]) <= 599):
             raise ControlError(400, "status must be an HTTP error status (400-599)")
         fault = state.Fault(body)

@@ -266,6 +266,17 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, execut
             exec_times.append(t)
     exec_times.sort()
     other_times = sorted(r.uniform(span_start, span_end) for _ in range(builds - len(exec_times)))
+    # Most releases start with a merged pull request: CodeBuild's webhook (PULL_REQUEST_MERGED) builds
+    # the merge commit seconds before the pipeline picks it up. A third of the other builds are such
+    # builds of a released commit.
+    merged_sha: dict[float, str] = {}
+    if exec_times and other_times:
+        rc = random.Random(f"{account}/{region}/merges")
+        picks = rc.sample(range(len(other_times)), min(len(other_times) // 3, len(exec_times)))
+        for i, te in zip(picks, rc.sample(exec_times, len(picks))):
+            other_times[i] = te - rc.uniform(2, 30)
+            merged_sha[other_times[i]] = fake_sha(account, "commit", te)
+        other_times.sort()
     events = [(t, "exec") for t in exec_times] + [(t, "build") for t in other_times]
     events.sort()
 
@@ -299,14 +310,15 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, execut
             counts["executions"] += 1
         else:
             x = r.random()
-            if x < 0.8:
+            if x < 0.8 or t in merged_sha:
                 initiator = f"GitHub-Hookshot/{fake_sha(t)[:7]}"
                 version = fake_sha(account, "pr", t)
             else:
                 initiator = r.choice(["root", "andrew", "pipewright-admin"])
                 version = r.choice(["prod", "main", None])
             cb.start_build(PROJECT, at=t, initiator=initiator, source_version=version,
-                           resolved_sha=fake_sha(account, "commit", t), durations=_build_durations(r),
+                           resolved_sha=merged_sha.get(t) or fake_sha(account, "commit", t),
+                           durations=_build_durations(r),
                            plan=_build_plan(r), use_control_outcome=False)
     for t_stop, ex, abandon in stops:
         pipeline.advance(t_stop)

@@ -105,6 +105,8 @@ class Fault:
         self.message = str(spec.get("message") or "Injected fault")
         self.account = spec.get("account")
         self.region = spec.get("region")
+        # let this many matching calls through first (fail the 5th listing page: "after": 4)
+        self.after = int(spec.get("after") or 0)
         self.hits = 0
 
     def matches(self, service: str, operation: str, account: str | None, region: str | None) -> bool:
@@ -129,6 +131,7 @@ class Fault:
             "code": self.code,
             "status": self.status,
             "message": self.message,
+            "after": self.after,
             "hits": self.hits,
         }
         if self.account:
@@ -159,6 +162,9 @@ def take_fault(service: str, operation: str, account: str | None, region: str | 
     with LOCK:
         for fault in FAULTS:
             if fault.matches(service, operation, account, region):
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
                 if fault.remaining > 0:
                     fault.remaining -= 1
                 fault.hits += 1

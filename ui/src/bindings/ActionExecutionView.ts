@@ -4,4 +4,8 @@ export type ActionExecutionView = { stage: string, action: string, status: strin
 /**
  * The CodeBuild build id, for a build action.
  */
-buildId: string | null, };
+buildId: string | null, 
+/**
+ * Source, Build, Test, Deploy, Approval or Invoke (the action type's category).
+ */
+category: string | null, };

@@ -6,4 +6,9 @@ export type BuildRecord = { id: string, project: string, buildNumber: number | n
 /**
  * SUCCEEDED, FAILED, FAULT, TIMED_OUT, IN_PROGRESS, STOPPED.
  */
-status: string, startMs: number, endMs: number | null, durationSeconds: number | null, initiator: string, initiatorKind: Initiator, sourceVersion: string | null, commit: string | null, computeType: string | null, phases: Array<PhaseRecord>, logGroup: string | null, logStream: string | null, logUrl: string | null, consoleUrl: string, };
+status: string, startMs: number, endMs: number | null, durationSeconds: number | null, initiator: string, initiatorKind: Initiator, sourceVersion: string | null, commit: string | null, computeType: string | null, 
+/**
+ * LINUX_CONTAINER, ARM_CONTAINER, LINUX_GPU_CONTAINER, WINDOWS_SERVER_2019_CONTAINER, ...
+ * (records stored before it was kept have none).
+ */
+environmentType: string | null, phases: Array<PhaseRecord>, logGroup: string | null, logStream: string | null, logUrl: string | null, consoleUrl: string, };

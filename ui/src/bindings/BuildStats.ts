@@ -5,4 +5,17 @@ export type BuildStats = { windowDays: number, builds: number, succeeded: number
 /**
  * Succeeded / finished builds; None without finished builds.
  */
-successRate: number | null, medianSeconds: number | null, p90Seconds: number | null, phases: Array<PhaseSum>, buildMinutes: number, costUsd: number, };
+successRate: number | null, medianSeconds: number | null, p90Seconds: number | null, phases: Array<PhaseSum>, buildMinutes: number, 
+/**
+ * Build minutes × the price of their compute type (`crate::prices`).
+ */
+costUsd: number, 
+/**
+ * Billed minutes of builds the prices do not cover (ARM, GPU, Lambda, Windows): not in
+ * `cost_usd`.
+ */
+unpricedMinutes: number, 
+/**
+ * The day and region of the prices.
+ */
+pricesAsOf: string, pricesRegion: string, };

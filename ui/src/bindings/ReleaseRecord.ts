@@ -5,6 +5,11 @@
  */
 export type ReleaseRecord = { pipeline: string, executionId: string, status: string, trigger: string | null, commit: string | null, commitSummary: string | null, startMs: number, endMs: number | null, buildId: string | null, buildStatus: string | null, 
 /**
- * The deploy stage's result.
+ * The result of the execution's last Deploy action (the one that reaches prod).
  */
-deployStatus: string | null, };
+deployStatus: string | null, 
+/**
+ * When that action started and, once it ended, when it ended (records stored before these
+ * were kept have none).
+ */
+deployStartMs: number | null, deployEndMs: number | null, };

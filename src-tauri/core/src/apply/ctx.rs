@@ -114,6 +114,11 @@ pub mod console {
     pub fn project(region: &str, account: &str, project: &str) -> String {
         format!("https://{region}.console.aws.amazon.com/codesuite/codebuild/{account}/projects/{project}?region={region}")
     }
+    /// One build's page (its id is `project:uuid`; the console links it with the colon encoded).
+    pub fn build(region: &str, account: &str, project: &str, build_id: &str) -> String {
+        let id = build_id.replace(':', "%3A");
+        format!("https://{region}.console.aws.amazon.com/codesuite/codebuild/{account}/projects/{project}/build/{id}/?region={region}")
+    }
     pub fn pipeline(region: &str, name: &str) -> String {
         format!("https://{region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{name}/view?region={region}")
     }

@@ -13,7 +13,8 @@ use crate::plan::{
 };
 use crate::{buildspec, policy, Error, Result};
 
-/// Prices used by the estimate (USD, us-east-1, on-demand). Edit these when AWS changes them.
+/// Prices and usage assumptions of the estimate. The prices are `crate::prices` (dated there);
+/// the assumptions are what a small team's pipeline does in a month.
 #[derive(Debug, Clone)]
 pub struct Prices {
     pub as_of: &'static str,
@@ -31,21 +32,16 @@ pub struct Prices {
 }
 
 fn codebuild_linux_minute(c: ComputeType) -> f64 {
-    match c {
-        ComputeType::BuildGeneral1Small => 0.005,
-        ComputeType::BuildGeneral1Medium => 0.01,
-        ComputeType::BuildGeneral1Large => 0.02,
-        ComputeType::BuildGeneral1Xlarge => 0.04,
-        ComputeType::BuildGeneral12xlarge => 0.08,
-    }
+    // Every compute type the plan offers is priced (a test checks it).
+    crate::prices::codebuild_minute(None, Some(c.as_str())).unwrap_or(0.0)
 }
 
 impl Default for Prices {
     fn default() -> Self {
         Prices {
-            as_of: "2026-11-01",
-            pipeline_v2_action_minute: 0.002,
-            pipeline_v1_month: 1.0,
+            as_of: crate::prices::AS_OF,
+            pipeline_v2_action_minute: crate::prices::PIPELINE_V2_ACTION_MINUTE,
+            pipeline_v1_month: crate::prices::PIPELINE_V1_MONTH,
             codebuild_minute: codebuild_linux_minute,
             releases_per_month: 30.0,
             build_minutes: 8.0,
@@ -620,6 +616,19 @@ mod tests {
         assert_eq!(est.lines[1].monthly_usd, 0.84);
         assert_eq!(est.total_monthly_usd, 3.24);
         assert_eq!(est.prices_as_of, "2026-11-01");
+    }
+
+    #[test]
+    fn every_compute_type_of_a_plan_has_a_price() {
+        for c in [
+            ComputeType::BuildGeneral1Small,
+            ComputeType::BuildGeneral1Medium,
+            ComputeType::BuildGeneral1Large,
+            ComputeType::BuildGeneral1Xlarge,
+            ComputeType::BuildGeneral12xlarge,
+        ] {
+            assert!(codebuild_linux_minute(c) > 0.0, "{c:?}");
+        }
     }
 
     #[test]

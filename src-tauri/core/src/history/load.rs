@@ -9,7 +9,7 @@ use futures::stream::{FuturesOrdered, StreamExt};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::store::HistoryStore;
+use super::store::{HistoryStore, Listing};
 use super::types::*;
 use crate::apply::{console, AwsCtx};
 use crate::aws::map_sdk_error;
@@ -33,7 +33,9 @@ fn ms(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
 pub fn initiator_kind(initiator: &str) -> Initiator {
     if initiator.starts_with("codepipeline/") {
         Initiator::Pipeline
-    } else if initiator.starts_with("GitHub-Hookshot") || initiator.contains("webhook") {
+    } else if initiator.starts_with("GitHub-Hookshot")
+        || initiator.to_ascii_lowercase().contains("webhook")
+    {
         Initiator::Webhook
     } else {
         Initiator::User
@@ -62,6 +64,7 @@ pub fn record(ctx: &AwsCtx, b: &Build) -> BuildRecord {
         compute_type: b
             .environment()
             .map(|e| e.compute_type().as_str().to_owned()),
+        environment_type: b.environment().map(|e| e.r#type().as_str().to_owned()),
         phases: b
             .phases()
             .iter()
@@ -85,7 +88,12 @@ pub fn record(ctx: &AwsCtx, b: &Build) -> BuildRecord {
         log_group: b.logs().and_then(|l| l.group_name()).map(str::to_owned),
         log_stream: b.logs().and_then(|l| l.stream_name()).map(str::to_owned),
         log_url: b.logs().and_then(|l| l.deep_link()).map(str::to_owned),
-        console_url: console::project(&ctx.region, &ctx.account, &project),
+        console_url: console::build(
+            &ctx.region,
+            &ctx.account,
+            &project,
+            b.id().unwrap_or_default(),
+        ),
         project,
     }
 }
@@ -153,6 +161,13 @@ pub async fn sync_builds(
         .map(|(id, _)| id.clone())
         .collect();
     let mut report = SyncReport::default();
+    // Stopping at the first stored, finished build is right only if the store has everything
+    // older than it: not after a sync that failed half way (or a first one), when the listing
+    // goes to its end instead, fetching what is missing.
+    let complete = store.listing_complete(&scope, Listing::Builds, project)?;
+    if complete {
+        blocking(|| store.set_listing_complete(&scope, Listing::Builds, project, false))?;
+    }
 
     // The lister runs on its own, sending pages of new ids.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<String>>(64);
@@ -180,8 +195,11 @@ pub async fn sync_builds(
             let mut reached_known = false;
             for id in page.ids() {
                 if known_finished.contains(id) {
-                    reached_known = true;
-                    break;
+                    reached_known = complete;
+                    if reached_known {
+                        break;
+                    }
+                    continue;
                 }
                 ids.push(id.clone());
             }
@@ -237,17 +255,28 @@ pub async fn sync_builds(
         let records = fetch_builds(ctx, chunk.to_vec()).await?;
         handle(records, &mut report)?;
     }
+    blocking(|| store.set_listing_complete(&scope, Listing::Builds, project, true))?;
     report.total_stored = store.known(&scope, project)?.len() as u32;
     Ok(report)
 }
 
-/// Brings a pipeline's releases up to date: new or unfinished executions, each joined to its build
-/// and deploy result through ListActionExecutions.
+/// Whether an execution may still change (its stored copy must be fetched again).
+fn unsettled(status: &str) -> bool {
+    matches!(status, "InProgress" | "Stopping")
+}
+
+/// Above this many executions to fetch, their actions are listed across the pipeline (100 a
+/// request) rather than one request per execution.
+const PER_EXECUTION_FETCHES: usize = 8;
+
+/// Brings a pipeline's releases up to date and returns them all, newest first: new executions
+/// and those that were running, each joined to its build and deploy through its action
+/// executions. The first sync lists every execution AWS still has (12 months); later ones stop
+/// at the first stored, settled execution. Stored releases stay when AWS forgets them.
 pub async fn sync_executions(
     ctx: &AwsCtx,
     store: &HistoryStore,
     pipeline: &str,
-    limit: usize,
 ) -> Result<Vec<ReleaseRecord>> {
     let scope = scope(ctx);
     let stored: HashMap<String, ReleaseRecord> = store
@@ -255,55 +284,112 @@ pub async fn sync_executions(
         .into_iter()
         .map(|r| (r.execution_id.clone(), r))
         .collect();
-    let executions = release::executions(ctx, pipeline, limit).await?;
-    let todo: Vec<_> = executions
-        .into_iter()
-        .filter(|e| {
-            stored.get(&e.id).is_none_or(|s| {
-                s.status == "InProgress" || s.status == "Stopping" || s.status != e.status
-            })
-        })
+    let complete = store.listing_complete(&scope, Listing::Executions, pipeline)?;
+    if complete {
+        store.set_listing_complete(&scope, Listing::Executions, pipeline, false)?;
+    }
+    let settled = |e: &release::ExecutionSummary| {
+        stored
+            .get(&e.id)
+            .is_some_and(|s| s.status == e.status && !unsettled(&s.status))
+    };
+    let (executions, _) =
+        release::executions_until(ctx, pipeline, |e| complete && settled(e)).await?;
+    let todo: Vec<_> = executions.into_iter().filter(|e| !settled(e)).collect();
+
+    let actions: HashMap<String, Vec<release::ActionExecutionView>> =
+        if todo.len() > PER_EXECUTION_FETCHES {
+            let since = todo
+                .iter()
+                .filter_map(|e| parse_ms(&e.started_at))
+                .min()
+                .unwrap_or(0);
+            release::action_executions_since(ctx, pipeline, since).await?
+        } else {
+            let ids: Vec<String> = todo.iter().map(|e| e.id.clone()).collect();
+            futures::stream::iter(ids)
+                .map(|id| async move {
+                    let actions = release::action_executions(ctx, pipeline, &id).await?;
+                    Ok::<_, Error>((id, actions))
+                })
+                .buffer_unordered(8)
+                .collect::<Vec<_>>()
+                .await
+                .into_iter()
+                .collect::<Result<_>>()?
+        };
+    let fresh: Vec<ReleaseRecord> = todo
+        .iter()
+        .map(|e| release_record(pipeline, e, actions.get(&e.id).map_or(&[], Vec::as_slice)))
         .collect();
-    let fresh: Vec<ReleaseRecord> = futures::stream::iter(todo)
-        .map(|e| async move {
-            let actions = release::action_executions(ctx, pipeline, &e.id).await?;
-            let build = actions.iter().find(|a| a.build_id.is_some());
-            let deploy = actions.iter().rev().find(|a| a.stage == "Deploy");
-            let parse = |t: &Option<String>| {
-                t.as_deref()
-                    .and_then(|t| {
-                        time::OffsetDateTime::parse(
-                            t,
-                            &time::format_description::well_known::Rfc3339,
-                        )
-                        .ok()
-                    })
-                    .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-            };
-            let revision = e.revisions.first();
-            Ok::<_, Error>(ReleaseRecord {
-                pipeline: pipeline.to_owned(),
-                execution_id: e.id.clone(),
-                status: e.status.clone(),
-                trigger: e.trigger.clone(),
-                commit: revision.map(|r| r.revision_id.clone()),
-                commit_summary: revision.and_then(|r| r.summary.clone()),
-                start_ms: parse(&e.started_at).unwrap_or(0),
-                end_ms: if e.status == "InProgress" {
-                    None
-                } else {
-                    parse(&e.updated_at)
-                },
-                build_id: build.and_then(|b| b.build_id.clone()),
-                build_status: build.map(|b| b.status.clone()),
-                deploy_status: deploy.map(|d| d.status.clone()),
-            })
-        })
-        .buffer_unordered(8)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?;
     store.upsert_releases(&scope, &fresh)?;
+    store.set_listing_complete(&scope, Listing::Executions, pipeline, true)?;
     store.releases(&scope, pipeline)
+}
+
+fn parse_ms(t: &Option<String>) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(
+        t.as_deref()?,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// An execution joined to its build (the action whose external execution id is a CodeBuild
+/// build) and its deploy (the last Deploy action: the one that reaches prod).
+pub fn release_record(
+    pipeline: &str,
+    e: &release::ExecutionSummary,
+    actions: &[release::ActionExecutionView],
+) -> ReleaseRecord {
+    let build = actions.iter().find(|a| a.build_id.is_some());
+    let deploy = actions
+        .iter()
+        .rev()
+        .find(|a| a.category.as_deref() == Some("Deploy"));
+    let deploy_ended = deploy.is_some_and(|d| !matches!(d.status.as_str(), "InProgress"));
+    let revision = e.revisions.first();
+    ReleaseRecord {
+        pipeline: pipeline.to_owned(),
+        execution_id: e.id.clone(),
+        status: e.status.clone(),
+        trigger: e.trigger.clone(),
+        commit: revision.map(|r| r.revision_id.clone()),
+        commit_summary: revision.and_then(|r| r.summary.clone()),
+        start_ms: parse_ms(&e.started_at).unwrap_or(0),
+        end_ms: if unsettled(&e.status) {
+            None
+        } else {
+            parse_ms(&e.updated_at)
+        },
+        build_id: build.and_then(|b| b.build_id.clone()),
+        build_status: build.map(|b| b.status.clone()),
+        deploy_status: deploy.map(|d| d.status.clone()),
+        deploy_start_ms: deploy.and_then(|d| parse_ms(&d.started_at)),
+        deploy_end_ms: deploy
+            .filter(|_| deploy_ended)
+            .and_then(|d| parse_ms(&d.updated_at)),
+    }
+}
+
+/// The commit message of each stored build of a project that has one, by build id, after
+/// bringing up to date the releases of the pipelines that started its builds (CodeBuild does
+/// not keep commit messages; the pipeline's source revisions do). A pipeline that is gone is
+/// skipped.
+pub async fn sync_commit_messages(
+    ctx: &AwsCtx,
+    store: &HistoryStore,
+    project: &str,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let scope = scope(ctx);
+    for pipeline in store.pipelines_of(&scope, project)? {
+        match sync_executions(ctx, store, &pipeline).await {
+            Err(Error::Aws { code, .. }) if code == "PipelineNotFoundException" => {}
+            other => {
+                other?;
+            }
+        }
+    }
+    store.commit_messages(&scope, project)
 }

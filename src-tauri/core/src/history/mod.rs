@@ -9,7 +9,8 @@ mod store;
 mod types;
 
 pub use load::{
-    fetch_builds, list_all_ids, scope as load_scope, sync_builds, sync_executions, SyncReport,
+    fetch_builds, list_all_ids, release_record, scope as load_scope, sync_builds,
+    sync_commit_messages, sync_executions, SyncReport,
 };
-pub use store::HistoryStore;
+pub use store::{HistoryStore, Listing};
 pub use types::*;

@@ -42,21 +42,33 @@ pub struct BuildStats {
     pub p90_seconds: Option<f64>,
     pub phases: Vec<PhaseSum>,
     pub build_minutes: f64,
+    /// Build minutes × the price of their compute type (`crate::prices`).
     pub cost_usd: f64,
+    /// Billed minutes of builds the prices do not cover (ARM, GPU, Lambda, Windows): not in
+    /// `cost_usd`.
+    pub unpriced_minutes: f64,
+    /// The day and region of the prices.
+    pub prices_as_of: String,
+    pub prices_region: String,
 }
 
+/// Delivery figures of a pipeline, DORA-style, over the executions that started in a window. A
+/// deployment is an execution whose last Deploy action (the one that reaches prod) ran to an
+/// end; executions that failed before it (a red build) or were stopped changed nothing in prod.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct DoraStats {
     pub window_days: u32,
+    /// Successful deployments.
     pub deployments: u32,
     pub deployments_per_day: f64,
-    /// Execution start (the merge) to the end of a successful deploy, median.
+    /// From when the commit was first seen (its first build, or the execution's start if it has
+    /// no stored build) to the end of its successful deploy, median.
     pub lead_time_median_seconds: Option<f64>,
-    /// Failed / (succeeded + failed) executions.
+    /// Failed deployments / deployments that ran to an end (succeeded or failed).
     pub change_failure_rate: Option<f64>,
-    /// From a failed execution to the next successful one, median.
+    /// From a failed deployment (after a good one) to the end of the next successful one, median.
     pub time_to_restore_median_seconds: Option<f64>,
 }
 
@@ -71,18 +83,6 @@ pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
     Some(v[rank.min(v.len()) - 1])
 }
 
-/// CodeBuild on-demand Linux price per build minute (USD, us-east-1), by compute type; the same
-/// constants the wizard's estimate uses (apply::Prices, dated there).
-pub fn price_per_minute(compute_type: Option<&str>) -> f64 {
-    match compute_type.unwrap_or("BUILD_GENERAL1_SMALL") {
-        "BUILD_GENERAL1_MEDIUM" => 0.01,
-        "BUILD_GENERAL1_LARGE" => 0.02,
-        "BUILD_GENERAL1_XLARGE" => 0.04,
-        "BUILD_GENERAL1_2XLARGE" => 0.08,
-        _ => 0.005,
-    }
-}
-
 fn in_window(start_ms: i64, now_ms: i64, days: u32) -> bool {
     let (from, to) = window_bounds(now_ms, days);
     start_ms >= from && start_ms <= to
@@ -94,6 +94,7 @@ pub struct BuildFacts {
     pub status: String,
     pub duration_seconds: Option<f64>,
     pub compute_type: Option<String>,
+    pub environment_type: Option<String>,
 }
 
 pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> BuildStats {
@@ -107,6 +108,7 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
             status: b.status.clone(),
             duration_seconds: b.duration_seconds,
             compute_type: b.compute_type.clone(),
+            environment_type: b.environment_type.clone(),
         })
         .collect();
     let mut phase_seconds = std::collections::BTreeMap::new();
@@ -137,19 +139,20 @@ pub fn stats_of(
         })
         .collect();
     // CodeBuild bills whole minutes per build.
-    let billed: Vec<(f64, f64)> = finished
-        .iter()
-        .filter_map(|b| {
-            b.duration_seconds.map(|d| {
-                (
-                    (d / 60.0).ceil(),
-                    price_per_minute(b.compute_type.as_deref()),
-                )
-            })
-        })
-        .collect();
-    let build_minutes: f64 = billed.iter().map(|(m, _)| m).sum();
-    let cost: f64 = billed.iter().map(|(m, p)| m * p).sum();
+    let (mut build_minutes, mut unpriced_minutes, mut cost) = (0.0, 0.0, 0.0);
+    for b in &finished {
+        let Some(minutes) = b.duration_seconds.map(|d| (d / 60.0).ceil()) else {
+            continue;
+        };
+        build_minutes += minutes;
+        match crate::prices::codebuild_minute(
+            b.environment_type.as_deref(),
+            b.compute_type.as_deref(),
+        ) {
+            Some(price) => cost += minutes * price,
+            None => unpriced_minutes += minutes,
+        }
+    }
     BuildStats {
         window_days,
         builds: facts.len() as u32,
@@ -161,6 +164,9 @@ pub fn stats_of(
         phases,
         build_minutes,
         cost_usd: (cost * 100.0).round() / 100.0,
+        unpriced_minutes,
+        prices_as_of: crate::prices::AS_OF.to_owned(),
+        prices_region: crate::prices::REGION.to_owned(),
     }
 }
 
@@ -169,36 +175,73 @@ pub fn window_bounds(now_ms: i64, days: u32) -> (i64, i64) {
     (now_ms - i64::from(days) * DAY_MS, now_ms)
 }
 
-pub fn dora(releases: &[ReleaseRecord], now_ms: i64, window_days: u32) -> DoraStats {
-    let mut window: Vec<&ReleaseRecord> = releases
+/// When a release's deploy ended, for releases stored before the deploy's own times were kept:
+/// a succeeded execution ends with its deploy.
+fn deploy_end(r: &ReleaseRecord) -> Option<i64> {
+    r.deploy_end_ms
+        .or(if r.deploy_status.as_deref() == Some("Succeeded") {
+            r.end_ms
+        } else {
+            None
+        })
+}
+
+/// `first_built`: for commits with a stored build, when the first one started
+/// (`HistoryStore::commits_first_built`).
+pub fn dora(
+    releases: &[ReleaseRecord],
+    first_built: &std::collections::HashMap<String, i64>,
+    now_ms: i64,
+    window_days: u32,
+) -> DoraStats {
+    // The deployments that ran to an end, in the order they ended.
+    let mut deploys: Vec<(&ReleaseRecord, bool, i64)> = releases
         .iter()
         .filter(|r| in_window(r.start_ms, now_ms, window_days))
+        .filter_map(|r| {
+            let ok = match r.deploy_status.as_deref() {
+                Some("Succeeded") => true,
+                Some("Failed") => false,
+                _ => return None,
+            };
+            Some((r, ok, deploy_end(r)?))
+        })
         .collect();
-    window.sort_by_key(|r| r.start_ms);
-    let ok: Vec<&&ReleaseRecord> = window.iter().filter(|r| r.status == "Succeeded").collect();
-    let failed = window.iter().filter(|r| r.status == "Failed").count();
-    let lead: Vec<f64> = ok
+    deploys.sort_by_key(|(r, _, end)| (*end, r.start_ms));
+    let succeeded = deploys.iter().filter(|(_, ok, _)| *ok).count();
+    let failed = deploys.len() - succeeded;
+    let lead: Vec<f64> = deploys
         .iter()
-        .filter_map(|r| r.end_ms.map(|e| (e - r.start_ms) as f64 / 1000.0))
+        .filter(|(_, ok, _)| *ok)
+        .map(|(r, _, end)| {
+            let seen = r
+                .commit
+                .as_ref()
+                .and_then(|c| first_built.get(c))
+                .map_or(r.start_ms, |b| (*b).min(r.start_ms));
+            (end - seen) as f64 / 1000.0
+        })
         .collect();
+    // An incident starts with a failed deployment while prod was good, and ends when the next
+    // deployment succeeds; one still open at the window's end has no time to restore yet.
     let mut restore = Vec::new();
-    for (i, r) in window.iter().enumerate() {
-        if r.status != "Failed" || i > 0 && window[i - 1].status == "Failed" {
-            continue;
-        }
-        if let Some(next_ok) = window[i + 1..].iter().find(|n| n.status == "Succeeded") {
-            if let Some(end) = next_ok.end_ms {
-                restore.push((end - r.start_ms) as f64 / 1000.0);
+    let mut broken_since: Option<i64> = None;
+    for (_, ok, end) in &deploys {
+        match (ok, broken_since) {
+            (false, None) => broken_since = Some(*end),
+            (true, Some(since)) => {
+                restore.push((end - since) as f64 / 1000.0);
+                broken_since = None;
             }
+            _ => {}
         }
     }
-    let decided = ok.len() + failed;
     DoraStats {
         window_days,
-        deployments: ok.len() as u32,
-        deployments_per_day: ok.len() as f64 / f64::from(window_days.max(1)),
+        deployments: succeeded as u32,
+        deployments_per_day: succeeded as f64 / f64::from(window_days.max(1)),
         lead_time_median_seconds: percentile(&lead, 50.0),
-        change_failure_rate: (decided > 0).then(|| failed as f64 / decided as f64),
+        change_failure_rate: (!deploys.is_empty()).then(|| failed as f64 / deploys.len() as f64),
         time_to_restore_median_seconds: percentile(&restore, 50.0),
     }
 }
@@ -225,6 +268,7 @@ mod tests {
             source_version: None,
             commit: None,
             compute_type: Some("BUILD_GENERAL1_SMALL".into()),
+            environment_type: Some("LINUX_CONTAINER".into()),
             phases: vec![
                 PhaseRecord {
                     phase: "BUILD".into(),
@@ -286,42 +330,90 @@ mod tests {
         assert_eq!(all.builds, 6);
     }
 
-    fn rel(day: i64, status: &str, minutes: i64) -> ReleaseRecord {
+    const MIN: i64 = 60_000;
+
+    /// An execution started `day` days ago; `deploy`: its Deploy action's result and minutes
+    /// from the start to the action's end (`None` minutes: a record stored before deploy times
+    /// were kept, ending with the execution).
+    fn rel(
+        day: i64,
+        status: &str,
+        deploy: Option<(&str, Option<i64>)>,
+        minutes: i64,
+    ) -> ReleaseRecord {
         let start = NOW - day * DAY_MS;
         ReleaseRecord {
             pipeline: "p".into(),
             execution_id: format!("{day}"),
             status: status.into(),
             trigger: None,
-            commit: None,
+            commit: Some(format!("c{day}")),
             commit_summary: None,
             start_ms: start,
-            end_ms: Some(start + minutes * 60_000),
+            end_ms: Some(start + minutes * MIN),
             build_id: None,
             build_status: None,
-            deploy_status: None,
+            deploy_status: deploy.map(|(s, _)| s.to_owned()),
+            deploy_start_ms: deploy.map(|_| start + 5 * MIN),
+            deploy_end_ms: deploy.and_then(|(_, m)| m).map(|m| start + m * MIN),
         }
     }
 
     #[test]
     fn dora_on_a_fixed_history() {
         let releases = vec![
-            rel(9, "Succeeded", 10),
-            rel(8, "Failed", 5),
-            rel(7, "Failed", 5),
-            rel(6, "Succeeded", 12),
-            rel(4, "Succeeded", 14),
-            rel(2, "Stopped", 1),
+            rel(12, "Succeeded", Some(("Succeeded", Some(10))), 10), // outside the window
+            rel(9, "Succeeded", Some(("Succeeded", Some(10))), 10),
+            rel(8, "Failed", None, 4), // the build failed: prod untouched
+            rel(7, "Failed", Some(("Failed", Some(5))), 5),
+            rel(6, "Failed", Some(("Failed", Some(5))), 5), // still broken: the same incident
+            rel(5, "Succeeded", Some(("Succeeded", Some(12))), 12),
+            rel(4, "Succeeded", Some(("Succeeded", None)), 14), // stored before deploy times
+            rel(2, "Stopped", None, 1),
+            rel(1, "Failed", Some(("Failed", Some(3))), 3), // open at the window's end
         ];
-        let d = dora(&releases, NOW, 10);
+        // c9 was first built (a webhook build of the merge) 30 minutes before its execution.
+        let first_built =
+            std::collections::HashMap::from([("c9".to_owned(), NOW - 9 * DAY_MS - 30 * MIN)]);
+        let d = dora(&releases, &first_built, NOW, 10);
         assert_eq!(d.deployments, 3);
         assert!((d.deployments_per_day - 0.3).abs() < 1e-9);
-        assert_eq!(d.lead_time_median_seconds, Some(12.0 * 60.0));
-        assert_eq!(d.change_failure_rate, Some(2.0 / 5.0));
-        // Failed on day 8, restored by the success started day 6 ending 12 minutes later.
+        // Lead times: 30 + 10, 12 and 14 minutes.
+        assert_eq!(d.lead_time_median_seconds, Some(14.0 * 60.0));
+        // Deployments that ran to an end: 3 succeeded, 3 failed (days 7, 6 and 1).
+        assert_eq!(d.change_failure_rate, Some(0.5));
+        // Broken by the deploy that ended on day 7 + 5 min, restored by the one ending day 5 + 12 min.
         assert_eq!(
             d.time_to_restore_median_seconds,
-            Some((2 * DAY_MS / 1000 + 12 * 60) as f64)
+            Some(((2 * DAY_MS + 7 * MIN) / 1000) as f64)
         );
+        let none = dora(&[], &first_built, NOW, 10);
+        assert_eq!(
+            (
+                none.deployments,
+                none.change_failure_rate,
+                none.lead_time_median_seconds
+            ),
+            (0, None, None)
+        );
+    }
+
+    #[test]
+    fn cost_prices_each_compute_type_and_counts_unpriced_minutes() {
+        let mut builds = vec![
+            build(1, "SUCCEEDED", 100.0), // 2 minutes small
+            build(2, "FAILED", 61.0),     // 2 minutes
+            build(3, "SUCCEEDED", 600.0), // 10 minutes
+            build(4, "SUCCEEDED", 30.0),  // 1 minute
+        ];
+        builds[1].compute_type = Some("BUILD_GENERAL1_LARGE".into());
+        builds[2].compute_type = Some("BUILD_GENERAL1_2XLARGE".into());
+        builds[3].environment_type = Some("ARM_CONTAINER".into());
+        let s = build_stats(&builds, NOW, 7);
+        assert_eq!(s.build_minutes, 15.0);
+        // 2 × 0.005 + 2 × 0.02 + 10 × 0.08; the ARM minute is not priced.
+        assert_eq!(s.cost_usd, 0.85);
+        assert_eq!(s.unpriced_minutes, 1.0);
+        assert_eq!(s.prices_as_of, crate::prices::AS_OF);
     }
 }

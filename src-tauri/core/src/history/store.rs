@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::stats::{self, BuildFacts, BuildStats, PHASES};
 use super::types::{BuildRecord, ReleaseRecord};
+use crate::apply::console;
 use crate::{Error, Result};
 
 /// A schema step: SQL, then (optionally) Rust that fills what SQL cannot, in the same transaction.
@@ -27,6 +28,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: V3,
         backfill: None,
+    },
+    Migration {
+        sql: V4,
+        backfill: Some(backfill_v4),
     },
 ];
 
@@ -87,6 +92,68 @@ const V3: &str = "ALTER TABLE builds ADD COLUMN s_queued REAL;
         s_post_build = json_extract(phase_seconds, '$.POST_BUILD'),
         s_upload_artifacts = json_extract(phase_seconds, '$.UPLOAD_ARTIFACTS');
      ALTER TABLE builds DROP COLUMN phase_seconds;";
+
+/// 4: what joins builds to releases and commits, and how far each listing got:
+/// - builds: `environment_type` (prices), `commit_sha` and `initiator` (commit messages, lead time,
+///   the pipelines that started a project's builds);
+/// - releases: `build_id`, `commit_sha`, `commit_summary` (a build's commit message);
+/// - `sync_state`: whether the last listing of a project's builds (or a pipeline's executions)
+///   got to its end, so a sync only stops at the first stored item when the store has no gap;
+/// - the console link of stored builds points at the build, not its project (backfill).
+const V4: &str = "ALTER TABLE builds ADD COLUMN environment_type TEXT;
+     ALTER TABLE builds ADD COLUMN commit_sha TEXT;
+     ALTER TABLE builds ADD COLUMN initiator TEXT;
+     UPDATE builds SET commit_sha = json_extract(summary, '$.commit'),
+        initiator = json_extract(summary, '$.initiator');
+     CREATE INDEX builds_by_commit ON builds (scope, commit_sha);
+     ALTER TABLE releases ADD COLUMN build_id TEXT;
+     ALTER TABLE releases ADD COLUMN commit_sha TEXT;
+     ALTER TABLE releases ADD COLUMN commit_summary TEXT;
+     UPDATE releases SET build_id = json_extract(record, '$.buildId'),
+        commit_sha = json_extract(record, '$.commit'),
+        commit_summary = json_extract(record, '$.commitSummary');
+     CREATE INDEX releases_by_build ON releases (scope, build_id);
+     CREATE INDEX releases_by_commit ON releases (scope, commit_sha);
+     CREATE TABLE sync_state (
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        complete INTEGER NOT NULL,
+        PRIMARY KEY (scope, kind, name)
+     );";
+
+fn backfill_v4(conn: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT id, scope, project FROM builds")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare(
+        "UPDATE build_records SET record = json_set(record, '$.consoleUrl', ?2) WHERE id = ?1",
+    )?;
+    for (id, scope, project) in rows {
+        let (account, region) = scope.split_once('/').unwrap_or((&scope, ""));
+        update.execute(params![id, console::build(region, account, &project, &id)])?;
+    }
+    Ok(())
+}
+
+/// What a `sync_state` row is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    /// A CodeBuild project's builds.
+    Builds,
+    /// A pipeline's executions.
+    Executions,
+}
+
+impl Listing {
+    fn as_str(self) -> &'static str {
+        match self {
+            Listing::Builds => "builds",
+            Listing::Executions => "executions",
+        }
+    }
+}
 
 /// The per-phase columns (v3), in `stats::PHASES` order.
 const PHASE_COLUMNS: [&str; 8] = [
@@ -284,10 +351,13 @@ impl HistoryStore {
             let mut stmt = tx
                 .prepare_cached(
                     "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type,
-                       s_queued, s_provisioning, s_download_source, s_install, s_pre_build, s_build, s_post_build, s_upload_artifacts)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                       s_queued, s_provisioning, s_download_source, s_install, s_pre_build, s_build, s_post_build, s_upload_artifacts,
+                       environment_type, commit_sha, initiator)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
                      ON CONFLICT(id) DO UPDATE SET start_ms = excluded.start_ms, status = excluded.status,
                        summary = excluded.summary, duration = excluded.duration, compute_type = excluded.compute_type,
+                       environment_type = excluded.environment_type, commit_sha = excluded.commit_sha,
+                       initiator = excluded.initiator,
                        s_queued = excluded.s_queued, s_provisioning = excluded.s_provisioning,
                        s_download_source = excluded.s_download_source, s_install = excluded.s_install,
                        s_pre_build = excluded.s_pre_build, s_build = excluded.s_build,
@@ -320,7 +390,10 @@ impl HistoryStore {
                     pre,
                     bu,
                     post,
-                    up
+                    up,
+                    b.environment_type,
+                    b.commit,
+                    b.initiator
                 ])
                 .map_err(db_err)?;
                 record.execute(params![b.id, json]).map_err(db_err)?;
@@ -403,7 +476,7 @@ impl HistoryStore {
         self.read(|conn| {
             let facts: Vec<BuildFacts> = conn
                 .prepare_cached(
-                    "SELECT status, duration, compute_type FROM builds
+                    "SELECT status, duration, compute_type, environment_type FROM builds
                      WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4",
                 )
                 .map_err(db_err)?
@@ -412,6 +485,7 @@ impl HistoryStore {
                         status: r.get(0)?,
                         duration_seconds: r.get(1)?,
                         compute_type: r.get(2)?,
+                        environment_type: r.get(3)?,
                     })
                 })
                 .map_err(db_err)?
@@ -474,8 +548,11 @@ impl HistoryStore {
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO releases (execution_id, scope, pipeline, start_ms, status, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT(scope, pipeline, execution_id) DO UPDATE SET start_ms = excluded.start_ms, status = excluded.status, record = excluded.record",
+                    "INSERT INTO releases (execution_id, scope, pipeline, start_ms, status, record, build_id, commit_sha, commit_summary)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT(scope, pipeline, execution_id) DO UPDATE SET start_ms = excluded.start_ms,
+                       status = excluded.status, record = excluded.record, build_id = excluded.build_id,
+                       commit_sha = excluded.commit_sha, commit_summary = excluded.commit_summary",
                 )
                 .map_err(db_err)?;
             for r in releases {
@@ -486,12 +563,116 @@ impl HistoryStore {
                     r.pipeline,
                     r.start_ms,
                     r.status,
-                    json
+                    json,
+                    r.build_id,
+                    r.commit,
+                    r.commit_summary
                 ])
                 .map_err(db_err)?;
             }
         }
         tx.commit().map_err(db_err)
+    }
+
+    /// Whether the last listing of `name` got to its end (no gap between what is stored and the
+    /// newest item then). Never synced: false.
+    pub fn listing_complete(&self, scope: &str, kind: Listing, name: &str) -> Result<bool> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT complete FROM sync_state WHERE scope = ?1 AND kind = ?2 AND name = ?3",
+            )
+            .map_err(db_err)?
+            .query_row(params![scope, kind.as_str(), name], |r| r.get::<_, bool>(0))
+            .optional()
+            .map(|c| c.unwrap_or(false))
+            .map_err(db_err)
+        })
+    }
+
+    /// Marks a listing as under way (`false`, before its first write) or finished (`true`).
+    pub fn set_listing_complete(
+        &self,
+        scope: &str,
+        kind: Listing,
+        name: &str,
+        complete: bool,
+    ) -> Result<()> {
+        self.conn
+            .lock()
+            .unwrap()
+            .prepare_cached(
+                "INSERT INTO sync_state (scope, kind, name, complete) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(scope, kind, name) DO UPDATE SET complete = excluded.complete",
+            )
+            .map_err(db_err)?
+            .execute(params![scope, kind.as_str(), name, complete])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The pipelines that started stored builds of a project (`codepipeline/<name>` initiators).
+    pub fn pipelines_of(&self, scope: &str, project: &str) -> Result<Vec<String>> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT DISTINCT substr(initiator, 14) FROM builds
+                 WHERE scope = ?1 AND project = ?2 AND initiator LIKE 'codepipeline/%' ORDER BY 1",
+            )
+            .map_err(db_err)?
+            .query_map(params![scope, project], |r| r.get(0))
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db_err)
+        })
+    }
+
+    /// The commit message of each stored build of a project whose message is known, by build id:
+    /// the message of the pipeline execution that ran the build, else that of any stored
+    /// execution of the same commit (so a webhook build of a released commit has it too).
+    pub fn commit_messages(
+        &self,
+        scope: &str,
+        project: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT id, message FROM (
+                   SELECT b.id, coalesce(
+                     (SELECT r.commit_summary FROM releases r
+                      WHERE r.scope = b.scope AND r.build_id = b.id AND r.commit_summary IS NOT NULL),
+                     (SELECT r.commit_summary FROM releases r
+                      WHERE r.scope = b.scope AND r.commit_sha = b.commit_sha AND r.commit_summary IS NOT NULL
+                      ORDER BY r.start_ms LIMIT 1)) AS message
+                   FROM builds b WHERE b.scope = ?1 AND b.project = ?2)
+                 WHERE message IS NOT NULL",
+            )
+            .map_err(db_err)?
+            .query_map(params![scope, project], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db_err)
+        })
+    }
+
+    /// For each commit a pipeline's stored executions carried, when it was first seen: the start
+    /// of its earliest stored build (of any project), if any (lead time counts from there).
+    pub fn commits_first_built(
+        &self,
+        scope: &str,
+        pipeline: &str,
+    ) -> Result<std::collections::HashMap<String, i64>> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT b.commit_sha, min(b.start_ms) FROM builds b
+                 WHERE b.scope = ?1 AND b.commit_sha IN
+                   (SELECT commit_sha FROM releases WHERE scope = ?1 AND pipeline = ?2)
+                 GROUP BY b.commit_sha",
+            )
+            .map_err(db_err)?
+            .query_map(params![scope, pipeline], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db_err)
+        })
     }
 
     pub fn releases(&self, scope: &str, pipeline: &str) -> Result<Vec<ReleaseRecord>> {
@@ -532,6 +713,7 @@ mod tests {
             source_version: None,
             commit: None,
             compute_type: None,
+            environment_type: None,
             phases: vec![],
             log_group: None,
             log_stream: None,
@@ -661,9 +843,12 @@ mod tests {
         let got: Vec<crate::history::BuildSummary> =
             serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
         assert_eq!(got, [old.summary()]);
+        // The same record, linked to the build's console page (v4).
+        let mut want = old.clone();
+        want.console_url = console::build("", "a", "p", "p:1");
         assert_eq!(
             s.builds("a", "p", None).unwrap(),
-            std::slice::from_ref(&old)
+            std::slice::from_ref(&want)
         );
         let figures = s.build_stats("a", "p", 2000, 1).unwrap();
         assert_eq!(figures, stats::build_stats(&[old], 2000, 1));
@@ -704,7 +889,7 @@ mod tests {
             }
         }
         let s = HistoryStore::open(&path).unwrap();
-        assert_eq!(s.schema_version(), 3);
+        assert_eq!(s.schema_version(), MIGRATIONS.len() as i64);
         let figures = s.build_stats("a", "p", now, 1).unwrap();
         assert_eq!(figures, stats::build_stats(&records, now, 1));
         let build_phase = figures.phases.iter().find(|p| p.phase == "BUILD").unwrap();
@@ -712,6 +897,157 @@ mod tests {
         // Written after the move: the same figures.
         s.upsert_builds("a", &records).unwrap();
         assert_eq!(s.build_stats("a", "p", now, 1).unwrap(), figures);
+    }
+
+    fn release(id: &str, start_ms: i64, build: Option<&str>, commit: &str) -> ReleaseRecord {
+        ReleaseRecord {
+            pipeline: "pipe".into(),
+            execution_id: id.into(),
+            status: "Succeeded".into(),
+            trigger: None,
+            commit: Some(commit.into()),
+            commit_summary: Some(format!("message of {commit}")),
+            start_ms,
+            end_ms: Some(start_ms + 1000),
+            build_id: build.map(str::to_owned),
+            build_status: None,
+            deploy_status: None,
+            deploy_start_ms: None,
+            deploy_end_ms: None,
+        }
+    }
+
+    #[test]
+    fn builds_are_joined_to_releases_by_build_and_by_commit() {
+        let s = HistoryStore::in_memory().unwrap();
+        let with = |mut b: BuildRecord, initiator: &str, commit: &str| {
+            b.initiator = initiator.into();
+            b.commit = Some(commit.into());
+            b
+        };
+        s.upsert_builds(
+            "a",
+            &[
+                with(build("p:1", 1000, "SUCCEEDED"), "codepipeline/pipe", "c1"),
+                // A webhook build of the same commit as a release.
+                with(build("p:2", 900, "SUCCEEDED"), "GitHub-Hookshot/abc", "c2"),
+                with(build("p:3", 800, "FAILED"), "GitHub-Hookshot/abc", "c3"),
+                with(build("p:4", 700, "SUCCEEDED"), "codepipeline/other", "c4"),
+            ],
+        )
+        .unwrap();
+        s.upsert_builds(
+            "b",
+            &[with(
+                build("p:9", 1, "SUCCEEDED"),
+                "codepipeline/elsewhere",
+                "c1",
+            )],
+        )
+        .unwrap();
+        assert_eq!(s.pipelines_of("a", "p").unwrap(), ["other", "pipe"]);
+        // The build's own release wins over another release of the commit.
+        s.upsert_releases(
+            "a",
+            &[
+                release("e1", 1100, Some("p:1"), "c1"),
+                release("e0", 500, None, "c1x"),
+                release("e2", 950, None, "c2"),
+            ],
+        )
+        .unwrap();
+        let mut e0 = release("e0", 500, Some("p:1"), "c1x");
+        e0.commit_summary = Some("not this one".into());
+        s.upsert_releases("a", &[e0]).unwrap();
+        let messages = s.commit_messages("a", "p").unwrap();
+        assert_eq!(
+            messages.into_iter().collect::<Vec<_>>(),
+            [
+                ("p:1".to_owned(), "message of c1".to_owned()),
+                ("p:2".to_owned(), "message of c2".to_owned()),
+            ]
+        );
+        assert!(s.commit_messages("b", "p").unwrap().is_empty());
+        // c2 was first built at 900, before its release started (950); c1 at 1000.
+        let first = s.commits_first_built("a", "pipe").unwrap();
+        assert_eq!(first.get("c2"), Some(&900));
+        assert_eq!(first.get("c1"), Some(&1000));
+        assert_eq!(first.get("c1x"), None);
+    }
+
+    #[test]
+    fn a_listing_is_complete_only_once_marked() {
+        let s = HistoryStore::in_memory().unwrap();
+        assert!(!s.listing_complete("a", Listing::Builds, "p").unwrap());
+        s.set_listing_complete("a", Listing::Builds, "p", true)
+            .unwrap();
+        assert!(s.listing_complete("a", Listing::Builds, "p").unwrap());
+        assert!(!s.listing_complete("a", Listing::Executions, "p").unwrap());
+        assert!(!s.listing_complete("b", Listing::Builds, "p").unwrap());
+        s.set_listing_complete("a", Listing::Builds, "p", false)
+            .unwrap();
+        assert!(!s.listing_complete("a", Listing::Builds, "p").unwrap());
+    }
+
+    #[test]
+    fn opening_a_version_3_store_joins_builds_and_releases_and_links_builds_in_the_console() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        let mut b = with_phases(build("p:u-1", 5000, "SUCCEEDED"), 10.0);
+        b.initiator = "codepipeline/pipe".into();
+        b.commit = Some("c1".into());
+        b.console_url = "https://us-east-1.console.aws.amazon.com/codesuite/codebuild/111122223333/projects/p?region=us-east-1".into();
+        {
+            // A v3 store as the previous Pipewright wrote it.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(V1).unwrap();
+            conn.execute_batch(V2).unwrap();
+            conn.execute_batch(V3).unwrap();
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute(
+                "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type, s_build)
+                 VALUES (?1, '111122223333/us-east-1', 'p', ?2, 'SUCCEEDED', ?3, 60, 'BUILD_GENERAL1_SMALL', 10)",
+                params![b.id, b.start_ms, serde_json::to_string(&b.summary()).unwrap()],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO build_records (id, record) VALUES (?1, ?2)",
+                params![b.id, serde_json::to_string(&b).unwrap()],
+            )
+            .unwrap();
+            let r = release("e1", 6000, Some("p:u-1"), "c1");
+            conn.execute(
+                "INSERT INTO releases (execution_id, scope, pipeline, start_ms, status, record)
+                 VALUES ('e1', '111122223333/us-east-1', 'pipe', 6000, 'Succeeded', ?1)",
+                params![serde_json::to_string(&r).unwrap()],
+            )
+            .unwrap();
+        }
+        let s = HistoryStore::open(&path).unwrap();
+        assert_eq!(s.schema_version(), MIGRATIONS.len() as i64);
+        let scope = "111122223333/us-east-1";
+        let stored = s.build(scope, "p:u-1").unwrap().unwrap();
+        assert_eq!(
+            stored.console_url,
+            "https://us-east-1.console.aws.amazon.com/codesuite/codebuild/111122223333/projects/p/build/p%3Au-1/?region=us-east-1"
+        );
+        assert_eq!(stored.environment_type, None);
+        assert_eq!(s.pipelines_of(scope, "p").unwrap(), ["pipe"]);
+        assert_eq!(
+            s.commit_messages(scope, "p")
+                .unwrap()
+                .get("p:u-1")
+                .map(String::as_str),
+            Some("message of c1")
+        );
+        // Never synced by this version: the next sync lists to the end.
+        assert!(!s.listing_complete(scope, Listing::Builds, "p").unwrap());
+        // A build stored before environment types were kept is priced as Linux.
+        let figures = s.build_stats(scope, "p", 10_000, 1).unwrap();
+        assert_eq!(
+            (figures.build_minutes, figures.unpriced_minutes),
+            (1.0, 0.0)
+        );
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct BuildRecord {
     pub source_version: Option<String>,
     pub commit: Option<String>,
     pub compute_type: Option<String>,
+    /// LINUX_CONTAINER, ARM_CONTAINER, LINUX_GPU_CONTAINER, WINDOWS_SERVER_2019_CONTAINER, ...
+    /// (records stored before it was kept have none).
+    #[serde(default)]
+    pub environment_type: Option<String>,
     pub phases: Vec<PhaseRecord>,
     pub log_group: Option<String>,
     pub log_stream: Option<String>,
@@ -135,8 +139,16 @@ pub struct ReleaseRecord {
     pub end_ms: Option<i64>,
     pub build_id: Option<String>,
     pub build_status: Option<String>,
-    /// The deploy stage's result.
+    /// The result of the execution's last Deploy action (the one that reaches prod).
     pub deploy_status: Option<String>,
+    /// When that action started and, once it ended, when it ended (records stored before these
+    /// were kept have none).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub deploy_start_ms: Option<i64>,
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub deploy_end_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

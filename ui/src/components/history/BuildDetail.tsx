@@ -1,7 +1,7 @@
 import { localDateTime } from "../../lib/format";
 import type { Session } from "../../bindings/Session";
 import { buildLabel, isInProgress, toMs } from "../../lib/history/records";
-import { useBuild } from "../../lib/history/queries";
+import { useBuild, useCommitMessages } from "../../lib/history/queries";
 import { historyHref } from "../../lib/router";
 import { ErrorNotice } from "../ErrorNotice";
 import { ArrowLeftIcon } from "../Icons";
@@ -14,6 +14,7 @@ import { PhaseTimeline } from "./PhaseTimeline";
 export function BuildDetail({ session, project, buildId }: { session: Session; project: string; buildId: string }) {
   const query = useBuild(session, project, buildId);
   const build = query.data;
+  const messages = useCommitMessages(session, project, null);
 
   const back = (
     <a className="history-back" href={historyHref({ project })} data-testid="build-back">
@@ -68,7 +69,7 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
           <div>
             <dt>Commit</dt>
             <dd data-testid="build-commit">
-              <CommitText commit={build.commit} sourceVersion={build.sourceVersion} />
+              <CommitText commit={build.commit} sourceVersion={build.sourceVersion} message={messages[build.id]} />
             </dd>
           </div>
           <div>

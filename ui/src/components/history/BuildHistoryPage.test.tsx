@@ -92,6 +92,9 @@ function stats(overrides: Partial<BuildStats> = {}): BuildStats {
     ],
     buildMinutes: 192,
     costUsd: 0.96,
+    unpricedMinutes: 0,
+    pricesAsOf: "2026-11-01",
+    pricesRegion: "us-east-1",
     ...overrides,
   };
 }
@@ -107,6 +110,7 @@ function mockHistory(handlers: Record<string, Handler> = {}) {
       history_stats: (args) => stats({ windowDays: args.windowDays as number }),
       history_build: (args) => build(1, { id: args.buildId as string }),
       build_logs: () => logPage([], null),
+      history_commits: () => ({}),
       "plugin:opener|open_url": () => null,
       ...handlers,
       // As Rust answers: the list gets summaries; the detail asks history_build for the whole record.
@@ -271,13 +275,25 @@ describe("Build history: a project", () => {
     expect(screen.getByTestId("history-p90")).toHaveTextContent("6m 42s");
     expect(screen.getByTestId("history-build-minutes")).toHaveTextContent("192");
     expect(screen.getByTestId("history-cost")).toHaveTextContent("$0.96");
-    expect(panel).toHaveTextContent("At CodeBuild on-demand prices");
+    expect(screen.getByTestId("history-cost-detail")).toHaveTextContent("At CodeBuild on-demand prices of 2026-11-01 (us-east-1)");
+    expect(panel).not.toHaveTextContent("not priced");
     expect(screen.getByTestId("history-phase-BUILD")).toBeInTheDocument();
     expect(screen.getByTestId("history-phases")).toHaveTextContent("Provisioning");
 
     await user.click(screen.getByTestId("history-window-90"));
     await waitFor(() => expect(backend.callsTo("history_stats").some((c) => c.args.windowDays === 90)).toBe(true));
     expect(screen.getByTestId("history-stats")).toHaveTextContent("Last 90 days");
+  });
+
+  it("says which build minutes the cost leaves out", async () => {
+    mockHistory({ history_builds: () => builds(1, 3), history_stats: () => stats({ unpricedMinutes: 42 }) });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    await waitFor(() =>
+      expect(screen.getByTestId("history-cost-detail")).toHaveTextContent(
+        "At CodeBuild on-demand prices of 2026-11-01 (us-east-1); 42 minutes of ARM, GPU, Lambda or Windows builds not priced",
+      ),
+    );
   });
 
   it("charts one bar per build of the window, coloured by status, with a tooltip and click-through", async () => {
@@ -336,14 +352,17 @@ describe("Build history: a project", () => {
   });
 
   it("filters the table by status, date and initiator", async () => {
+    // One build a day, each at local noon, so a date picks whole days in any time zone.
+    const base = new Date(2025, 4, 1, 12, 0, 0).getTime();
+    const day = (n: number) => ({ startMs: base + n * 86_400_000, endMs: base + n * 86_400_000 + 214_000 });
     mockHistory({
       history_builds: () => [
-        build(6, { status: "FAILED" }),
-        build(5, { status: "TIMED_OUT" }),
-        build(4, { status: "STOPPED" }),
-        build(3),
-        build(2, { status: "FAULT" }),
-        build(1),
+        build(6, { status: "FAILED", ...day(6) }),
+        build(5, { status: "TIMED_OUT", ...day(5) }),
+        build(4, { status: "STOPPED", ...day(4) }),
+        build(3, day(3)),
+        build(2, { status: "FAULT", ...day(2) }),
+        build(1, day(1)),
       ],
     });
     window.location.hash = `#/history/${PROJECT}`;
@@ -359,16 +378,39 @@ describe("Build history: a project", () => {
     await user.selectOptions(screen.getByTestId("history-filter-initiator"), "user");
     await waitFor(() => expect(rowIds()).toEqual([5, 2].map((n) => build(n).id)));
 
-    const day = new Date(Number(build(4).startMs));
-    day.setDate(day.getDate() + 1);
-    const since = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, "0")}-${String(day.getDate()).padStart(2, "0")}`;
+    // Since the day of build 4: build 5 (the day after) stays, build 2 (two days before) goes.
+    const d = new Date(base + 4 * 86_400_000);
+    const since = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
     fireEvent.change(screen.getByTestId("history-filter-since"), { target: { value: since } });
-    // build(n) starts n hours after the others: 2 and 5 are at most a day apart; only those on/after `since` stay.
-    const expected = [5, 2].filter((n) => Number(build(n).startMs) >= day.setHours(0, 0, 0, 0));
-    await waitFor(() => expect(rowIds()).toEqual(expected.map((n) => build(n).id)));
+    await waitFor(() => expect(rowIds()).toEqual([build(5).id]));
+    expect(screen.getByTestId("history-table-count")).toHaveTextContent("1 of 6 builds");
+    // The date alone: builds 6, 5 and 4 (that day counts).
+    await user.selectOptions(screen.getByTestId("history-filter-status"), "");
+    await user.selectOptions(screen.getByTestId("history-filter-initiator"), "");
+    await waitFor(() => expect(rowIds()).toEqual([6, 5, 4].map((n) => build(n).id)));
 
     await user.click(screen.getByTestId("history-filter-clear"));
     await waitFor(() => expect(rowIds()).toHaveLength(6));
+  });
+
+  it("shows the commit message of builds a release told it, as text", async () => {
+    const backend = mockHistory({
+      history_builds: () => builds(1, 3),
+      history_commits: (args) =>
+        args.sync
+          ? { [build(3).id]: "<b>Fix</b> login\n\nThe long body", [build(2).id]: "From the release" }
+          : { [build(3).id]: "Stored message" },
+    });
+    window.location.hash = `#/history/${PROJECT}`;
+    renderWithProviders(<App />);
+    const row = (n: number) => screen.getByTestId(`history-row-${build(n).id}`);
+    // The stored messages at once, those of the synced releases after the sync.
+    await waitFor(() => expect(row(2)).toHaveTextContent("From the release"));
+    expect(row(3)).toHaveTextContent("<b>Fix</b> login");
+    expect(row(3)).not.toHaveTextContent("The long body");
+    expect(row(3).querySelector("b")).toBeNull();
+    expect(within(row(1)).queryByTestId("history-commit-message")).toBeNull();
+    expect(backend.callsTo("history_commits").map((c) => c.args.sync)).toEqual([false, true]);
   });
 
   it("keeps only a window of 10,000 rows in the DOM and follows the scroll", async () => {
@@ -512,6 +554,20 @@ describe("Build history: a build", () => {
     expect(log.querySelector("script")).toBeNull();
     expect((window as unknown as { __xss?: number }).__xss).toBeUndefined();
     expect(screen.getByTestId("build-log-console")).toBeInTheDocument();
+  });
+
+  it("reads on through an empty page that comes before the end of the log", async () => {
+    const pages: Record<string, LogPage> = {
+      start: logPage(["one"], "t1"),
+      // CloudWatch may answer an empty page with a new token before the end.
+      t1: logPage([], "t2"),
+      t2: logPage(["two"], "t3"),
+      t3: logPage([], "t3"),
+    };
+    const backend = detail({ build_logs: (args) => pages[(args.nextToken as string | null) ?? "start"] });
+    const log = await screen.findByTestId("build-log");
+    await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(2));
+    expect(backend.callsTo("build_logs").map((c) => c.args.nextToken)).toEqual([null, "t1", "t2", "t3"]);
   });
 
   it("searches the log, highlights matches and jumps between them", async () => {
@@ -691,8 +747,10 @@ describe("Build history: releases", () => {
     expect(screen.getByTestId("dora-lead-time")).toHaveTextContent("21m");
     expect(screen.getByTestId("dora-failure-rate")).toHaveTextContent("20%");
     expect(screen.getByTestId("dora-restore")).toHaveTextContent("1h 30m");
-    expect(figures).toHaveTextContent("From execution start (the merge) to the end of its successful deploy.");
-    expect(figures).toHaveTextContent("From the first failed execution to the end of the next successful one.");
+    expect(figures).toHaveTextContent("From the commit’s first build (or its execution’s start) to the end of its successful deploy.");
+    expect(figures).toHaveTextContent("From a failed deploy to the end of the next successful one.");
+    // The deploy's own time (the fixture's deploy ran 5 minutes).
+    expect(within(screen.getByTestId("release-row-aaaaaaaa")).getByTestId("release-deploy-time")).toHaveTextContent("5m");
 
     await user.click(screen.getByTestId("dora-window-7"));
     await waitFor(() => expect(screen.getByTestId("dora-frequency")).toHaveTextContent("3 a week"));

@@ -30,13 +30,15 @@ type Props = {
   filters: BuildFilters;
   onFilters: (filters: BuildFilters) => void;
   onOpen: (buildId: string) => void;
+  /** Commit messages by build id (those known). */
+  messages?: Record<string, string>;
 };
 
 /**
  * Every stored build of the project, filtered, virtualized: only the rows in view (plus a few) are
  * in the DOM, so 10,000 builds scroll smoothly.
  */
-export function BuildTable({ project, rows, total, loadingOlder = false, filters, onFilters, onOpen }: Props) {
+export function BuildTable({ project, rows, total, loadingOlder = false, filters, onFilters, onOpen, messages = {} }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns a mutable instance; this component re-renders on its scroll updates.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -146,6 +148,7 @@ export function BuildTable({ project, rows, total, loadingOlder = false, filters
                   <BuildRow
                     key={item.key}
                     build={build}
+                    message={messages[build.id]}
                     project={project}
                     top={item.start}
                     rowIndex={item.index + 2}
@@ -163,12 +166,14 @@ export function BuildTable({ project, rows, total, loadingOlder = false, filters
 
 const BuildRow = memo(function BuildRow({
   build,
+  message,
   project,
   top,
   rowIndex,
   onOpen,
 }: {
   build: BuildSummary;
+  message: string | undefined;
   project: string;
   top: number;
   rowIndex: number;
@@ -192,7 +197,7 @@ const BuildRow = memo(function BuildRow({
         <BuildStatusPill status={build.status} />
       </span>
       <span role="cell">
-        <CommitText commit={build.commit} sourceVersion={build.sourceVersion} />
+        <CommitText commit={build.commit} sourceVersion={build.sourceVersion} message={message} />
       </span>
       <span role="cell">
         <InitiatorText build={build} />

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Session } from "../../bindings/Session";
 import { useNow } from "../../lib/clock";
 import { formatAgo } from "../../lib/format";
-import { historyTiming, useBuildHistory, useBuildStats } from "../../lib/history/queries";
+import { historyTiming, useBuildHistory, useBuildStats, useCommitMessages } from "../../lib/history/queries";
 import { chartData, filterBuilds, type BuildFilters, type ChartData, type WindowDays } from "../../lib/history/records";
 import { historyHref, navigateHistory } from "../../lib/router";
 import { EmptyState } from "../EmptyState";
@@ -42,6 +42,7 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
   // screen is not held up by it.
   const stats = useBuildStats(session, project, days, true);
   const history = useBuildHistory(session, project, { readOlder: !stats.isPending });
+  const messages = useCommitMessages(session, project, history.syncedAt);
   const now = useNow(60_000);
   const { builds } = history;
 
@@ -91,6 +92,7 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
             filters={filters}
             onFilters={onFilters}
             onOpen={open}
+            messages={messages}
           />
         ) : (
           <div className="card history-table-pending" aria-busy="true" />

@@ -161,25 +161,25 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
           <Figure
             label="Deployment frequency"
             value={dora.data ? frequency(dora.data.deploymentsPerDay) : "—"}
-            detail={`${dora.data ? count(dora.data.deployments) : "—"} successful executions in ${days} days.`}
+            detail={`${dora.data ? count(dora.data.deployments) : "—"} successful deploys in ${days} days.`}
             valueTestId="dora-frequency"
           />
           <Figure
             label="Lead time (median)"
             value={durationOrDash(dora.data?.leadTimeMedianSeconds)}
-            detail="From execution start (the merge) to the end of its successful deploy."
+            detail="From the commit’s first build (or its execution’s start) to the end of its successful deploy."
             valueTestId="dora-lead-time"
           />
           <Figure
             label="Change failure rate"
             value={percent(dora.data?.changeFailureRate)}
-            detail="Failed executions ÷ succeeded + failed ones (stopped and superseded ones don’t count)."
+            detail="Failed deploys ÷ deploys that ran to an end (a red build never reached prod; stopped runs don’t count)."
             valueTestId="dora-failure-rate"
           />
           <Figure
             label="Time to restore (median)"
             value={durationOrDash(dora.data?.timeToRestoreMedianSeconds)}
-            detail="From the first failed execution to the end of the next successful one."
+            detail="From a failed deploy to the end of the next successful one."
             valueTestId="dora-restore"
           />
         </div>
@@ -238,6 +238,7 @@ const ReleaseRow = memo(function ReleaseRow({ release }: { release: ReleaseRecor
         <span className="history-release-step">
           <span className="history-release-step-label">Deploy</span>
           <PipelineStatusPill status={release.deployStatus} testId="release-deploy" />
+          <DeployDuration release={release} />
         </span>
       </div>
       <div className="history-release-when">
@@ -259,4 +260,17 @@ function ReleaseDuration({ release }: { release: ReleaseRecord }) {
   const now = useNow(running ? 1000 : 60_000);
   const to = end ?? (running ? now : null);
   return <>{to === null ? "—" : formatDuration((to - toMs(release.startMs)) / 1000)}</>;
+}
+
+/** How long the deploy action took (ran for, while it runs), when its times are known. */
+function DeployDuration({ release }: { release: ReleaseRecord }) {
+  const start = toMsOrNull(release.deployStartMs);
+  const end = toMsOrNull(release.deployEndMs);
+  const now = useNow(end === null && start !== null ? 1000 : 60_000);
+  if (start === null) return null;
+  return (
+    <span className="muted history-release-step-time" data-testid="release-deploy-time">
+      {formatDuration(((end ?? now) - start) / 1000)}
+    </span>
+  );
 }

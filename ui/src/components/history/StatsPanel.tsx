@@ -66,12 +66,21 @@ export function StatsPanel({ stats, days, onDays, fetching, error }: Props) {
         <Figure
           label="Cost so far"
           value={shown ? usd(shown.costUsd) : "—"}
-          detail="At CodeBuild on-demand prices"
+          detail={shown ? costDetail(shown) : undefined}
           valueTestId="history-cost"
+          detailTestId="history-cost-detail"
         />
       </div>
     </section>
   );
+}
+
+/** Which prices the cost is at, and the minutes they do not cover. */
+function costDetail(stats: BuildStats): string {
+  const prices = `At CodeBuild on-demand prices of ${stats.pricesAsOf} (${stats.pricesRegion})`;
+  return stats.unpricedMinutes > 0
+    ? `${prices}; ${count(stats.unpricedMinutes)} minutes of ARM, GPU, Lambda or Windows builds not priced`
+    : prices;
 }
 
 /** Where the time goes: the window's time per phase as one stacked bar, with a legend. */

@@ -36,7 +36,27 @@ export function InitiatorText({ build }: { build: Pick<BuildSummary, "initiator"
 }
 
 /** A commit's 7-character sha (the full sha and source version on hover), as text. */
-export function CommitText({ commit, sourceVersion }: { commit: string | null; sourceVersion?: string | null }) {
+export function CommitText({
+  commit,
+  sourceVersion,
+  message,
+}: {
+  commit: string | null;
+  sourceVersion?: string | null;
+  /** The commit's message, when a release of it told it (first line shown, all of it on hover). */
+  message?: string;
+}) {
+  if (commit && message) {
+    const first = message.split("\n", 1)[0] ?? "";
+    return (
+      <span className="history-commit-with-message" title={`${commit}\n\n${message}`}>
+        <code className="history-commit">{shortSha(commit)}</code>
+        <span className="history-commit-message" data-testid="history-commit-message">
+          {first}
+        </span>
+      </span>
+    );
+  }
   if (!commit) {
     return sourceVersion ? (
       <span className="mono history-commit" title={sourceVersion}>
@@ -139,12 +159,14 @@ export function Figure({
   detail,
   testId,
   valueTestId,
+  detailTestId,
 }: {
   label: string;
   value: string;
   detail?: string;
   testId?: string;
   valueTestId?: string;
+  detailTestId?: string;
 }) {
   return (
     <div className="history-figure" data-testid={testId}>
@@ -152,7 +174,11 @@ export function Figure({
       <div className="history-figure-value" data-testid={valueTestId}>
         {value}
       </div>
-      {detail && <div className="history-figure-detail">{detail}</div>}
+      {detail && (
+        <div className="history-figure-detail" data-testid={detailTestId}>
+          {detail}
+        </div>
+      )}
     </div>
   );
 }

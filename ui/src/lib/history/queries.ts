@@ -43,6 +43,7 @@ export const historyKeys = {
   sync: (s: Session, project: string) => ["history", s, "project", project, "sync"] as const,
   stats: (s: Session, project: string) => ["history", s, "project", project, "stats"] as const,
   statsWindow: (s: Session, project: string, days: number) => ["history", s, "project", project, "stats", days] as const,
+  commits: (s: Session, project: string) => ["history", s, "project", project, "commits"] as const,
   build: (s: Session, buildId: string) => ["history", s, "build", buildId] as const,
   pipelines: (s: Session) => ["history", s, "pipelines"] as const,
   releases: (s: Session, pipeline: string) => ["history", s, "pipeline", pipeline, "releases"] as const,
@@ -151,6 +152,37 @@ export function useBuildHistory(session: Session, project: string, { readOlder =
   };
 }
 
+const NO_MESSAGES: Record<string, string> = {};
+
+/**
+ * The commit messages of a project's builds, by build id: the stored ones at once, then (after each
+ * sync of the builds, `syncedAt`) those of the releases of the pipelines that ran them, brought up
+ * to date. Messages are extra: a failed refresh (no CodePipeline access, say) keeps what the store
+ * had and shows no error.
+ */
+export function useCommitMessages(session: Session, project: string, syncedAt: number | null): Record<string, string> {
+  const client = useQueryClient();
+  const key = historyKeys.commits(session, project);
+  const stored = useQuery({
+    queryKey: key,
+    queryFn: () => historyApi.commits(session, project, false),
+    staleTime: Infinity,
+  });
+  useQuery({
+    queryKey: [...key, "sync", syncedAt] as const,
+    queryFn: async () => {
+      const fresh = await historyApi.commits(session, project, true);
+      client.setQueryData(key, fresh);
+      return true;
+    },
+    enabled: syncedAt !== null && stored.isFetched,
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+  });
+  return stored.data ?? NO_MESSAGES;
+}
+
 export function useBuildStats(session: Session, project: string, days: number, enabled: boolean) {
   return useQuery({
     queryKey: historyKeys.statsWindow(session, project, days),
@@ -194,8 +226,11 @@ export type BuildLog = {
   reload: () => void;
 };
 
+/** Empty log pages in a row (each with a new token) after which a read stops for now. */
+const MAX_EMPTY_PAGES = 20;
+
 /**
- * A build's log, page by page from the head until a page brings no lines; while `running`, keeps
+ * A build's log, page by page from the head until CloudWatch gives back the token it was sent; while `running`, keeps
  * asking with the last token every `historyTiming.logPollMs`. After the build ends it asks once
  * more (CloudWatch can lag a little behind the build's status).
  */
@@ -229,6 +264,7 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let token: string | null = null;
+    let emptyInARow = 0;
     let graceLeft = 1;
     setState({ lines: [], consoleUrl: null, loading: true, following: false, error: null, streamExists: true });
 
@@ -253,18 +289,22 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
         if (cancelled) return;
         const more = page.lines.length > 0;
         token = page.nextToken ?? token;
-        // No token to go on with (or the same one back): nothing more to read right now.
-        const stuck = page.nextToken === null || page.nextToken === sent;
+        // No token to go on with, or the same one back: the end, for now. CloudWatch may answer an
+        // empty page before the end, so an empty page with a new token goes on (up to a bound, in
+        // case a service never repeats its token).
+        emptyInARow = more ? 0 : emptyInARow + 1;
+        const atEnd = page.nextToken === null || page.nextToken === sent || emptyInARow >= MAX_EMPTY_PAGES;
         if (runningRef.current) graceLeft = 1;
         setState((s) => ({
           lines: more ? s.lines.concat(page.lines) : s.lines,
           consoleUrl: page.consoleUrl ?? s.consoleUrl,
-          loading: more && !stuck,
-          following: (!more || stuck) && runningRef.current,
+          loading: !atEnd,
+          following: atEnd && runningRef.current,
           error: null,
           streamExists: page.streamExists,
         }));
-        if (more && !stuck) return step();
+        if (!atEnd) return step();
+        emptyInARow = 0;
         if (runningRef.current) return schedule();
         if (graceLeft > 0) {
           graceLeft -= 1;

@@ -54,11 +54,12 @@ export function build(n: number, overrides: Partial<BuildRecord> = {}): BuildRec
     sourceVersion: `pr/${n}`,
     commit: `${String(n).padStart(4, "0")}abcdef0123456789abcdef0123456789ab`,
     computeType: "BUILD_GENERAL1_SMALL",
+    environmentType: "LINUX_CONTAINER",
     phases: DEFAULT_PHASES,
     logGroup: `/aws/codebuild/${PROJECT}`,
     logStream: uuid,
     logUrl: `https://console.aws.amazon.com/cloudwatch/home#logsV2:log-groups/${uuid}`,
-    consoleUrl: `https://console.aws.amazon.com/codesuite/codebuild/projects/${PROJECT}/build/${uuid}`,
+    consoleUrl: `https://us-east-1.console.aws.amazon.com/codesuite/codebuild/123456789012/projects/${PROJECT}/build/${PROJECT}%3A${uuid}/?region=us-east-1`,
     ...overrides,
   };
 }
@@ -109,6 +110,8 @@ export function release(id: string, hoursAgo: number, overrides: Partial<Release
     buildId: `${PROJECT}:${id}-uuid`,
     buildStatus: "Succeeded",
     deployStatus: "Succeeded",
+    deployStartMs: wire(start + 300_000),
+    deployEndMs: wire(start + 600_000),
     ...overrides,
   };
 }
