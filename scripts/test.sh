@@ -24,7 +24,9 @@ step "eslint" npm --prefix ui run lint --silent
 step "UI unit tests (vitest)" npm --prefix ui test --silent
 step "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "emulator tests (pytest)" tests/emulator/.venv/bin/python -m pytest tests/emulator -q
-step "build the app and the CLI" cargo build -p pipewright -p pipewright-cli --quiet
+# The app and the CLI (the e2e and CLI tests run them), built with the tests: one feature set for
+# the whole run, so `cargo test` below compiles nothing of the dependencies again.
+step "build the app, the CLI and the tests" cargo build --workspace --bins --tests --quiet
 
 # Everything else runs in a private D-Bus session with an unlocked, throwaway gnome-keyring.
 XDG_DATA_HOME=$(mktemp -d)

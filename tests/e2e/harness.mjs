@@ -3,8 +3,8 @@
 //
 // Environment (scripts/test.sh sets it): PIPEWRIGHT_EMULATOR_URL, DISPLAY, DBUS_SESSION_BUS_ADDRESS.
 // The app inherits this process's environment through the drivers.
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -71,12 +71,21 @@ export async function startDriver(appEnv) {
 }
 
 let shot = 0;
-/** Saves a PNG of the window's current content under target/e2e-screenshots/. */
+/**
+ * Saves a PNG of the display, as a user sees the window, under target/e2e-screenshots/: taken by
+ * the X server (imagemagick's `import`), once the page has painted its last change. Not WebDriver's
+ * screenshot: WebKitGTK's snapshot of a page drawn without compositing (the app's mode on a machine
+ * without a GPU, such as Xvfb) never answers.
+ */
 export async function screenshot(driver, name) {
   mkdirSync(screenshotDir, { recursive: true });
   shot += 1;
   const file = path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`);
-  writeFileSync(file, Buffer.from(await driver.takeScreenshot(), "base64"));
+  // The frame after the next one: whatever the page last changed has been painted.
+  await driver.executeAsyncScript(
+    "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+  );
+  execFileSync("import", ["-window", "root", file]);
   return file;
 }
 

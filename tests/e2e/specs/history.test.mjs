@@ -109,6 +109,25 @@ test("build history: figures, chart, table, build detail with its log, releases"
     const rate = await textOf(driver, "history-success-rate");
     assert.match(rate, /^\d+(\.\d)?%$/, `success rate is ${rate}`);
     assert.match(await textOf(driver, "history-cost"), /^(\$\d|<\$0\.01)/);
+    assert.match(await textOf(driver, "history-cost-detail"), /prices of \d{4}-\d\d-\d\d \(us-east-1\)/);
+
+    // The pipeline's builds carry the commit message of their release (CodeBuild keeps none).
+    const initiator = await find(driver, "history-filter-initiator");
+    await initiator.findElement(By.css('option[value="pipeline"]')).click();
+    await until(
+      driver,
+      async () => (await driver.findElements(byTestId("history-commit-message"))).length > 0,
+      SYNC,
+      "no commit message in the table of pipeline builds",
+    );
+    const message = await driver.executeScript(
+      "return document.querySelector('[data-testid=history-commit-message]').textContent",
+    );
+    assert.ok(message.length > 3, `commit message: ${message}`);
+    await driver.executeScript("document.querySelector('[data-testid=history-table]').scrollIntoView()");
+    await screenshot(driver, "history-table-pipeline-builds");
+    await driver.executeScript("window.scrollTo(0, 0)");
+    await click(driver, "history-filter-clear");
 
     // The chart: one bar per build of the window, drawn.
     const chart = await find(driver, "history-chart");
@@ -191,7 +210,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
       SHORT,
       "no deployment frequency",
     );
-    assert.match(await textOf(driver, "dora-figures"), /From execution start/);
+    assert.match(await textOf(driver, "dora-figures"), /From the commit’s first build/);
     await screenshot(driver, "history-releases");
 
     assert.equal(await driver.executeScript("return typeof window.__xss"), "undefined");

@@ -69,7 +69,7 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
           <div>
             <dt>Commit</dt>
             <dd data-testid="build-commit">
-              <CommitText commit={build.commit} sourceVersion={build.sourceVersion} message={messages[build.id]} />
+              <CommitText commit={build.commit} sourceVersion={build.sourceVersion} />
             </dd>
           </div>
           <div>
@@ -95,6 +95,14 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
             <div>
               <dt>Compute</dt>
               <dd className="mono">{build.computeType}</dd>
+            </div>
+          )}
+          {messages[build.id] && (
+            <div className="history-meta-wide">
+              <dt>Commit message</dt>
+              <dd className="history-detail-message" data-testid="build-commit-message">
+                {messages[build.id]}
+              </dd>
             </div>
           )}
         </dl>

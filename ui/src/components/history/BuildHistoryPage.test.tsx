@@ -526,6 +526,13 @@ describe("Build history: a build", () => {
     await waitFor(() => expect(backend.callsTo("plugin:opener|open_url")[0]?.args).toMatchObject({ url: FAILED.consoleUrl }));
   });
 
+  it("shows the commit message of its release in full, as text", async () => {
+    detail({ history_commits: () => ({ [FAILED.id]: "<img src=x onerror=alert(1)> Fix login\n\nBody line" }) });
+    const message = await screen.findByTestId("build-commit-message");
+    expect(message.textContent).toBe("<img src=x onerror=alert(1)> Fix login\n\nBody line");
+    expect(message.querySelector("img")).toBeNull();
+  });
+
   it("reads every page of the log, renders ANSI colours as classes, and hostile lines as text", async () => {
     const pages: Record<string, LogPage> = {
       start: logPage([`${E}[32m[Container] Entering phase BUILD${E}[0m`, `${E}[1;31mERROR${E}[0m failed`], "t1"),
