@@ -6,11 +6,15 @@
 //!   (when `AWS_CLI` points at an `aws` binary; scripts/bench.sh sets it);
 //! - reopening from the local store (what the history page reads: the list and the figures).
 //!
-//! Each at two emulator latencies: 0 (as fast as the emulator goes; its one Python process serves
-//! requests in turn, so the pipelining cannot overlap anything) and 40 ms per request (a round
-//! trip to a nearby AWS region, during which requests in flight overlap, as against AWS).
+//! Each at three emulator latencies: 0 (as fast as the emulator goes) and 20 and 40 ms per
+//! request (a round trip to a nearby AWS region, during which requests in flight overlap, as
+//! against AWS).
 //!
-//! Targets: ≥ 4× faster than the CLI; within 1.3× of the critical path; reopen < 100 ms.
+//! Targets: ≥ 4× faster than the CLI; within 1.3× of the critical path; reopen < 100 ms. The
+//! critical path (the listing chain: each page needs the previous page's token) bounds a load
+//! when requests overlap, at 20 and 40 ms. At 0 ms nothing overlaps: the emulator's one Python
+//! process does each request's work in turn, so the bound there is every request back to back,
+//! and the 1.3× target is judged against that.
 
 use std::process::Command;
 use std::time::Instant;
@@ -64,6 +68,8 @@ fn aws(cli: &str, account: &str, args: &[&str]) -> serde_json::Value {
 
 struct Numbers {
     full: f64,
+    /// When the newest 100 builds were stored, ms after the start.
+    first_ms: f64,
     critical: f64,
     served: f64,
     reopen_ms: f64,
@@ -87,14 +93,19 @@ async fn measure(account: &str, builds: usize, rounds: usize, latency_ms: u64) -
     let tmp = tempfile::tempdir().unwrap();
     let (mut full, mut critical, mut reopen, mut cli) = (vec![], vec![], vec![], vec![]);
     let mut served = vec![];
+    let mut first = vec![];
     for round in 0..rounds {
         let path = tmp.path().join(format!("history-{round}.sqlite"));
         let store = HistoryStore::open(&path).unwrap();
         let t = Instant::now();
-        let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
-            .await
-            .unwrap();
+        let mut first_batch = None;
+        let report = history::sync_builds(&ctx, &store, PROJECT, |_| {
+            first_batch.get_or_insert_with(|| t.elapsed().as_secs_f64() * 1000.0);
+        })
+        .await
+        .unwrap();
         full.push(t.elapsed().as_secs_f64());
+        first.push(first_batch.unwrap());
         assert_eq!(report.fetched as usize, builds);
         drop(store);
 
@@ -158,6 +169,7 @@ async fn measure(account: &str, builds: usize, rounds: usize, latency_ms: u64) -
     );
     Numbers {
         full: median(full),
+        first_ms: median(first),
         critical: median(critical),
         served: median(served),
         reopen_ms: median(reopen),
@@ -180,7 +192,7 @@ async fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
     // A round trip to a nearby AWS region; 0 = the emulator as fast as it goes.
-    let latencies = [0u64, 40];
+    let latencies = [0u64, 20, 40];
     let builds = 1000;
     let account = new_account();
     control(
@@ -197,13 +209,29 @@ async fn main() {
             n.full
         );
         println!(
-            "    critical path (listing chain only)   median {:>6.2} s   full load / that = {:.2}x   target <= 1.3x: {}",
+            "    newest 100 stored after              median {:>6.0} ms  (two requests: a page, then its BatchGetBuilds)",
+            n.first_ms
+        );
+        // The bound a load can reach: the listing chain when requests overlap (a round trip);
+        // at 0 ms, where the emulator does one request's work at a time, every request in turn.
+        let (critical_verdict, served_verdict) = if latency == 0 {
+            (
+                "n/a (nothing overlaps at 0 ms)",
+                verdict(n.full / n.served <= 1.3),
+            )
+        } else {
+            (
+                verdict(n.full / n.critical <= 1.3),
+                "n/a (requests overlap)",
+            )
+        };
+        println!(
+            "    critical path (listing chain only)   median {:>6.2} s   full load / that = {:.2}x   target <= 1.3x: {critical_verdict}",
             n.critical,
             n.full / n.critical,
-            verdict(n.full / n.critical <= 1.3)
         );
         println!(
-            "    every request back to back           median {:>6.2} s   full load / that = {:.2}x",
+            "    every request back to back           median {:>6.2} s   full load / that = {:.2}x   target <= 1.3x: {served_verdict}",
             n.served,
             n.full / n.served
         );
@@ -212,7 +240,7 @@ async fn main() {
             n.reopen_ms,
             verdict(n.reopen_ms < 100.0)
         );
-        let mut run = json!({"latencyMs": latency, "fullLoadSeconds": n.full, "criticalPathSeconds": n.critical, "allRequestsBackToBackSeconds": n.served, "reopenMs": n.reopen_ms});
+        let mut run = json!({"latencyMs": latency, "fullLoadSeconds": n.full, "newest100Ms": n.first_ms, "criticalPathSeconds": n.critical, "allRequestsBackToBackSeconds": n.served, "reopenMs": n.reopen_ms});
         if let Some(a) = n.cli {
             println!(
                 "    AWS CLI list + batch-get (11 calls)  median {a:>6.2} s   {:.1}x slower   target >= 4x: {}",
@@ -225,14 +253,16 @@ async fn main() {
         }
         out["runs"].as_array_mut().unwrap().push(run);
     }
-    println!("  At 0 ms the emulator's one Python process does each request's work in turn, so no");
     println!(
-        "  request overlaps another and the listing chain is not the critical path: every request"
+        "  The target is the bound a load can reach. With a round trip, as against AWS, requests"
     );
     println!(
-        "  back to back is (its BatchGetBuilds work alone is several times the listing's). With a"
+        "  overlap and the bound is the listing chain (each page needs the last one's token). At"
     );
-    println!("  round trip, as against AWS, requests overlap and the listing chain is the critical path.");
+    println!(
+        "  0 ms nothing overlaps: the emulator's one Python process does each request's work in"
+    );
+    println!("  turn, so the bound there is every request back to back.");
     let dir = pipewright_tests::repo_root().join("target/bench");
     std::fs::create_dir_all(&dir).ok();
     std::fs::write(

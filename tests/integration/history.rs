@@ -518,6 +518,58 @@ async fn builds_get_the_commit_messages_of_their_releases() {
 }
 
 #[tokio::test]
+async fn the_store_keeps_no_secret() {
+    use pipewright_core::aws::{AwsTarget, CredentialSource};
+    use pipewright_core::keyring_store::AccessKeys;
+    let (account, _) = seeded(60, 6).await;
+    // A session with a recognisable secret key and session token (the emulator takes any).
+    const SECRET: &str = "pw-test-secret-8c1f7e0b2d";
+    const TOKEN: &str = "pw-test-session-token-41aa";
+    let ctx = AwsCtx::connect(&AwsTarget {
+        label: "test".into(),
+        credentials: CredentialSource::Static(AccessKeys {
+            access_key_id: account.clone(),
+            secret_access_key: pipewright_core::Secret::new(SECRET),
+            session_token: Some(pipewright_core::Secret::new(TOKEN)),
+        }),
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(emulator_url().to_owned()),
+    })
+    .await
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("history.sqlite");
+    {
+        let store = HistoryStore::open(&path).unwrap();
+        history::sync_builds(&ctx, &store, PROJECT, |_| {})
+            .await
+            .unwrap();
+        history::sync_commit_messages(&ctx, &store, PROJECT)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .known(&history::load_scope(&ctx), PROJECT)
+                .unwrap()
+                .len(),
+            60
+        );
+    }
+    // Every file SQLite wrote (the database, its WAL and index), byte for byte.
+    for entry in std::fs::read_dir(tmp.path()).unwrap() {
+        let file = entry.unwrap().path();
+        let bytes = std::fs::read(&file).unwrap();
+        for needle in [SECRET, TOKEN] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{} holds a secret",
+                file.display()
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn cli_history_and_logs() {
     let (account, _ctx) = seeded(40, 4).await;
     let home = tempfile::tempdir().unwrap();

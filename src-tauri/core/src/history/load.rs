@@ -256,7 +256,7 @@ pub async fn sync_builds(
         handle(records, &mut report)?;
     }
     blocking(|| store.set_listing_complete(&scope, Listing::Builds, project, true))?;
-    report.total_stored = store.known(&scope, project)?.len() as u32;
+    report.total_stored = store.count(&scope, project)?;
     Ok(report)
 }
 

@@ -525,6 +525,16 @@ impl HistoryStore {
         })
     }
 
+    /// How many builds of a project are stored.
+    pub fn count(&self, scope: &str, project: &str) -> Result<u32> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT count(*) FROM builds WHERE scope = ?1 AND project = ?2")
+                .map_err(db_err)?
+                .query_row(params![scope, project], |r| r.get(0))
+                .map_err(db_err)
+        })
+    }
+
     /// Ids and statuses of the stored builds of a project (to decide what to fetch again).
     pub fn known(
         &self,
