@@ -9,7 +9,8 @@
 #                                    # 10,000 builds in the window (tests/e2e/bench/)
 #   scripts/bench.sh --rounds 5      # any other option goes to tests/bench/apply_vs_cli.py (--help)
 #
-# Builds nothing: it needs target/debug/pipewright-cli (`cargo build -p pipewright-cli`). Sets up
+# Builds nothing: it needs the CLI, the app and the benchmark programs, built as the tests build
+# them (one feature set): `cargo build --workspace --bins --tests --examples`. Sets up
 # tests/bench/.venv with the pinned awscli (tests/bench/requirements.txt; re-installed when that file
 # changes), starts tests/emulator/run.sh on a free port, runs the benchmark, stops the emulator.
 # Results: printed, and written to target/bench/apply_vs_cli.json.
@@ -23,10 +24,13 @@ VENV="$BENCH/.venv"
 REQ="$BENCH/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
 
-if [ ! -x "$BIN" ]; then
-  echo "bench.sh: $BIN is missing. Build it first:  cargo build -p pipewright-cli" >&2
-  exit 1
-fi
+EXAMPLES="$ROOT/target/debug/examples"
+for needed in "$BIN" "$EXAMPLES/release_feedback" "$EXAMPLES/history_load" "$EXAMPLES/history_store"; do
+  if [ ! -x "$needed" ]; then
+    echo "bench.sh: $needed is missing. Build it first:  cargo build --workspace --bins --tests --examples" >&2
+    exit 1
+  fi
+done
 
 find_python() {
   for candidate in "${PIPEWRIGHT_BENCH_PYTHON:-}" python3.11 python3.12 python3.13 python3; do
@@ -100,15 +104,15 @@ status=0
 
 # Release feedback and polling cost (tests/bench/release_feedback.rs), against the same emulator.
 echo >&2
-PIPEWRIGHT_EMULATOR_URL="$URL" cargo run -q -p pipewright-tests --example release_feedback || status=$?
+PIPEWRIGHT_EMULATOR_URL="$URL" "$EXAMPLES/release_feedback" || status=$?
 
 # History: full load of 1,000 builds vs the AWS CLI and the request critical path; reopen time.
 echo >&2
-PIPEWRIGHT_EMULATOR_URL="$URL" AWS_CLI="$VENV/bin/aws" cargo run -q -p pipewright-tests --example history_load || status=$?
+PIPEWRIGHT_EMULATOR_URL="$URL" AWS_CLI="$VENV/bin/aws" "$EXAMPLES/history_load" || status=$?
 
 # The local store with 10,000 builds: what the history page reads (tests/bench/history_store.rs).
 echo >&2
-cargo run -q -p pipewright-tests --example history_store || status=$?
+"$EXAMPLES/history_store" || status=$?
 
 # The history page with 10,000 stored builds in the real window (tests/e2e/bench/history_render.mjs):
 # needs the app (cargo build -p pipewright), tauri-driver (scripts/setup.sh --test) and Xvfb.
