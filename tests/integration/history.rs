@@ -69,26 +69,9 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
     let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
     let mut new_ids = Vec::new();
     for _ in 0..5 {
-        let b = cb.start_build().project_name(PROJECT).send().await.unwrap();
-        new_ids.push(b.build_value().unwrap().id().unwrap().to_owned());
+        new_ids.push(start_build(&cb).await);
     }
-    eventually(Duration::from_secs(60), "the new builds to finish", || {
-        let cb = cb.clone();
-        let ids = new_ids.clone();
-        async move {
-            let out = cb
-                .batch_get_builds()
-                .set_ids(Some(ids))
-                .send()
-                .await
-                .unwrap();
-            out.builds()
-                .iter()
-                .all(|b| b.build_status().map(|s| s.as_str()) != Some("IN_PROGRESS"))
-                .then_some(())
-        }
-    })
-    .await;
+    wait_finished(&cb, &new_ids).await;
 
     control("/_pipewright/requests/reset", json!({"account": account}));
     let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})

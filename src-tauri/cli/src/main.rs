@@ -532,8 +532,16 @@ async fn run(cli: Cli) -> Result<()> {
             let ctx = connect(&g).await?;
             let history = HistoryStore::open(&AppDirs::from_env()?.data.join("history.sqlite"))?;
             let report = history::sync_builds(&ctx, &history, &project, |_| {}).await?;
-            let messages = history::sync_commit_messages(&ctx, &history, &project).await?;
             let scope = history::load_scope(&ctx);
+            // Commit messages come from the pipelines' executions: without access to them (or
+            // with CodePipeline down) the builds still print, with the messages stored before.
+            let messages = match history::sync_commit_messages(&ctx, &history, &project).await {
+                Ok(messages) => messages,
+                Err(e) => {
+                    eprintln!("Commit messages not brought up to date: {e}");
+                    history.commit_messages(&scope, &project)?
+                }
+            };
             let all = history.builds(&scope, &project, None)?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
             let stats = history::stats::build_stats(&all, now, 30);
