@@ -125,8 +125,9 @@ test("build history: figures, chart, table, build detail with its log, releases"
     );
     assert.ok(message.length > 3, `commit message: ${message}`);
     await driver.executeScript("document.querySelector('[data-testid=history-table]').scrollIntoView()");
+    // Only the page scrolls, never the window's document (the sidebar and header stay put).
+    assert.equal(await driver.executeScript("return document.scrollingElement.scrollTop"), 0, "the document scrolled");
     await screenshot(driver, "history-table-pipeline-builds");
-    await driver.executeScript("window.scrollTo(0, 0)");
     await click(driver, "history-filter-clear");
 
     // The chart: one bar per build of the window, drawn.
@@ -136,6 +137,23 @@ test("build history: figures, chart, table, build detail with its log, releases"
     assert.equal(await driver.executeScript("return document.querySelectorAll('[data-testid=history-chart-error]').length"), 0);
     await find(driver, "history-phase-BUILD");
     await screenshot(driver, "history-project");
+
+    // Where the time goes, build by build: a stacked bar per recent finished build.
+    await find(driver, "history-phase-bars");
+    const bars = await driver.findElements(By.css('[data-testid^="history-phase-bar-"]'));
+    assert.ok(bars.length >= 50 && bars.length <= 60, `${bars.length} phase bars`);
+    const segments = await bars[bars.length - 1].findElements(By.css("span"));
+    assert.ok(segments.length >= 3, `the newest bar has ${segments.length} phase segments`);
+    await driver.executeScript(
+      "const bars = document.querySelectorAll('[data-testid^=history-phase-bar-]'); const bar = bars[bars.length - 1]; bar.scrollIntoView({block: 'center'}); bar.focus()",
+    );
+    await until(
+      driver,
+      async () => /Build #\d+ · .*Provisioning \d/.test((await textOf(driver, "history-phase-bars-detail")) ?? ""),
+      SHORT,
+      "focusing a phase bar did not name its phases",
+    );
+    await screenshot(driver, "history-phases-per-build");
     await driver.executeScript("document.querySelector('[data-testid=history-table]').scrollIntoView()");
     await screenshot(driver, "history-table");
 

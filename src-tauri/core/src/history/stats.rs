@@ -28,6 +28,24 @@ pub struct PhaseSum {
     pub seconds: f64,
 }
 
+/// How many of the window's newest finished builds the per-build phase chart shows.
+pub const RECENT_PHASE_BUILDS: usize = 60;
+
+/// One finished build's seconds per phase, for the per-build stacked chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BuildPhases {
+    pub id: String,
+    #[ts(type = "number | null")]
+    pub build_number: Option<i64>,
+    pub status: String,
+    #[ts(type = "number")]
+    pub start_ms: i64,
+    /// Seconds in each of [`PHASES`], in that order (0 for a phase without a duration).
+    pub seconds: Vec<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -41,6 +59,8 @@ pub struct BuildStats {
     pub median_seconds: Option<f64>,
     pub p90_seconds: Option<f64>,
     pub phases: Vec<PhaseSum>,
+    /// The window's newest finished builds (at most [`RECENT_PHASE_BUILDS`]), oldest first.
+    pub recent: Vec<BuildPhases>,
     pub build_minutes: f64,
     /// Build minutes × the price of their compute type (`crate::prices`).
     pub cost_usd: f64,
@@ -115,13 +135,39 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
     for (phase, seconds) in window.iter().flat_map(|b| b.phase_seconds()) {
         *phase_seconds.entry(phase).or_insert(0.0) += seconds;
     }
-    stats_of(&facts, &phase_seconds, window_days)
+    // Newest first as the store orders them (start, then id), then oldest first for the chart.
+    let mut finished: Vec<&BuildRecord> = window
+        .into_iter()
+        .filter(|b| b.status != "IN_PROGRESS")
+        .collect();
+    finished.sort_by(|a, b| (b.start_ms, &b.id).cmp(&(a.start_ms, &a.id)));
+    let mut recent: Vec<BuildPhases> = finished
+        .into_iter()
+        .take(RECENT_PHASE_BUILDS)
+        .map(|b| {
+            let seconds = b.phase_seconds();
+            BuildPhases {
+                id: b.id.clone(),
+                build_number: b.build_number,
+                status: b.status.clone(),
+                start_ms: b.start_ms,
+                seconds: PHASES
+                    .iter()
+                    .map(|p| seconds.get(*p).copied().unwrap_or(0.0))
+                    .collect(),
+            }
+        })
+        .collect();
+    recent.reverse();
+    stats_of(&facts, &phase_seconds, recent, window_days)
 }
 
-/// The figures of the builds of a window (`facts`) and their summed seconds per phase.
+/// The figures of the builds of a window (`facts`), their summed seconds per phase, and the
+/// newest finished ones phase by phase (`recent`, oldest first).
 pub fn stats_of(
     facts: &[BuildFacts],
     phase_seconds: &std::collections::BTreeMap<String, f64>,
+    recent: Vec<BuildPhases>,
     window_days: u32,
 ) -> BuildStats {
     let finished: Vec<&BuildFacts> = facts.iter().filter(|b| b.status != "IN_PROGRESS").collect();
@@ -162,6 +208,7 @@ pub fn stats_of(
         median_seconds: percentile(&durations, 50.0),
         p90_seconds: percentile(&durations, 90.0),
         phases,
+        recent,
         build_minutes,
         cost_usd: (cost * 100.0).round() / 100.0,
         unpriced_minutes,
@@ -328,6 +375,32 @@ mod tests {
         assert_eq!(s.cost_usd, 0.06);
         let all = build_stats(&builds, NOW, 30);
         assert_eq!(all.builds, 6);
+    }
+
+    #[test]
+    fn recent_builds_phase_by_phase_are_the_newest_finished_ones_oldest_first() {
+        let mut builds: Vec<BuildRecord> = (1..=70)
+            .map(|i| {
+                let mut b = build(1, "SUCCEEDED", f64::from(i) + 10.0);
+                b.id = format!("p:{i}");
+                b.build_number = Some(i64::from(i));
+                b.start_ms = NOW - DAY_MS + i64::from(i) * 60_000;
+                b
+            })
+            .collect();
+        builds.push(build(0, "IN_PROGRESS", 0.0)); // the newest, not finished
+        let s = build_stats(&builds, NOW, 7);
+        assert_eq!(s.recent.len(), RECENT_PHASE_BUILDS);
+        let numbers: Vec<i64> = s.recent.iter().filter_map(|b| b.build_number).collect();
+        assert_eq!(numbers, (11..=70).collect::<Vec<i64>>());
+        let last = s.recent.last().unwrap();
+        assert_eq!(last.seconds.len(), PHASES.len());
+        let total: f64 = last.seconds.iter().sum();
+        assert_eq!(total, 80.0);
+        assert_eq!(
+            last.seconds[PHASES.iter().position(|p| *p == "BUILD").unwrap()],
+            70.0
+        );
     }
 
     const MIN: i64 = 60_000;

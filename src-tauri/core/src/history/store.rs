@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::stats::{self, BuildFacts, BuildStats, PHASES};
+use super::stats::{self, BuildFacts, BuildPhases, BuildStats, PHASES};
 use super::types::{BuildRecord, ReleaseRecord};
 use crate::apply::console;
 use crate::{Error, Result};
@@ -506,7 +506,35 @@ impl HistoryStore {
                 .zip(sums)
                 .filter_map(|(phase, sum)| sum.map(|s| ((*phase).to_owned(), s)))
                 .collect();
-            Ok(stats::stats_of(&facts, &phase_seconds, window_days))
+            let recent: Vec<BuildPhases> = conn
+                .prepare_cached(&format!(
+                    "SELECT id, json_extract(summary, '$.buildNumber'), status, start_ms, {} FROM builds
+                     WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4 AND status != 'IN_PROGRESS'
+                     ORDER BY start_ms DESC, id DESC LIMIT ?5",
+                    PHASE_COLUMNS.map(|c| format!("coalesce({c}, 0)")).join(", ")
+                ))
+                .map_err(db_err)?
+                .query_map(
+                    params![scope, project, from, to, stats::RECENT_PHASE_BUILDS as i64],
+                    |r| {
+                        Ok(BuildPhases {
+                            id: r.get(0)?,
+                            build_number: r.get(1)?,
+                            status: r.get(2)?,
+                            start_ms: r.get(3)?,
+                            seconds: (4..4 + PHASE_COLUMNS.len())
+                                .map(|i| r.get(i))
+                                .collect::<rusqlite::Result<_>>()?,
+                        })
+                    },
+                )
+                .map_err(db_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db_err)?
+                .into_iter()
+                .rev()
+                .collect();
+            Ok(stats::stats_of(&facts, &phase_seconds, recent, window_days))
         })
     }
 
@@ -818,6 +846,7 @@ mod tests {
         ];
         records[1].compute_type = Some("BUILD_GENERAL1_LARGE".into());
         records[1].duration_seconds = Some(301.0);
+        records[1].build_number = Some(2);
         s.upsert_builds("a", &records).unwrap();
         for days in [7, 30, 90] {
             let stored = s.build_stats("a", "p", now, days).unwrap();
@@ -831,6 +860,11 @@ mod tests {
         assert_eq!((week.builds, week.succeeded, week.failed), (4, 1, 1));
         let build_phase = week.phases.iter().find(|p| p.phase == "BUILD").unwrap();
         assert_eq!(build_phase.seconds, 155.0);
+        // The finished builds phase by phase, oldest first; the stopped one timed no phase.
+        let recent: Vec<&str> = week.recent.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(recent, ["p:5", "p:2", "p:1"]);
+        assert_eq!(week.recent[0].seconds, [0.0; 8]);
+        assert_eq!(week.recent[1].build_number, Some(2));
     }
 
     #[test]

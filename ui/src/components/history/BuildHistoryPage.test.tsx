@@ -90,6 +90,7 @@ function stats(overrides: Partial<BuildStats> = {}): BuildStats {
       { phase: "POST_BUILD", seconds: 1200 },
       { phase: "UPLOAD_ARTIFACTS", seconds: 48 },
     ],
+    recent: [],
     buildMinutes: 192,
     costUsd: 0.96,
     unpricedMinutes: 0,
@@ -339,6 +340,36 @@ describe("Build history: a project", () => {
       plot.over.dispatchEvent(new MouseEvent("click", { bubbles: true }));
     });
     await waitFor(() => expect(window.location.hash).toBe(`#/history/${PROJECT}/builds/${encodeURIComponent(build(4).id)}`));
+  });
+
+  it("stacks each recent build's phases in a bar of its own, names them on hover and opens the build on click", async () => {
+    const seconds = (queued: number, build: number) => [queued, 30, 5, 0, 10, build, 20, 1];
+    const recent = [
+      { id: `${PROJECT}:a`, buildNumber: 7, status: "SUCCEEDED", startMs: Date.now() - 3_600_000, seconds: seconds(2, 120) },
+      { id: `${PROJECT}:b`, buildNumber: 8, status: "FAILED", startMs: Date.now() - 1_800_000, seconds: seconds(4, 300) },
+    ];
+    mockHistory({ history_builds: () => builds(1, 3), history_stats: () => stats({ recent }) });
+    window.location.hash = `#/history/${PROJECT}`;
+    const user = userEvent.setup();
+    renderWithProviders(<App />);
+    const chart = await screen.findByTestId("history-phase-bars");
+    expect(chart).toHaveTextContent("Each of the last 2 finished builds");
+    const [first, second] = recent.map((b) => screen.getByTestId(`history-phase-bar-${b.id}`));
+    // Heights against an axis of 8 minutes (the longer build: 370 s); one segment per timed phase.
+    expect(second).toHaveStyle({ height: `${(370 / 480) * 100}%` });
+    expect(first).toHaveStyle({ height: `${(188 / 480) * 100}%` });
+    expect(second!.querySelectorAll("span")).toHaveLength(7);
+    expect(second).toHaveAttribute("data-tone", "danger");
+    expect(second).toHaveAccessibleName("Build #8, Failed, 6m 10s");
+
+    await user.hover(second!);
+    const detail = screen.getByTestId("history-phase-bars-detail");
+    expect(detail).toHaveTextContent("Build #8 · Failed");
+    expect(detail).toHaveTextContent("Queued 4s · Provisioning 30s · Download source 5s · Pre build 10s · Build 5m · Post build 20s");
+    expect(detail).not.toHaveTextContent("Install");
+
+    await user.click(first!);
+    await waitFor(() => expect(window.location.hash).toBe(`#/history/${PROJECT}/builds/${encodeURIComponent(recent[0]!.id)}`));
   });
 
   it("caps the chart at the newest 1,000 builds of the window and says so", async () => {

@@ -82,7 +82,7 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
         <ChartBoundary>
           <DurationChart data={chart} days={days} partial={history.loadingOlder} onOpen={open} />
         </ChartBoundary>
-        <PhaseBreakdown stats={stats.data} />
+        <PhaseBreakdown stats={stats.data} onOpen={open} />
         {tableReady ? (
           <BuildTable
             project={project}

@@ -5,6 +5,7 @@ import { phaseLabel, type WindowDays } from "../../lib/history/records";
 import { ErrorNotice } from "../ErrorNotice";
 import { Spinner } from "../Spinner";
 import { Figure, WindowToggle } from "./parts";
+import { PhaseBars } from "./PhaseBars";
 
 type Props = {
   stats: BuildStats | undefined;
@@ -83,8 +84,11 @@ function costDetail(stats: BuildStats): string {
     : prices;
 }
 
-/** Where the time goes: the window's time per phase as one stacked bar, with a legend. */
-export function PhaseBreakdown({ stats }: { stats: BuildStats | undefined }) {
+/**
+ * Where the time goes: the window's time per phase as one stacked bar with a legend, then the
+ * newest builds phase by phase.
+ */
+export function PhaseBreakdown({ stats, onOpen }: { stats: BuildStats | undefined; onOpen: (buildId: string) => void }) {
   const phases = stats?.phases ?? [];
   const total = phases.reduce((sum, p) => sum + p.seconds, 0);
   return (
@@ -94,7 +98,9 @@ export function PhaseBreakdown({ stats }: { stats: BuildStats | undefined }) {
           <h2 className="card-title" id="history-phases-title">
             Where the time goes
           </h2>
-          <p className="card-subtitle">Time spent in each phase by all builds of the window, and per build on average.</p>
+          <p className="card-subtitle">
+            Time spent in each phase by all builds of the window, per build on average, and build by build.
+          </p>
         </div>
       </div>
       {total === 0 ? (
@@ -127,6 +133,7 @@ export function PhaseBreakdown({ stats }: { stats: BuildStats | undefined }) {
               </li>
             ))}
           </ul>
+          {stats && stats.recent.length > 0 && <PhaseBars builds={stats.recent} phases={phases} onOpen={onOpen} />}
         </div>
       )}
     </section>

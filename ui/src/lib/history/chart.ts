@@ -53,3 +53,20 @@ export function tickLabel(rows: readonly ChartRow[], v: number): string {
   if (!row || Math.abs(v - Math.round(v)) > 0.01) return "";
   return monthDay(row.startMs);
 }
+
+/** Steps a duration axis may use, in seconds: 30 s up to 2 h. */
+const DURATION_STEPS = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+
+/**
+ * A duration axis from 0 to at least `maxSeconds`: the smallest step from `DURATION_STEPS` that
+ * needs at most `maxTicks` gridlines above 0, and those gridlines (the last one is the top).
+ */
+export function durationAxis(maxSeconds: number, maxTicks = 4): { top: number; ticks: number[] } {
+  const max = Math.max(maxSeconds, 1);
+  const step =
+    DURATION_STEPS.find((s) => Math.ceil(max / s) <= maxTicks) ??
+    Math.ceil(max / maxTicks / 3600) * 3600;
+  const n = Math.max(1, Math.ceil(max / step));
+  const ticks = Array.from({ length: n }, (_, i) => (i + 1) * step);
+  return { top: n * step, ticks };
+}
