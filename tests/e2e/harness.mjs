@@ -150,3 +150,22 @@ export async function control(path, body) {
   if (!response.ok) throw new Error(`POST /_pipewright/${path} answered ${response.status}: ${text}`);
   return text ? JSON.parse(text) : null;
 }
+
+/**
+ * One AWS JSON-protocol call to the emulator as `account` (which it takes from the access key of
+ * the credential; it checks no signature), e.g. `aws(acct, "codebuild", "CodeBuild_20161006.StartBuild", {...})`.
+ */
+export async function aws(account, service, target, body, region = "us-east-1") {
+  const response = await fetch(`${emulatorUrl}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": target,
+      authorization: `AWS4-HMAC-SHA256 Credential=${account}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${target} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -2,13 +2,14 @@
 // of the bake project over 90 days, 10 pipeline executions): open Build history, pick the project,
 // see the figures, the duration chart and the (virtualized) table fill from the sync; open the
 // newest build and see its phases and log; append hostile lines to its CloudWatch log stream and
-// check they show literally, as text; then the Releases tab with the DORA figures. A screenshot of
-// every step goes to target/e2e-screenshots/.
+// check they show literally, as text; then the Releases tab with the DORA figures. Then a build
+// started while the window is open: its log follows live until it ends. A screenshot of every step
+// goes to target/e2e-screenshots/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { By } from "selenium-webdriver";
-import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText, control } from "../harness.mjs";
+import { aws, byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText, control } from "../harness.mjs";
 
 // A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
 // test's AWS state is isolated.
@@ -232,6 +233,66 @@ test("build history: figures, chart, table, build detail with its log, releases"
     await screenshot(driver, "history-releases");
 
     assert.equal(await driver.executeScript("return typeof window.__xss"), "undefined");
+  } finally {
+    await driver.quit();
+  }
+});
+
+test("a running build's log follows in the window until the build ends", async () => {
+  // A live build takes two steps: 8 s each, time enough to watch it run.
+  await control("config", { account: ACCOUNT, stepSeconds: 8 });
+  const { build } = await aws(ACCOUNT, "codebuild", "CodeBuild_20161006.StartBuild", { projectName: PROJECT });
+  const driver = await drivers.launch();
+  try {
+    await find(driver, "sandbox-badge");
+    await click(driver, "nav-history");
+    await click(driver, `history-project-${PROJECT}`);
+    await click(driver, "history-refresh");
+    await click(driver, `history-row-${build.id}`);
+    await find(driver, "build-detail");
+    await until(
+      driver,
+      async () => (await textOf(driver, "build-log-status"))?.includes("Following new lines"),
+      LOOKUP,
+      "the log of the running build is not followed",
+    );
+    const status = await driver.executeScript("return document.querySelector('[data-testid=build-detail]').dataset.status");
+    assert.equal(status, "IN_PROGRESS");
+    const lineCount = () => driver.executeScript("return document.querySelectorAll('[data-testid=build-log-line]').length");
+    const early = await lineCount();
+    await screenshot(driver, "history-build-following");
+
+    // The build ends: the detail says so and the log holds every line CloudWatch has, once.
+    await until(
+      driver,
+      async () => (await driver.executeScript("return document.querySelector('[data-testid=build-detail]').dataset.status")) === "SUCCEEDED",
+      60_000,
+      "the detail never showed the build's end",
+    );
+    const { logs } = (await aws(ACCOUNT, "codebuild", "CodeBuild_20161006.BatchGetBuilds", { ids: [build.id] })).builds[0];
+    const events = [];
+    let token;
+    for (;;) {
+      const page = await aws(ACCOUNT, "logs", "Logs_20140328.GetLogEvents", {
+        logGroupName: logs.groupName,
+        logStreamName: logs.streamName,
+        startFromHead: true,
+        ...(token ? { nextToken: token } : {}),
+      });
+      events.push(...page.events);
+      if (!page.nextForwardToken || page.nextForwardToken === token) break;
+      token = page.nextForwardToken;
+    }
+    await until(driver, async () => (await lineCount()) === events.length, LOOKUP, `the log did not reach its ${events.length} lines`);
+    assert.ok(early < events.length, `the log had all ${events.length} lines before the build ended`);
+    const shown = await driver.executeScript(
+      "return [...document.querySelectorAll('[data-testid=build-log-line]')].map((el) => el.textContent)",
+    );
+    // Each row is its line number, then the message with its ANSI colours drawn (the codes gone).
+    const plain = (message) => message.replace(/\x1b\[[0-9;]*m/g, "").trimEnd();
+    events.forEach((e, i) => assert.ok(shown[i].trimEnd().endsWith(plain(e.message)), `line ${i + 1}: ${shown[i]} / ${e.message}`));
+    assert.doesNotMatch((await textOf(driver, "build-log-status")) ?? "", /Following/);
+    await screenshot(driver, "history-build-followed");
   } finally {
     await driver.quit();
   }
