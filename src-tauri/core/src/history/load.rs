@@ -164,10 +164,8 @@ pub async fn sync_builds(
     // Stopping at the first stored, finished build is right only if the store has everything
     // older than it: not after a sync that failed half way (or a first one), when the listing
     // goes to its end instead, fetching what is missing.
-    let complete = store.listing_complete(&scope, Listing::Builds, project)?;
-    if complete {
-        blocking(|| store.set_listing_complete(&scope, Listing::Builds, project, false))?;
-    }
+    let listing = blocking(|| store.begin_listing(&scope, Listing::Builds, project))?;
+    let complete = listing.complete;
 
     // The lister runs on its own, sending pages of new ids.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<String>>(64);
@@ -255,7 +253,7 @@ pub async fn sync_builds(
         let records = fetch_builds(ctx, chunk.to_vec()).await?;
         handle(records, &mut report)?;
     }
-    blocking(|| store.set_listing_complete(&scope, Listing::Builds, project, true))?;
+    blocking(|| store.finish_listing(&scope, Listing::Builds, project, listing))?;
     report.total_stored = store.count(&scope, project)?;
     Ok(report)
 }
@@ -284,10 +282,8 @@ pub async fn sync_executions(
         .into_iter()
         .map(|r| (r.execution_id.clone(), r))
         .collect();
-    let complete = store.listing_complete(&scope, Listing::Executions, pipeline)?;
-    if complete {
-        store.set_listing_complete(&scope, Listing::Executions, pipeline, false)?;
-    }
+    let listing = store.begin_listing(&scope, Listing::Executions, pipeline)?;
+    let complete = listing.complete;
     let settled = |e: &release::ExecutionSummary| {
         stored
             .get(&e.id)
@@ -323,7 +319,7 @@ pub async fn sync_executions(
         .map(|e| release_record(pipeline, e, actions.get(&e.id).map_or(&[], Vec::as_slice)))
         .collect();
     store.upsert_releases(&scope, &fresh)?;
-    store.set_listing_complete(&scope, Listing::Executions, pipeline, true)?;
+    store.finish_listing(&scope, Listing::Executions, pipeline, listing)?;
     store.releases(&scope, pipeline)
 }
 

@@ -33,6 +33,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: V4,
         backfill: Some(backfill_v4),
     },
+    Migration {
+        sql: V5,
+        backfill: None,
+    },
 ];
 
 const V1: &str =
@@ -122,6 +126,12 @@ const V4: &str = "ALTER TABLE builds ADD COLUMN environment_type TEXT;
         PRIMARY KEY (scope, kind, name)
      );";
 
+/// 5: each listing that starts takes the next `generation` of its `sync_state` row, and marks
+/// the row complete when it ends only if no other listing started since. Two syncs of one
+/// project at once (two windows, the app and the CLI) can then not mark complete a store that
+/// the one that started later left with a gap when it failed.
+const V5: &str = "ALTER TABLE sync_state ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;";
+
 fn backfill_v4(conn: &Connection) -> rusqlite::Result<()> {
     let rows: Vec<(String, String, String)> = conn
         .prepare("SELECT id, scope, project FROM builds")?
@@ -135,6 +145,14 @@ fn backfill_v4(conn: &Connection) -> rusqlite::Result<()> {
         update.execute(params![id, console::build(region, account, &project, &id)])?;
     }
     Ok(())
+}
+
+/// A listing under way (`HistoryStore::begin_listing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingTicket {
+    /// The store had no gap when the listing started: it may stop at the first stored item.
+    pub complete: bool,
+    generation: i64,
 }
 
 /// What a `sync_state` row is about.
@@ -627,23 +645,56 @@ impl HistoryStore {
         })
     }
 
-    /// Marks a listing as under way (`false`, before its first write) or finished (`true`).
-    pub fn set_listing_complete(
+    /// Starts a listing of `name`, before its first write: says whether the store had no gap
+    /// (`complete`), then marks the listing under way with a generation of its own.
+    pub fn begin_listing(&self, scope: &str, kind: Listing, name: &str) -> Result<ListingTicket> {
+        let mut conn = self.conn.lock().unwrap();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        let (complete, generation): (bool, i64) = tx
+            .prepare_cached(
+                "SELECT complete, generation FROM sync_state WHERE scope = ?1 AND kind = ?2 AND name = ?3",
+            )
+            .map_err(db_err)?
+            .query_row(params![scope, kind.as_str(), name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(db_err)?
+            .unwrap_or((false, 0));
+        tx.prepare_cached(
+            "INSERT INTO sync_state (scope, kind, name, complete, generation) VALUES (?1, ?2, ?3, 0, ?4)
+             ON CONFLICT(scope, kind, name) DO UPDATE SET complete = 0, generation = excluded.generation",
+        )
+        .map_err(db_err)?
+        .execute(params![scope, kind.as_str(), name, generation + 1])
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)?;
+        Ok(ListingTicket {
+            complete,
+            generation: generation + 1,
+        })
+    }
+
+    /// Marks a listing that got to its end: the store is complete, unless another listing of
+    /// `name` started after this one (it may yet fail and leave a gap; its own end marks it).
+    pub fn finish_listing(
         &self,
         scope: &str,
         kind: Listing,
         name: &str,
-        complete: bool,
+        ticket: ListingTicket,
     ) -> Result<()> {
         self.conn
             .lock()
             .unwrap()
             .prepare_cached(
-                "INSERT INTO sync_state (scope, kind, name, complete) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(scope, kind, name) DO UPDATE SET complete = excluded.complete",
+                "UPDATE sync_state SET complete = 1
+                 WHERE scope = ?1 AND kind = ?2 AND name = ?3 AND generation = ?4",
             )
             .map_err(db_err)?
-            .execute(params![scope, kind.as_str(), name, complete])
+            .execute(params![scope, kind.as_str(), name, ticket.generation])
             .map_err(db_err)?;
         Ok(())
     }
@@ -1020,17 +1071,57 @@ mod tests {
     }
 
     #[test]
-    fn a_listing_is_complete_only_once_marked() {
+    fn a_listing_is_complete_only_once_finished() {
         let s = HistoryStore::in_memory().unwrap();
         assert!(!s.listing_complete("a", Listing::Builds, "p").unwrap());
-        s.set_listing_complete("a", Listing::Builds, "p", true)
-            .unwrap();
+        let first = s.begin_listing("a", Listing::Builds, "p").unwrap();
+        assert!(!first.complete, "never synced");
+        assert!(!s.listing_complete("a", Listing::Builds, "p").unwrap());
+        s.finish_listing("a", Listing::Builds, "p", first).unwrap();
         assert!(s.listing_complete("a", Listing::Builds, "p").unwrap());
         assert!(!s.listing_complete("a", Listing::Executions, "p").unwrap());
         assert!(!s.listing_complete("b", Listing::Builds, "p").unwrap());
-        s.set_listing_complete("a", Listing::Builds, "p", false)
+        // A listing under way (or one that failed) leaves the store marked incomplete.
+        let failed = s.begin_listing("a", Listing::Builds, "p").unwrap();
+        assert!(failed.complete);
+        assert!(!s.listing_complete("a", Listing::Builds, "p").unwrap());
+        assert!(!s.begin_listing("a", Listing::Builds, "p").unwrap().complete);
+    }
+
+    #[test]
+    fn of_two_listings_at_once_only_the_later_one_marks_the_store_complete() {
+        let s = HistoryStore::in_memory().unwrap();
+        let done = s.begin_listing("a", Listing::Builds, "p").unwrap();
+        s.finish_listing("a", Listing::Builds, "p", done).unwrap();
+        // One sync starts, a second starts while it runs; the first ends well, the second fails
+        // half way: what the second stored may have a gap behind it.
+        let earlier = s.begin_listing("a", Listing::Builds, "p").unwrap();
+        let later = s.begin_listing("a", Listing::Builds, "p").unwrap();
+        assert!(earlier.complete && !later.complete);
+        s.finish_listing("a", Listing::Builds, "p", earlier)
             .unwrap();
         assert!(!s.listing_complete("a", Listing::Builds, "p").unwrap());
+        // Had the later one ended well, the store would be complete, whatever the earlier did.
+        let (x, y) = (
+            s.begin_listing("a", Listing::Builds, "p").unwrap(),
+            s.begin_listing("a", Listing::Builds, "p").unwrap(),
+        );
+        s.finish_listing("a", Listing::Builds, "p", y).unwrap();
+        s.finish_listing("a", Listing::Builds, "p", x).unwrap();
+        assert!(s.listing_complete("a", Listing::Builds, "p").unwrap());
+        // Another process's store: the generations live in the file, not in this handle.
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        let (one, two) = (
+            HistoryStore::open(&path).unwrap(),
+            HistoryStore::open(&path).unwrap(),
+        );
+        let a = one.begin_listing("a", Listing::Builds, "p").unwrap();
+        let b = two.begin_listing("a", Listing::Builds, "p").unwrap();
+        one.finish_listing("a", Listing::Builds, "p", a).unwrap();
+        assert!(!two.listing_complete("a", Listing::Builds, "p").unwrap());
+        two.finish_listing("a", Listing::Builds, "p", b).unwrap();
+        assert!(one.listing_complete("a", Listing::Builds, "p").unwrap());
     }
 
     #[test]
