@@ -544,7 +544,7 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let all = history.builds(&scope, &project, None)?;
             let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-            let stats = history::stats::build_stats(&all, now, 30);
+            let stats = history.build_stats(&scope, &project, now, 30)?;
             let shown: Vec<&history::BuildRecord> = all
                 .iter()
                 .filter(|b| since_ms.is_none_or(|s| b.start_ms >= s))

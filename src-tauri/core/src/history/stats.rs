@@ -9,7 +9,7 @@ use super::types::{BuildRecord, ReleaseRecord};
 const DAY_MS: i64 = 86_400_000;
 
 /// The phases in the order CodeBuild runs them (for the stacked breakdown).
-pub const PHASES: &[&str] = &[
+pub const PHASES: [&str; 8] = [
     "QUEUED",
     "PROVISIONING",
     "DOWNLOAD_SOURCE",
@@ -26,6 +26,12 @@ pub const PHASES: &[&str] = &[
 pub struct PhaseSum {
     pub phase: String,
     pub seconds: f64,
+}
+
+/// A build's seconds in each of [`PHASES`], in that order (`None`: the phase has no duration).
+pub fn seconds_by_phase(b: &BuildRecord) -> [Option<f64>; PHASES.len()] {
+    let seconds = b.phase_seconds();
+    std::array::from_fn(|i| seconds.get(PHASES[i]).copied())
 }
 
 /// How many of the window's newest finished builds the per-build phase chart shows.
@@ -144,18 +150,12 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
     let mut recent: Vec<BuildPhases> = finished
         .into_iter()
         .take(RECENT_PHASE_BUILDS)
-        .map(|b| {
-            let seconds = b.phase_seconds();
-            BuildPhases {
-                id: b.id.clone(),
-                build_number: b.build_number,
-                status: b.status.clone(),
-                start_ms: b.start_ms,
-                seconds: PHASES
-                    .iter()
-                    .map(|p| seconds.get(*p).copied().unwrap_or(0.0))
-                    .collect(),
-            }
+        .map(|b| BuildPhases {
+            id: b.id.clone(),
+            build_number: b.build_number,
+            status: b.status.clone(),
+            start_ms: b.start_ms,
+            seconds: seconds_by_phase(b).map(|s| s.unwrap_or(0.0)).to_vec(),
         })
         .collect();
     recent.reverse();

@@ -174,7 +174,7 @@ impl Listing {
 }
 
 /// The per-phase columns (v3), in `stats::PHASES` order.
-const PHASE_COLUMNS: [&str; 8] = [
+const PHASE_COLUMNS: [&str; PHASES.len()] = [
     "s_queued",
     "s_provisioning",
     "s_download_source",
@@ -184,12 +184,6 @@ const PHASE_COLUMNS: [&str; 8] = [
     "s_post_build",
     "s_upload_artifacts",
 ];
-
-/// A record's seconds per phase, in `PHASE_COLUMNS` order.
-fn phase_columns(b: &BuildRecord) -> [Option<f64>; 8] {
-    let seconds = b.phase_seconds();
-    std::array::from_fn(|i| seconds.get(PHASES[i]).copied())
-}
 
 /// The derived columns of a record, as the v2 backfill wrote them.
 fn derived(b: &BuildRecord) -> Result<(String, String)> {
@@ -391,7 +385,7 @@ impl HistoryStore {
             for b in builds {
                 let json = serde_json::to_string(b).map_err(Error::internal)?;
                 let summary = serde_json::to_string(&b.summary()).map_err(Error::internal)?;
-                let [q, pr, ds, i, pre, bu, post, up] = phase_columns(b);
+                let [q, pr, ds, i, pre, bu, post, up] = stats::seconds_by_phase(b);
                 stmt.execute(params![
                     b.id,
                     scope,
