@@ -11,152 +11,25 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
 import urllib.request
 from typing import Any, Callable
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from conftest import Server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
-CHECKED_PROTOCOLS = {"json", "rest-json"}
 
 
-# --------------------------------------------------------------------------- server fixture
-
-
-class Server:
-    def __init__(self, url: str, proc: subprocess.Popen, log_path: str):
-        self.url = url
-        self.proc = proc
-        self.log_path = log_path
-        self.schema_errors: list[str] = []
-
-    def ctl(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status, json.loads(resp.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def client(self, service: str, account: str = "123456789012", region: str = "us-east-1",
-               retries: int = 1, validate: bool = True) -> Any:
-        key = account if account != "testing" else "testing"
-        c = boto3.client(service, endpoint_url=self.url, region_name=region, aws_access_key_id=key,
-                         aws_secret_access_key="secret",
-                         config=Config(retries={"total_max_attempts": retries, "mode": "standard"}))
-        if validate:
-            c.meta.events.register("before-parse", self._validator)
-        return c
-
-    def _validator(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-        protocol = operation_model.metadata.get("protocol")
-        if protocol not in CHECKED_PROTOCOLS or response_dict.get("status_code") != 200:
-            return
-        body = response_dict.get("body") or b"{}"
-        data = json.loads(body or b"{}")
-        shape = operation_model.output_shape
-        if shape is None:
-            return
-        errors: list[str] = []
-        check_shape(shape, data, operation_model.name, errors)
-        self.schema_errors.extend(errors)
-        assert not errors, "response does not match botocore model:\n" + "\n".join(errors)
-
-
-def check_shape(shape: Any, value: Any, path: str, errors: list[str]) -> None:
-    t = shape.type_name
-    if value is None:
-        errors.append(f"{path}: null value")
-        return
-    if t == "structure":
-        if not isinstance(value, dict):
-            errors.append(f"{path}: expected object, got {type(value).__name__}")
-            return
-        members = shape.members
-        for key, sub in value.items():
-            if key not in members:
-                errors.append(f"{path}.{key}: not in model")
-                continue
-            check_shape(members[key], sub, f"{path}.{key}", errors)
-        for req in shape.required_members:
-            if req not in value:
-                errors.append(f"{path}.{req}: required member missing")
-    elif t == "list":
-        if not isinstance(value, list):
-            errors.append(f"{path}: expected list")
-            return
-        for i, item in enumerate(value):
-            check_shape(shape.member, item, f"{path}[{i}]", errors)
-    elif t == "map":
-        if not isinstance(value, dict):
-            errors.append(f"{path}: expected map")
-            return
-        for k, v in value.items():
-            check_shape(shape.value, v, f"{path}[{k}]", errors)
-    elif t == "string":
-        if not isinstance(value, str):
-            errors.append(f"{path}: expected string, got {value!r}")
-        elif shape.enum and value not in shape.enum:
-            errors.append(f"{path}: {value!r} not in enum")
-    elif t in ("integer", "long"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            errors.append(f"{path}: expected integer, got {value!r}")
-    elif t == "boolean":
-        if not isinstance(value, bool):
-            errors.append(f"{path}: expected boolean, got {value!r}")
-    elif t == "timestamp":
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            errors.append(f"{path}: timestamp must be epoch seconds (aws-sdk-rust), got {value!r}")
-    elif t in ("double", "float"):
-        if not isinstance(value, (int, float)):
-            errors.append(f"{path}: expected number")
-
-
-@pytest.fixture(scope="session")
-def server():
-    log = tempfile.NamedTemporaryFile(prefix="pipewright-emulator-", suffix=".log", delete=False)
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PIPEWRIGHT_EMULATOR_STEP_SECONDS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipewright_emulator", "--port", "0", "--step-seconds", "0.1"],
-        cwd=HERE, stdout=subprocess.PIPE, stderr=log, text=True, env=env,
-    )
-    line = proc.stdout.readline()  # type: ignore[union-attr]
-    if not line.startswith("PIPEWRIGHT_EMULATOR_URL="):
-        proc.kill()
-        raise RuntimeError("emulator did not start:\n" + open(log.name).read())
-    srv = Server(line.split("=", 1)[1].strip(), proc, log.name)
-    yield srv
-    proc.send_signal(signal.SIGTERM)
-    rc = proc.wait(timeout=15)
-    assert rc == 0, "emulator did not exit cleanly on SIGTERM:\n" + open(log.name).read()[-4000:]
-
-
-_used_accounts: set[str] = set()
-
-
-@pytest.fixture
-def account(server) -> str:
-    while True:
-        acct = str(random.randint(100000000000, 999999999999))
-        if acct not in _used_accounts and acct != "123456789012":
-            _used_accounts.add(acct)
-            return acct
+# --------------------------------------------------------------------------- helpers (fixtures: conftest.py)
 
 
 def wait_for(fn: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05, what: str = "condition") -> Any:
@@ -599,7 +472,9 @@ def test_list_builds_sorting_pagination_and_batch_limits(server, account):
     assert [b["buildNumber"] for b in got] == list(range(1, 101))
     with pytest.raises(ClientError) as e:
         cb.batch_get_builds(ids=ids[:101])
-    assert error_code(e.value) == "InvalidInputException"
+    # refused by the model's rule (BuildIds: at most 100), before the handler
+    assert error_code(e.value) == "ValidationException"
+    assert "at 'ids' failed to satisfy constraint: Member must have length less than or equal to 100" in str(e.value)
     missing = cb.batch_get_builds(ids=[ids[0], "many:00000000-0000-0000-0000-000000000000"])
     assert missing["buildsNotFound"] == ["many:00000000-0000-0000-0000-000000000000"]
     with pytest.raises(ClientError) as e:
@@ -1288,12 +1163,22 @@ def test_seed_demo_account(server, account):
     assert all_ex[-1]["startTime"].timestamp() < time.time() - 60 * 86400
     statuses = {e["status"] for e in all_ex}
     assert "Succeeded" in statuses and statuses <= {"Succeeded", "Failed", "Stopped"}
-    linked = cp.list_action_executions(pipelineName="cruddur-backend-fargate",
-                                       filter={"pipelineExecutionId": all_ex[0]["pipelineExecutionId"]})["actionExecutionDetails"]
-    bake = [a for a in linked if a["actionName"] == "bake"][0]
-    build = cb.batch_get_builds(ids=[bake["output"]["executionResult"]["externalExecutionId"]])["builds"][0]
-    assert build["initiator"] == "codepipeline/cruddur-backend-fargate"
-    assert build["resolvedSourceVersion"] == all_ex[0]["sourceRevisions"][0]["revisionId"]
+    # the newest execution whose build got its source (one that failed or stopped before DOWNLOAD_SOURCE
+    # has no resolvedSourceVersion, as on AWS: about 2 % of newest executions, by the seed's draw)
+    for ex in all_ex:
+        linked = cp.list_action_executions(pipelineName="cruddur-backend-fargate",
+                                           filter={"pipelineExecutionId": ex["pipelineExecutionId"]})["actionExecutionDetails"]
+        bake = [a for a in linked if a["actionName"] == "bake"][0]
+        build_id = bake.get("output", {}).get("executionResult", {}).get("externalExecutionId")
+        if build_id is None:
+            continue
+        build = cb.batch_get_builds(ids=[build_id])["builds"][0]
+        assert build["initiator"] == "codepipeline/cruddur-backend-fargate"
+        if "resolvedSourceVersion" in build:
+            assert build["resolvedSourceVersion"] == ex["sourceRevisions"][0]["revisionId"]
+            break
+    else:
+        raise AssertionError("no execution's build resolved its source version")
     state = cp.get_pipeline_state(name="cruddur-backend-fargate")
     assert [s["stageName"] for s in state["stageStates"]] == ["Source", "Build", "Deploy"]
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from . import state
 from .protocol import error_response, identify, service_display_name
+from .validation import validate_request
 from .util import now
 
 SIMULATED = {"codepipeline", "codebuild", "logs", "codestar-connections", "codeconnections"}
@@ -75,6 +76,17 @@ class EmulatorApp:
             return self._send(start_response, *error_response(
                 info, "NotImplemented", f"{name}.{operation} is not implemented by the Pipewright emulator "
                 f"(no emulation of the {service} service)", 501))
+
+        # AWS's API rules (botocore's models), before any handler runs: the one place requests are validated
+        if state.SETTINGS.validate and info.service:
+            try:
+                rejection = validate_request(info, environ)
+            except Exception:  # a validator bug must not take the request down: say so, let it through
+                traceback.print_exc(file=sys.stderr)
+                rejection = None
+            if rejection is not None:
+                return self._send(start_response, *error_response(
+                    info, rejection.code, rejection.message, rejection.status, rejection.extra))
 
         try:
             if service in SIMULATED:
@@ -194,7 +206,7 @@ class EmulatorApp:
         import moto
 
         return 200, {"ok": True, "moto": moto.__version__, "stepSeconds": state.SETTINGS.step_seconds,
-                     "latencyMs": state.SETTINGS.latency_ms}
+                     "latencyMs": state.SETTINGS.latency_ms, "validate": state.SETTINGS.validate}
 
     def complete_connection(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         from .codestar_connections import find_connection_anywhere

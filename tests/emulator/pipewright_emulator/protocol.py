@@ -147,9 +147,10 @@ def resolve_account(environ_or_headers: Any, access_key: str | None) -> str:
 
 
 def error_response(
-    info: RequestInfo, code: str, message: str, status: int
+    info: RequestInfo, code: str, message: str, status: int, extra: dict[str, str] | None = None
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Render an AWS error in the request's protocol."""
+    """Render an AWS error in the request's protocol (`extra`: more elements of an S3 XML <Error>,
+    e.g. BucketName)."""
     request_id = str(uuid4())
     headers = [("x-amzn-RequestId", request_id), ("x-amz-request-id", request_id)]
     if info.protocol in ("json", "rest-json", None) or info.request_is_json:
@@ -169,9 +170,10 @@ def error_response(
             f"<Message>{msg_x}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
         ).encode()
     elif info.protocol == "rest-xml":
+        more = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in (extra or {}).items())
         body = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code_x}</Code><Message>{msg_x}</Message>'
-            f"<RequestId>{request_id}</RequestId></Error>"
+            f"{more}<RequestId>{request_id}</RequestId></Error>"
         ).encode()
     else:  # query
         kind = "Sender" if status < 500 else "Receiver"

@@ -37,6 +37,177 @@ def _trust(service: str) -> str:
     })
 
 
+def _policy(actions: list[str]) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+    })
+
+
+# The seed's resources in the form of AWS API requests (the seed writes them straight into the moto
+# backends, so nothing checks them on the way in; seed_requests() lets the tests hold them to AWS's
+# API rules, see test_validation.py).
+
+IAM_ROLE_NAME_MAX = 64
+
+
+def role_specs(region: str) -> list[tuple[str, str, str, str, list[str]]]:
+    """(key, role name, path, trusted service principal, allowed actions) of the demo's IAM roles."""
+    # The console names a pipeline's role AWSCodePipelineServiceRole-<region>-<pipeline>; IAM allows
+    # 64 characters, which the long region names (ap-southeast-2, ...) would pass, so cut it there.
+    pipeline_role = f"AWSCodePipelineServiceRole-{region}-{PIPELINE}"[:IAM_ROLE_NAME_MAX]
+    return [
+        ("pipeline", pipeline_role, "/service-role/", "codepipeline.amazonaws.com",
+         ["s3:*", "codebuild:BatchGetBuilds", "codebuild:StartBuild", "codestar-connections:UseConnection",
+          "ecs:*", "iam:PassRole"]),
+        ("codebuild", f"codebuild-{PROJECT}-service-role", "/service-role/", "codebuild.amazonaws.com",
+         ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ecr:*", "s3:*"]),
+        ("taskExecution", "CruddurServiceExecutionRole", "/", "ecs-tasks.amazonaws.com",
+         ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents", "ssm:GetParameters"]),
+        ("task", "CruddurTaskRole", "/", "ecs-tasks.amazonaws.com", ["ssmmessages:*", "xray:PutTraceSegments"]),
+    ]
+
+
+def artifact_bucket(account: str, region: str) -> str:
+    return f"codepipeline-{region}-{account}"
+
+
+def task_definition_request(account: str, region: str, task_role: str, execution_role: str) -> dict[str, Any]:
+    repo_uri = f"{account}.dkr.ecr.{region}.amazonaws.com/{REPO}"
+    return {
+        "family": SERVICE,
+        "containerDefinitions": [{
+            "name": SERVICE, "image": f"{repo_uri}:latest", "essential": True, "cpu": 0,
+            "portMappings": [{"name": SERVICE, "containerPort": 4567, "hostPort": 4567, "protocol": "tcp",
+                              "appProtocol": "http"}],
+            "environment": [{"name": "OTEL_SERVICE_NAME", "value": SERVICE},
+                            {"name": "FRONTEND_URL", "value": "https://cruddur.example.com"},
+                            {"name": "AWS_DEFAULT_REGION", "value": region}],
+            "healthCheck": {"command": ["CMD-SHELL", "python /backend-flask/bin/health-check"],
+                            "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60},
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "cruddur", "awslogs-region": region, "awslogs-stream-prefix": SERVICE}},
+        }],
+        "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "taskRoleArn": task_role, "executionRoleArn": execution_role,
+    }
+
+
+def project_request(account: str, region: str, service_role: str) -> dict[str, Any]:
+    return {
+        "name": PROJECT,
+        "description": "Bakes the backend-flask container image and pushes it to ECR",
+        "source": {"type": "GITHUB", "location": f"https://github.com/{GITHUB_REPO}.git", "gitCloneDepth": 1,
+                   "gitSubmodulesConfig": {"fetchSubmodules": False}, "buildspec": "backend-flask/buildspec.yml",
+                   "reportBuildStatus": False, "insecureSsl": False},
+        "sourceVersion": "prod",
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "cache": {"type": "NO_CACHE"},
+        "environment": {
+            "type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+            "computeType": "BUILD_GENERAL1_SMALL", "privilegedMode": True, "imagePullCredentialsType": "CODEBUILD",
+            "environmentVariables": [
+                {"name": "AWS_ACCOUNT_ID", "value": account, "type": "PLAINTEXT"},
+                {"name": "CONTAINER_NAME", "value": SERVICE, "type": "PLAINTEXT"},
+                {"name": "IMAGE_URL", "value": f"{account}.dkr.ecr.{region}.amazonaws.com", "type": "PLAINTEXT"},
+                {"name": "REPO_NAME", "value": f"{REPO}:latest", "type": "PLAINTEXT"},
+            ],
+        },
+        "serviceRole": service_role,
+        "timeoutInMinutes": 20,
+        "queuedTimeoutInMinutes": 480,
+        "badgeEnabled": False,
+        "logsConfig": {"cloudWatchLogs": {"status": "ENABLED", "groupName": f"/aws/codebuild/{PROJECT}"},
+                       "s3Logs": {"status": "DISABLED", "encryptionDisabled": False}},
+        "tags": [{"key": "app", "value": "cruddur"}],
+    }
+
+
+def webhook_request() -> dict[str, Any]:
+    return {
+        "projectName": PROJECT,
+        "filterGroups": [[{"type": "EVENT", "pattern": "PULL_REQUEST_MERGED"},
+                          {"type": "BASE_REF", "pattern": "^refs/heads/prod$", "excludeMatchedPattern": False}]],
+        "buildType": "BUILD",
+    }
+
+
+def pipeline_tags() -> list[dict[str, str]]:
+    return [{"key": "app", "value": "cruddur"}]
+
+
+def pipeline_declaration(region: str, role_arn: str, bucket: str, connection_arn: str) -> dict[str, Any]:
+    return {
+        "name": PIPELINE,
+        "roleArn": role_arn,
+        "artifactStore": {"type": "S3", "location": bucket},
+        "stages": [
+            {"name": "Source", "actions": [{
+                "name": "Source",
+                "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeStarSourceConnection",
+                                 "version": "1"},
+                "runOrder": 1,
+                "configuration": {"ConnectionArn": connection_arn, "FullRepositoryId": GITHUB_REPO,
+                                  "BranchName": "prod", "OutputArtifactFormat": "CODE_ZIP", "DetectChanges": "true"},
+                "outputArtifacts": [{"name": "SourceArtifact"}], "inputArtifacts": [],
+                "region": region, "namespace": "SourceVariables"}]},
+            {"name": "Build", "actions": [{
+                "name": "bake",
+                "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+                "runOrder": 1,
+                "configuration": {"ProjectName": PROJECT},
+                "outputArtifacts": [{"name": "ImageDefinition"}], "inputArtifacts": [{"name": "SourceArtifact"}],
+                "region": region, "namespace": "BuildVariables"}]},
+            {"name": "Deploy", "actions": [{
+                "name": "Deploy",
+                "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "ECS", "version": "1"},
+                "runOrder": 1,
+                "configuration": {"ClusterName": CLUSTER, "ServiceName": SERVICE, "FileName": "imagedefinitions.json"},
+                "outputArtifacts": [], "inputArtifacts": [{"name": "ImageDefinition"}],
+                "region": region, "namespace": "DeployVariables"}]},
+        ],
+        "pipelineType": "V1",
+        "executionMode": "SUPERSEDED",
+    }
+
+
+CONNECTION_NAME = "Cruddur"
+
+
+def seed_requests(account: str, region: str = "us-east-1") -> list[tuple[str, str, dict[str, Any]]]:
+    """(service, operation, parameters) of every resource seed_demo() makes, as the API requests that
+    would make them (ARNs of resources made earlier in the list are written out as AWS forms them)."""
+    partition = "aws-us-gov" if region.startswith("us-gov-") else "aws-cn" if region.startswith("cn-") else "aws"
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    roles: dict[str, str] = {}
+    for key, name, path, principal, actions in role_specs(region):
+        out.append(("iam", "CreateRole", {"RoleName": name, "Path": path, "AssumeRolePolicyDocument": _trust(principal),
+                                          "Description": f"Pipewright demo role ({key})"}))
+        out.append(("iam", "PutRolePolicy", {"RoleName": name, "PolicyName": f"{name}-policy",
+                                             "PolicyDocument": _policy(actions)}))
+        roles[key] = f"arn:{partition}:iam::{account}:role{path}{name}"
+    bucket = artifact_bucket(account, region)
+    out.append(("s3", "CreateBucket", {"Bucket": bucket}))
+    out.append(("ecr", "CreateRepository", {"repositoryName": REPO, "encryptionConfiguration": {"encryptionType": "AES256"},
+                                            "imageScanningConfiguration": {"scanOnPush": False},
+                                            "imageTagMutability": "MUTABLE"}))
+    out.append(("ecs", "CreateCluster", {"clusterName": CLUSTER}))
+    out.append(("ecs", "RegisterTaskDefinition", task_definition_request(account, region, roles["task"], roles["taskExecution"])))
+    out.append(("ecs", "CreateService", {
+        "cluster": CLUSTER, "serviceName": SERVICE, "desiredCount": 1, "taskDefinition": f"{SERVICE}:1",
+        "launchType": "FARGATE", "platformVersion": "LATEST", "propagateTags": "SERVICE",
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0123456789abcdef0"],
+                                                         "securityGroups": ["sg-0123456789abcdef0"],
+                                                         "assignPublicIp": "ENABLED"}}}))
+    out.append(("codestar-connections", "CreateConnection", {"ConnectionName": CONNECTION_NAME, "ProviderType": "GitHub"}))
+    conn_arn = f"arn:{partition}:codestar-connections:{region}:{account}:connection/00000000-0000-4000-8000-000000000000"
+    out.append(("codebuild", "CreateProject", project_request(account, region, roles["codebuild"])))
+    out.append(("codebuild", "CreateWebhook", webhook_request()))
+    out.append(("codepipeline", "CreatePipeline", {"pipeline": pipeline_declaration(region, roles["pipeline"], bucket, conn_arn),
+                                                  "tags": pipeline_tags()}))
+    return out
+
+
 def _build_durations(r: random.Random) -> dict[str, float]:
     return {
         "QUEUED": r.uniform(0.5, 6),
@@ -99,31 +270,19 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, execut
     # --- IAM roles
     iam = iam_backends[account][partition]
     roles: dict[str, str] = {}
-    role_specs = [
-        ("pipeline", f"AWSCodePipelineServiceRole-{region}-{PIPELINE}", "/service-role/", "codepipeline.amazonaws.com",
-         ["s3:*", "codebuild:BatchGetBuilds", "codebuild:StartBuild", "codestar-connections:UseConnection",
-          "ecs:*", "iam:PassRole"]),
-        ("codebuild", f"codebuild-{PROJECT}-service-role", "/service-role/", "codebuild.amazonaws.com",
-         ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ecr:*", "s3:*"]),
-        ("taskExecution", "CruddurServiceExecutionRole", "/", "ecs-tasks.amazonaws.com",
-         ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents", "ssm:GetParameters"]),
-        ("task", "CruddurTaskRole", "/", "ecs-tasks.amazonaws.com", ["ssmmessages:*", "xray:PutTraceSegments"]),
-    ]
+    specs = role_specs(region)
     if only is not None:
-        role_specs = [spec for spec in role_specs if spec[0] in ("taskExecution", "task")]
-    for key, name, path, principal, actions in role_specs:
+        specs = [spec for spec in specs if spec[0] in ("taskExecution", "task")]
+    for key, name, path, principal, actions in specs:
         try:
             role = iam.get_role(name)
         except Exception:
             role = iam.create_role(name, _trust(principal), path, None, f"Pipewright demo role ({key})", [], None)
-            iam.put_role_policy(name, f"{name}-policy", json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
-            }))
+            iam.put_role_policy(name, f"{name}-policy", _policy(actions))
         roles[key] = role.arn
 
     # --- S3 artifact bucket
-    bucket = f"codepipeline-{region}-{account}"
+    bucket = artifact_bucket(account, region)
     s3 = s3_backends[account][partition]
     if only is None:
         try:
@@ -139,22 +298,11 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, execut
     ecs = ecs_backends[account][region]
     if CLUSTER not in ecs.clusters:
         ecs.create_cluster(CLUSTER)
+    td = task_definition_request(account, region, roles["task"], roles["taskExecution"])
     task_def = ecs.register_task_definition(
-        family=SERVICE,
-        container_definitions=[{
-            "name": SERVICE, "image": f"{repo_uri}:latest", "essential": True, "cpu": 0,
-            "portMappings": [{"name": SERVICE, "containerPort": 4567, "hostPort": 4567, "protocol": "tcp",
-                              "appProtocol": "http"}],
-            "environment": [{"name": "OTEL_SERVICE_NAME", "value": SERVICE},
-                            {"name": "FRONTEND_URL", "value": "https://cruddur.example.com"},
-                            {"name": "AWS_DEFAULT_REGION", "value": region}],
-            "healthCheck": {"command": ["CMD-SHELL", "python /backend-flask/bin/health-check"],
-                            "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60},
-            "logConfiguration": {"logDriver": "awslogs", "options": {
-                "awslogs-group": "cruddur", "awslogs-region": region, "awslogs-stream-prefix": SERVICE}},
-        }],
-        network_mode="awsvpc", requires_compatibilities=["FARGATE"], cpu="256", memory="512",
-        task_role_arn=roles["task"], execution_role_arn=roles["taskExecution"],
+        family=td["family"], container_definitions=td["containerDefinitions"], network_mode=td["networkMode"],
+        requires_compatibilities=td["requiresCompatibilities"], cpu=td["cpu"], memory=td["memory"],
+        task_role_arn=td["taskRoleArn"], execution_role_arn=td["executionRoleArn"],
     )
     if f"{CLUSTER}:{SERVICE}" not in ecs.services:
         from moto.ec2.models import ec2_backends
@@ -176,83 +324,21 @@ def seed_demo(account: str, region: str = "us-east-1", builds: int = 300, execut
 
     # --- CodeStar connection
     conns = codestarconnections_backends[account][region]
-    conn = next((c for c in conns.connections.values() if c.name == "Cruddur"), None)
+    conn = next((c for c in conns.connections.values() if c.name == CONNECTION_NAME), None)
     if conn is None:
-        conn = conns.create_connection("Cruddur", "GitHub", None, [])
+        conn = conns.create_connection(CONNECTION_NAME, "GitHub", None, [])
     conn.status = "AVAILABLE"
 
     # --- CodeBuild project + webhook
-    project = cb.create_project({
-        "name": PROJECT,
-        "description": "Bakes the backend-flask container image and pushes it to ECR",
-        "source": {"type": "GITHUB", "location": f"https://github.com/{GITHUB_REPO}.git", "gitCloneDepth": 1,
-                   "gitSubmodulesConfig": {"fetchSubmodules": False}, "buildspec": "backend-flask/buildspec.yml",
-                   "reportBuildStatus": False, "insecureSsl": False},
-        "sourceVersion": "prod",
-        "artifacts": {"type": "NO_ARTIFACTS"},
-        "cache": {"type": "NO_CACHE"},
-        "environment": {
-            "type": "LINUX_CONTAINER", "image": "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
-            "computeType": "BUILD_GENERAL1_SMALL", "privilegedMode": True, "imagePullCredentialsType": "CODEBUILD",
-            "environmentVariables": [
-                {"name": "AWS_ACCOUNT_ID", "value": account, "type": "PLAINTEXT"},
-                {"name": "CONTAINER_NAME", "value": SERVICE, "type": "PLAINTEXT"},
-                {"name": "IMAGE_URL", "value": f"{account}.dkr.ecr.{region}.amazonaws.com", "type": "PLAINTEXT"},
-                {"name": "REPO_NAME", "value": f"{REPO}:latest", "type": "PLAINTEXT"},
-            ],
-        },
-        "serviceRole": roles["codebuild"],
-        "timeoutInMinutes": 20,
-        "queuedTimeoutInMinutes": 480,
-        "badgeEnabled": False,
-        "logsConfig": {"cloudWatchLogs": {"status": "ENABLED", "groupName": f"/aws/codebuild/{PROJECT}"},
-                       "s3Logs": {"status": "DISABLED", "encryptionDisabled": False}},
-        "tags": [{"key": "app", "value": "cruddur"}],
-    }, created=t0, validate=False)
+    project = cb.create_project(project_request(account, region, roles["codebuild"]), created=t0, validate=False)
     project.last_modified = t0 + 2 * DAY
-    cb.create_webhook({
-        "projectName": PROJECT,
-        "filterGroups": [[{"type": "EVENT", "pattern": "PULL_REQUEST_MERGED"},
-                          {"type": "BASE_REF", "pattern": "^refs/heads/prod$", "excludeMatchedPattern": False}]],
-        "buildType": "BUILD",
-    })
+    cb.create_webhook(webhook_request())
     project.webhook["lastModifiedSecret"] = t0 + 60  # type: ignore[index]
     project.last_modified = t0 + 2 * DAY
 
     # --- pipeline
-    pipeline = cp.create_pipeline({
-        "name": PIPELINE,
-        "roleArn": roles["pipeline"],
-        "artifactStore": {"type": "S3", "location": bucket},
-        "stages": [
-            {"name": "Source", "actions": [{
-                "name": "Source",
-                "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeStarSourceConnection",
-                                 "version": "1"},
-                "runOrder": 1,
-                "configuration": {"ConnectionArn": conn.arn, "FullRepositoryId": GITHUB_REPO, "BranchName": "prod",
-                                  "OutputArtifactFormat": "CODE_ZIP", "DetectChanges": "true"},
-                "outputArtifacts": [{"name": "SourceArtifact"}], "inputArtifacts": [],
-                "region": region, "namespace": "SourceVariables"}]},
-            {"name": "Build", "actions": [{
-                "name": "bake",
-                "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
-                "runOrder": 1,
-                "configuration": {"ProjectName": PROJECT},
-                "outputArtifacts": [{"name": "ImageDefinition"}], "inputArtifacts": [{"name": "SourceArtifact"}],
-                "region": region, "namespace": "BuildVariables"}]},
-            {"name": "Deploy", "actions": [{
-                "name": "Deploy",
-                "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "ECS", "version": "1"},
-                "runOrder": 1,
-                "configuration": {"ClusterName": CLUSTER, "ServiceName": SERVICE, "FileName": "imagedefinitions.json"},
-                "outputArtifacts": [], "inputArtifacts": [{"name": "ImageDefinition"}],
-                "region": region, "namespace": "DeployVariables"}]},
-        ],
-        "pipelineType": "V1",
-        "executionMode": "SUPERSEDED",
-    }, [{"key": "app", "value": "cruddur"}], f"arn:{partition}:iam::{account}:root", at=t0 + 2 * DAY,
-        auto_start=False)
+    pipeline = cp.create_pipeline(pipeline_declaration(region, roles["pipeline"], bucket, conn.arn), pipeline_tags(),
+                                  f"arn:{partition}:iam::{account}:root", at=t0 + 2 * DAY, auto_start=False)
 
     # --- history: pick execution start times (spaced), then the other builds
     span_start, span_end = t_now - 90 * DAY, t_now - 15 * 60

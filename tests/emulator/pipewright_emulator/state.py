@@ -59,6 +59,10 @@ class Settings:
         self.startup_step: float = _env_step()
         self.startup_auto_start: bool = _env_bool("PIPEWRIGHT_EMULATOR_AUTO_START_ON_CREATE", True)
         self.startup_latency_ms: int = _env_latency()
+        # AWS's API rules from botocore's models (validation.py); off only with PIPEWRIGHT_EMULATOR_VALIDATE=0
+        from .validation import enabled_from_env
+
+        self.validate: bool = enabled_from_env()
         self.reset()
 
     def reset(self) -> None:
@@ -83,6 +87,7 @@ class Settings:
             "stepSeconds": self.step_seconds,
             "autoStartOnCreate": self.auto_start_on_create,
             "latencyMs": self.latency_ms,
+            "validate": self.validate,
             "accounts": {a: dict(o) for a, o in self.account_overrides.items()},
         }
 
