@@ -85,6 +85,9 @@ class EmulatorApp:
                 traceback.print_exc(file=sys.stderr)
                 rejection = None
             if rejection is not None:
+                # one line on stderr per refusal, so a client's refused requests are easy to find in a log
+                print(f"pipewright emulator: refused {service}.{operation} (account {info.account}): "
+                      f"{rejection.code}: {rejection.message[:2000]}", file=sys.stderr, flush=True)
                 return self._send(start_response, *error_response(
                     info, rejection.code, rejection.message, rejection.status, rejection.extra))
 
