@@ -1258,3 +1258,25 @@ def test_logs_append_and_seed_only_ecr_ecs(server, account):
     assert server.client("codebuild", account).list_projects()["projects"] == []
     status, _ = server.ctl("POST", "/_pipewright/seed", {"account": account, "only": ["pipeline"]})
     assert status == 400
+
+
+def test_s3_expected_bucket_owner_is_enforced(server, account):
+    """A bucket another account owns is refused with 403 when the request names its expected owner."""
+    other = account[:-1] + ("1" if account[-1] != "1" else "2")
+    theirs = server.client("s3", account=other)
+    name = f"owned-by-{other}"
+    theirs.create_bucket(Bucket=name)
+    mine = server.client("s3", account=account)
+    with pytest.raises(ClientError) as e:
+        mine.head_bucket(Bucket=name, ExpectedBucketOwner=account)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    with pytest.raises(ClientError) as e:
+        mine.list_objects_v2(Bucket=name, ExpectedBucketOwner=account)
+    assert error_code(e.value) == "AccessDenied"
+    # The owner naming itself, and a request without the header, go through.
+    theirs.head_bucket(Bucket=name, ExpectedBucketOwner=other)
+    theirs.list_objects_v2(Bucket=name)
+    # A missing bucket is still NoSuchBucket (404), not a 403.
+    with pytest.raises(ClientError) as e:
+        mine.head_bucket(Bucket=f"missing-{account}", ExpectedBucketOwner=account)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404

@@ -93,6 +93,10 @@ class Project(BaseModel):
                     "fileSystemLocations", "buildBatchConfig", "concurrentBuildLimit", "autoRetryLimit"):
             if key in params and params[key] is not None:
                 m[key] = copy.deepcopy(params[key])
+        if params.get("concurrentBuildLimit") == -1:
+            m.pop("concurrentBuildLimit", None)
+        if params.get("sourceVersion") == "":  # an empty version removes the project's default
+            m.pop("sourceVersion", None)
         if "serviceRole" in params and params["serviceRole"]:
             role = params["serviceRole"]
             if not role.startswith("arn:"):
@@ -590,7 +594,9 @@ class CodeBuildBackend(BaseBackend):
             if found is None or not role_trusts(found, "codebuild.amazonaws.com"):
                 arn = role if role.startswith("arn:") else f"arn:{partition}:iam::{self.account_id}:role/{role}"
                 raise invalid(f"CodeBuild is not authorized to perform: sts:AssumeRole on {arn}")
-        if p.get("concurrentBuildLimit") is not None and int(p["concurrentBuildLimit"]) < 1:
+        # UpdateProject takes -1 to remove the limit (AWS API reference, concurrentBuildLimit).
+        limit = p.get("concurrentBuildLimit")
+        if limit is not None and int(limit) < 1 and not (not creating and int(limit) == -1):
             raise invalid("Invalid concurrentBuildLimit: must be at least 1")
 
     def create_project(self, p: dict[str, Any], created: float | None = None, validate: bool = True) -> Project:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from . import state
 from .protocol import error_response, identify, service_display_name
+from .s3owner import owner_mismatch
 from .validation import validate_request
 from .util import now
 
@@ -90,6 +91,13 @@ class EmulatorApp:
                       f"{rejection.code}: {rejection.message[:2000]}", file=sys.stderr, flush=True)
                 return self._send(start_response, *error_response(
                     info, rejection.code, rejection.message, rejection.status, rejection.extra))
+
+        if service == "s3":
+            mismatch = owner_mismatch(environ)
+            if mismatch is not None:
+                bucket, message = mismatch
+                return self._send(start_response, *error_response(
+                    info, "AccessDenied", message, 403, {"BucketName": bucket}))
 
         try:
             if service in SIMULATED:
