@@ -58,16 +58,41 @@ pub fn registry(account: &str, region: &str) -> String {
     format!("{account}.dkr.ecr.{region}.amazonaws.com")
 }
 
+/// A word for a POSIX shell line: unchanged when it is only safe characters, else single-quoted
+/// (so a `$`, a space, a quote or a `;` in a folder or file name stays literal).
+pub fn sh_word(value: &str) -> String {
+    if !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+@%=,:".contains(c))
+    {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
+/// The file the buildspec writes for the ECS deploy action (the plan's `deploy.fileName`).
+pub fn image_definitions_file(plan: &Plan) -> String {
+    match &plan.deploy {
+        crate::plan::DeploySettings::Ecs { file_name, .. } => file_name.clone(),
+        crate::plan::DeploySettings::None => "imagedefinitions.json".to_owned(),
+    }
+}
+
 /// Generates buildspec.yml for `plan`, pushing to `account`'s registry in `region`.
 pub fn generate(plan: &Plan, account: &str, region: &str) -> Result<String> {
     let bs = &plan.buildspec;
     let service_dir = if bs.service_dir.is_empty() || bs.service_dir == "." {
         "$CODEBUILD_SRC_DIR".to_owned()
     } else {
-        format!("$CODEBUILD_SRC_DIR/{}", bs.service_dir)
+        format!("$CODEBUILD_SRC_DIR/{}", sh_word(&bs.service_dir))
     };
+    let out_file = image_definitions_file(plan);
     let image = "$IMAGE_URL/$REPO_NAME:$IMAGE_TAG";
-    let mut variables = vec![
+    // The plan's own build variables are set on the CodeBuild project (where a secret can be a
+    // Parameter Store or Secrets Manager reference), never written into the committed buildspec.
+    let variables = vec![
         ("AWS_ACCOUNT_ID".to_owned(), account.to_owned()),
         ("AWS_DEFAULT_REGION".to_owned(), region.to_owned()),
         ("CONTAINER_NAME".to_owned(), bs.container_name.clone()),
@@ -75,10 +100,6 @@ pub fn generate(plan: &Plan, account: &str, region: &str) -> Result<String> {
         ("REPO_NAME".to_owned(), plan.ecr.repository.clone()),
         ("IMAGE_TAG".to_owned(), bs.image_tag.clone()),
     ];
-    for var in &plan.build.environment_variables {
-        variables.retain(|(k, _)| k != &var.name);
-        variables.push((var.name.clone(), var.value.clone()));
-    }
     let doc = Buildspec {
         version: 0.2,
         env: Env {
@@ -94,7 +115,10 @@ pub fn generate(plan: &Plan, account: &str, region: &str) -> Result<String> {
             build: Phase {
                 commands: vec![
                     "echo Build started on `date`".to_owned(),
-                    format!("docker build -f {} -t $REPO_NAME:$IMAGE_TAG .", bs.dockerfile),
+                    format!(
+                        "docker build -f {} -t $REPO_NAME:$IMAGE_TAG .",
+                        sh_word(&bs.dockerfile)
+                    ),
                     format!("docker tag $REPO_NAME:$IMAGE_TAG {image}"),
                 ],
             },
@@ -104,13 +128,14 @@ pub fn generate(plan: &Plan, account: &str, region: &str) -> Result<String> {
                     format!("docker push {image}"),
                     "cd $CODEBUILD_SRC_DIR".to_owned(),
                     format!(
-                        "printf '[{{\"name\":\"%s\",\"imageUri\":\"%s\"}}]' \"$CONTAINER_NAME\" \"{image}\" > imagedefinitions.json"
+                        "printf '[{{\"name\":\"%s\",\"imageUri\":\"%s\"}}]' \"$CONTAINER_NAME\" \"{image}\" > {}",
+                        sh_word(&out_file)
                     ),
                 ],
             },
         },
         artifacts: Artifacts {
-            files: vec!["imagedefinitions.json".to_owned()],
+            files: vec![out_file],
         },
     };
     let yaml = serde_yaml_ng::to_string(&doc).map_err(Error::internal)?;
@@ -188,17 +213,74 @@ mod tests {
     }
 
     #[test]
-    fn hostile_values_stay_yaml_strings() {
+    fn build_variables_are_not_written_into_the_buildspec() {
         let mut plan = Plan::reference();
         plan.build.environment_variables = vec![crate::plan::EnvVar {
             name: "GREETING".into(),
             value: "yes: {no}\n- [x]".into(),
+            kind: None,
         }];
         let yaml = generate(&plan, "123456789012", "us-east-1").unwrap();
+        assert!(!yaml.contains("GREETING"), "{yaml}");
+        assert!(!yaml.contains("yes: {no}"), "{yaml}");
+    }
+
+    #[test]
+    fn the_configured_deploy_file_is_the_one_written() {
+        let mut plan = Plan::reference();
+        plan.deploy = crate::plan::DeploySettings::Ecs {
+            cluster: "c".into(),
+            service: "s".into(),
+            file_name: "deploy/images.json".into(),
+        };
+        let yaml = generate(&plan, "123456789012", "us-east-1").unwrap();
         let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let post = doc["phases"]["post_build"]["commands"][3].as_str().unwrap();
+        assert!(post.ends_with("> deploy/images.json"), "{post}");
         assert_eq!(
-            doc["env"]["variables"]["GREETING"].as_str(),
-            Some("yes: {no}\n- [x]")
+            doc["artifacts"]["files"][0].as_str(),
+            Some("deploy/images.json")
         );
+    }
+
+    /// Runs a generated line in sh with `docker` printing its arguments one per line.
+    fn run_line(line: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("svc dir $(x)")).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "docker() {{ printf '%s\\n' \"$@\"; }}; CODEBUILD_SRC_DIR=\"$0\"; {line} && pwd"
+            ))
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn folder_and_dockerfile_names_stay_literal_in_the_shell() {
+        let mut plan = Plan::reference();
+        plan.buildspec.service_dir = "svc dir $(x)".into();
+        plan.buildspec.dockerfile = "it's; $(touch pwned).prod".into();
+        let yaml = generate(&plan, "123456789012", "us-east-1").unwrap();
+        let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let cd = doc["phases"]["install"]["commands"][0].as_str().unwrap();
+        let out = run_line(cd);
+        assert!(out.last().unwrap().ends_with("/svc dir $(x)"), "{out:?}");
+        let build = doc["phases"]["build"]["commands"][1].as_str().unwrap();
+        let args = run_line(build);
+        assert_eq!(args[..2], ["build".to_owned(), "-f".to_owned()]);
+        assert_eq!(args[2], "it's; $(touch pwned).prod");
+        assert_eq!(sh_word("backend-flask"), "backend-flask");
     }
 }

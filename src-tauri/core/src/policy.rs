@@ -4,15 +4,15 @@
 
 use serde_json::{json, Value};
 
-/// The actions a `docker push` needs on the repository itself.
+/// The actions a `docker push` needs on the repository itself, as AWS documents them ("IAM
+/// permissions for pushing an image to an Amazon ECR private repository").
 pub const PUSH_ACTIONS: &[&str] = &[
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:BatchGetImage",
     "ecr:CompleteLayerUpload",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:InitiateLayerUpload",
-    "ecr:PutImage",
     "ecr:UploadLayerPart",
+    "ecr:InitiateLayerUpload",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:PutImage",
+    "ecr:BatchGetImage",
 ];
 
 pub fn ecr_repository_arn(
@@ -233,6 +233,48 @@ pub fn check_push_policy(document: &str, repository: &str) -> Vec<PolicyProblem>
             message: "allows more than pushing (\"ecr:*\" or \"*\"): least privilege needs only the push actions".into(),
         });
     }
+    // Every other action it allows: another service's is an error (an ECR push policy that grants
+    // iam:* or s3:* is a privilege escalation waiting to happen), another ECR action a warning.
+    let mut other_services = Vec::new();
+    let mut other_ecr = Vec::new();
+    for st in statements
+        .iter()
+        .filter(|s| s.get("Effect").and_then(Value::as_str) == Some("Allow"))
+    {
+        if st.get("NotAction").is_some() || st.get("NotResource").is_some() {
+            problems.push(error(
+                "must not use NotAction or NotResource in an Allow statement: it grants everything not listed",
+            ));
+        }
+        for action in as_list(st.get("Action")) {
+            let lower = action.to_ascii_lowercase();
+            let known = lower == "ecr:getauthorizationtoken"
+                || PUSH_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&action));
+            if known || action == "*" || lower == "ecr:*" {
+                continue;
+            }
+            if lower.starts_with("ecr:") {
+                other_ecr.push(action);
+            } else {
+                other_services.push(action);
+            }
+        }
+    }
+    if !other_services.is_empty() {
+        problems.push(error(&format!(
+            "allows {}, which is not part of pushing to ECR: remove it (give other permissions their own policy)",
+            other_services.join(", ")
+        )));
+    }
+    if !other_ecr.is_empty() {
+        problems.push(PolicyProblem {
+            is_error: false,
+            message: format!(
+                "also allows {}, which pushing does not need",
+                other_ecr.join(", ")
+            ),
+        });
+    }
     problems
 }
 
@@ -277,6 +319,52 @@ mod tests {
         assert!(check_push_policy("{", "x")[0]
             .message
             .contains("not valid JSON"));
+    }
+
+    #[test]
+    fn the_generated_policy_is_exactly_what_aws_documents_for_pushing() {
+        let p = ecr_push_policy(ARN);
+        let mut actions: Vec<&str> = p["Statement"][1]["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        actions.sort_unstable();
+        assert_eq!(
+            actions,
+            [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart"
+            ]
+        );
+        // A policy without pull-only GetDownloadUrlForLayer is complete.
+        assert!(!actions.contains(&"ecr:GetDownloadUrlForLayer"));
+    }
+
+    #[test]
+    fn other_services_are_errors_and_other_ecr_actions_warnings() {
+        let mut p = ecr_push_policy(ARN);
+        p["Statement"][1]["Action"].as_array_mut().unwrap().extend([
+            json!("iam:*"),
+            json!("s3:GetObject"),
+            json!("ecr:GetDownloadUrlForLayer"),
+        ]);
+        let problems = check_push_policy(&p.to_string(), "backend-flask");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].is_error && problems[0].message.contains("iam:*, s3:GetObject"));
+        assert!(!problems[1].is_error && problems[1].message.contains("GetDownloadUrlForLayer"));
+        let not_action = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": PUSH_ACTIONS, "Resource": ARN},
+            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]});
+        assert!(check_push_policy(&not_action.to_string(), "backend-flask")
+            .iter()
+            .any(|p| p.is_error && p.message.contains("NotAction")));
     }
 
     #[test]

@@ -72,9 +72,14 @@ pub enum RoleChoice {
 pub struct PipelineSettings {
     pub name: String,
     pub role: RoleChoice,
-    /// A custom artifact bucket; empty = the default `codepipeline-<region>-<account>` (created if missing).
+    /// A custom artifact bucket; empty = the default `codepipeline-<region>-<account>-<suffix>`
+    /// (created if missing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_bucket: Option<String>,
+    /// The default bucket's random suffix, chosen once when the plan is made and kept in it, so
+    /// nobody can create the bucket first under a name they can guess.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_bucket_suffix: Option<String>,
     pub pipeline_type: PipelineType,
     pub execution_mode: ExecutionMode,
 }
@@ -180,7 +185,39 @@ pub struct WebhookSettings {
 #[ts(export)]
 pub struct EnvVar {
     pub name: String,
+    /// The value (plain text), or the Parameter Store parameter name / Secrets Manager secret id.
     pub value: String,
+    /// None = plain text.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub kind: Option<EnvVarType>,
+}
+
+impl EnvVar {
+    pub fn kind(&self) -> EnvVarType {
+        self.kind.unwrap_or_default()
+    }
+}
+
+/// How CodeBuild resolves a build environment variable (its `type`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum EnvVarType {
+    #[default]
+    Plaintext,
+    ParameterStore,
+    SecretsManager,
+}
+
+impl EnvVarType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plaintext => "PLAINTEXT",
+            Self::ParameterStore => "PARAMETER_STORE",
+            Self::SecretsManager => "SECRETS_MANAGER",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -263,6 +300,7 @@ impl Plan {
                 name: "cruddur-backend-fargate".into(),
                 role: RoleChoice::Create { name: None },
                 artifact_bucket: None,
+                artifact_bucket_suffix: Some(random_suffix()),
                 pipeline_type: PipelineType::V2,
                 execution_mode: ExecutionMode::Superseded,
             },
@@ -314,17 +352,30 @@ impl Plan {
         }
     }
 
+    /// Reads a plan file. A type error, an unknown enum value or an unknown key names its field
+    /// path (`build.computeType`), as [`validate`] does.
     pub fn from_toml(text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| {
-            let path = e
-                .span()
-                .map(|s| format!("at byte {}", s.start))
-                .unwrap_or_default();
-            Error::validation(
-                "plan",
-                format!("is not a valid plan file {path}: {}", e.message()),
-            )
+        let de = toml::Deserializer::parse(text).map_err(|e| {
+            Error::validation("plan", format!("is not a TOML file: {}", e.message()))
+        })?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = field_path(e.path());
+            let message = e.inner().message().to_owned();
+            match path {
+                Some(path) => Error::validation(path, message),
+                None => Error::validation("plan", format!("is not a valid plan file: {message}")),
+            }
         })
+    }
+
+    /// Fills what a plan made by an older Pipewright lacks (the default bucket's suffix). Returns
+    /// whether it changed anything, so the caller can save the plan.
+    pub fn fill_defaults(&mut self) -> bool {
+        if self.pipeline.artifact_bucket_suffix.is_none() {
+            self.pipeline.artifact_bucket_suffix = Some(random_suffix());
+            return true;
+        }
+        false
     }
 
     pub fn to_toml(&self) -> Result<String> {
@@ -334,17 +385,64 @@ impl Plan {
     /// The name of the CodeBuild service role (created or existing).
     pub fn codebuild_role_name(&self) -> String {
         role_name(&self.build.role, || {
-            format!("codebuild-{}-service-role", self.build.project)
+            fit_role_name(format!("codebuild-{}-service-role", self.build.project))
         })
     }
 
     /// The name of the CodePipeline service role (created or existing), as the console names it.
     pub fn pipeline_role_name(&self, region: &str) -> String {
         role_name(&self.pipeline.role, || {
-            let name = format!("AWSCodePipelineServiceRole-{region}-{}", self.pipeline.name);
-            name.chars().take(64).collect()
+            fit_role_name(format!(
+                "AWSCodePipelineServiceRole-{region}-{}",
+                self.pipeline.name
+            ))
         })
     }
+}
+
+/// IAM's limit on a role name.
+pub const ROLE_NAME_MAX: usize = 64;
+
+/// A default role name within IAM's 64 characters: kept as it is when it fits, else cut and given a
+/// stable hash of the whole name, so two long names that share their first 55 characters still get
+/// different roles.
+pub fn fit_role_name(name: String) -> String {
+    if name.len() <= ROLE_NAME_MAX {
+        return name;
+    }
+    // FNV-1a: stable across versions and platforms (std's hasher is neither).
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let keep = ROLE_NAME_MAX - 9;
+    format!("{}-{hash:08x}", &name[..keep])
+}
+
+/// 8 random lowercase letters and digits (the OS's randomness, through std's hasher seeds).
+pub fn random_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    let mut n = h.finish();
+    (0..8)
+        .map(|_| {
+            let c = ALPHABET[(n % 36) as usize] as char;
+            n /= 36;
+            c
+        })
+        .collect()
+}
+
+/// `build.environmentVariables[0].name` → `build.environmentVariables.0.name`; None at the root.
+fn field_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let text = path.to_string().replace('[', ".").replace(']', "");
+    (text != "." && !text.is_empty()).then_some(text)
 }
 
 pub const DEFAULT_IMAGE: &str = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
@@ -378,6 +476,84 @@ mod tests {
         text = text.replace("[pipeline]\n", "[pipeline]\ncolour = \"blue\"\n");
         let e = Plan::from_toml(&text).unwrap_err();
         assert!(e.message().contains("colour"), "{}", e.message());
+    }
+
+    #[test]
+    fn type_errors_and_unknown_values_name_their_field() {
+        let text = Plan::reference().to_toml().unwrap();
+        let cases = [
+            (
+                text.replace("BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_HUGE"),
+                "build.computeType",
+            ),
+            (
+                text.replace("timeoutMinutes = 20", "timeoutMinutes = \"twenty\""),
+                "build.timeoutMinutes",
+            ),
+            (
+                text.replace("privileged = true", "privileged = \"yes\""),
+                "build.privileged",
+            ),
+            (
+                text.replace("pipelineType = \"V2\"", "pipelineType = \"V3\""),
+                "pipeline.pipelineType",
+            ),
+            (
+                text.replace("[pipeline]\n", "[pipeline]\ncolour = \"blue\"\n"),
+                "pipeline.colour",
+            ),
+        ];
+        for (text, path) in cases {
+            let e = Plan::from_toml(&text).unwrap_err();
+            assert_eq!(e.field(), Some(path), "{}", e.message());
+            assert!(!e.message().contains("byte"), "{}", e.message());
+        }
+        let e = Plan::from_toml("[pipeline\n").unwrap_err();
+        assert_eq!(e.field(), Some("plan"));
+    }
+
+    #[test]
+    fn long_default_role_names_get_a_stable_hash_not_a_cut() {
+        let mut a = Plan::reference();
+        a.pipeline.name = "cruddur-backend-fargate".into();
+        let mut b = a.clone();
+        b.pipeline.name = "cruddur-backend-fargate-staging".into();
+        let (ra, rb) = (
+            a.pipeline_role_name("ap-southeast-2"),
+            b.pipeline_role_name("ap-southeast-2"),
+        );
+        assert_ne!(ra, rb);
+        assert!(ra.len() <= 64 && rb.len() <= 64, "{ra} {rb}");
+        assert_eq!(rb, b.pipeline_role_name("ap-southeast-2"), "stable");
+        assert!(rb.starts_with("AWSCodePipelineServiceRole-ap-southeast-2-cruddur"));
+        // Names that fit are the console's, unchanged.
+        assert_eq!(
+            a.pipeline_role_name("us-east-1"),
+            "AWSCodePipelineServiceRole-us-east-1-cruddur-backend-fargate"
+        );
+        let mut c = Plan::reference();
+        c.build.project = "p".repeat(100);
+        let role = c.codebuild_role_name();
+        assert_eq!(role.len(), 64);
+        assert!(crate::plan::validate::is_role_name(&role));
+    }
+
+    #[test]
+    fn a_new_plan_has_its_own_bucket_suffix() {
+        let (a, b) = (Plan::reference(), Plan::reference());
+        let sa = a.pipeline.artifact_bucket_suffix.clone().unwrap();
+        assert_eq!(sa.len(), 8);
+        assert!(sa
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert_ne!(
+            a.pipeline.artifact_bucket_suffix,
+            b.pipeline.artifact_bucket_suffix
+        );
+        let mut old = a.clone();
+        old.pipeline.artifact_bucket_suffix = None;
+        assert!(old.fill_defaults());
+        assert!(!old.fill_defaults());
     }
 
     #[test]

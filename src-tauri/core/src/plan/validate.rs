@@ -6,7 +6,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{ConnectionChoice, DeploySettings, Plan, RoleChoice, PLAN_VERSION};
+use super::{
+    ConnectionChoice, DeploySettings, EnvVarType, ExecutionMode, PipelineType, Plan, RoleChoice,
+    PLAN_VERSION,
+};
 use crate::{policy, regions, Error};
 
 /// One problem with a plan: `path` is the field (`build.timeoutMinutes`), `message` the rule.
@@ -91,7 +94,7 @@ impl Checker {
 pub const ROLE_NAME_RULE: &str =
     "must be 1–64 characters: letters, digits and + = , . @ _ - (IAM role name rules)";
 
-fn is_role_name(s: &str) -> bool {
+pub fn is_role_name(s: &str) -> bool {
     re!(r"^[A-Za-z0-9_+=,.@-]{1,64}$").is_match(s)
 }
 
@@ -120,13 +123,38 @@ pub fn check_branch(branch: &str) -> Result<(), &'static str> {
     }
 }
 
-/// S3 bucket naming rules (general purpose buckets).
+/// S3 general purpose bucket naming rules, with the rule broken.
+pub fn check_bucket_name(s: &str) -> Result<(), String> {
+    const PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+    const SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+    if !re!(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$").is_match(s) {
+        return Err("must be a valid S3 bucket name: 3–63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit".into());
+    }
+    if s.contains("..") {
+        return Err("must not contain two periods in a row (S3 rule)".into());
+    }
+    if re!(r"^\d+\.\d+\.\d+\.\d+$").is_match(s) {
+        return Err("must not look like an IP address (S3 rule)".into());
+    }
+    if let Some(p) = PREFIXES.iter().find(|p| s.starts_with(*p)) {
+        return Err(format!("must not start with {p}: S3 reserves that prefix"));
+    }
+    if let Some(x) = SUFFIXES.iter().find(|x| s.ends_with(*x)) {
+        return Err(format!("must not end with {x}: S3 reserves that suffix"));
+    }
+    Ok(())
+}
+
 pub fn is_bucket_name(s: &str) -> bool {
-    re!(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$").is_match(s)
-        && !s.contains("..")
-        && !re!(r"^\d+\.\d+\.\d+\.\d+$").is_match(s)
-        && !s.starts_with("xn--")
-        && !s.ends_with("-s3alias")
+    check_bucket_name(s).is_ok()
+}
+
+/// Build variable names that usually hold a secret.
+pub fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL"]
+        .iter()
+        .any(|w| upper.contains(w))
 }
 
 pub fn is_pipeline_name(s: &str) -> bool {
@@ -177,11 +205,22 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
         "must be 1–100 characters: letters, digits, '.', '@', '_' or '-' (CodePipeline rule)",
     );
     c.role(&p.role, "pipeline.role");
+    if p.pipeline_type == PipelineType::V1 && p.execution_mode != ExecutionMode::Superseded {
+        c.fail(
+            "pipeline.executionMode",
+            "QUEUED and PARALLEL need a V2 pipeline: choose V2 or SUPERSEDED (CodePipeline rule)",
+        );
+    }
     if let Some(bucket) = &p.artifact_bucket {
+        if let Err(rule) = check_bucket_name(bucket) {
+            c.fail("pipeline.artifactBucket", rule);
+        }
+    }
+    if let Some(suffix) = &p.artifact_bucket_suffix {
         c.check(
-            is_bucket_name(bucket),
-            "pipeline.artifactBucket",
-            "must be a valid S3 bucket name: 3–63 lowercase letters, digits, '.' or '-', starting and ending with a letter or digit",
+            re!(r"^[a-z0-9]{4,12}$").is_match(suffix),
+            "pipeline.artifactBucketSuffix",
+            "must be 4–12 lowercase letters or digits (the default bucket's name ends with it)",
         );
     }
 
@@ -234,20 +273,6 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
         "must be a build image such as aws/codebuild/amazonlinux2-x86_64-standard:5.0",
     );
     c.role(&b.role, "build.role");
-    if matches!(&b.role, RoleChoice::Create { name } if name.as_deref().is_none_or(|n| n.trim().is_empty()))
-        && is_project_name(&b.project)
-    {
-        let default = plan.codebuild_role_name();
-        if default.len() > 64 {
-            c.fail(
-                "build.role.name",
-                format!(
-                    "the default role name {default} has {} characters and IAM allows 64: give the role a shorter name",
-                    default.len()
-                ),
-            );
-        }
-    }
     c.check(
         (5..=2160).contains(&b.timeout_minutes),
         "build.timeoutMinutes",
@@ -256,6 +281,9 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
     c.relative_path(&b.buildspec_path, "build.buildspecPath", false);
     let mut seen = std::collections::HashSet::new();
     let env_name = re!(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$");
+    let parameter_name =
+        re!(r"^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?/?[A-Za-z0-9_.\-/]{1,2048}$");
+    let secret_id = re!(r"^[A-Za-z0-9/_+=.@:-]{1,2048}$");
     for (i, var) in b.environment_variables.iter().enumerate() {
         let path = format!("build.environmentVariables.{i}.name");
         if !env_name.is_match(&var.name) {
@@ -270,6 +298,28 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
             );
         } else if !seen.insert(var.name.as_str()) {
             c.fail(&path, "is defined twice");
+        } else if var.kind() == EnvVarType::Plaintext && looks_secret(&var.name) {
+            c.fail(
+                &format!("build.environmentVariables.{i}.type"),
+                format!(
+                    "{} looks like a secret and would be stored in plain text on the project: put it in Parameter Store or Secrets Manager and use the type PARAMETER_STORE or SECRETS_MANAGER with its name",
+                    var.name
+                ),
+            );
+        }
+        let value_path = format!("build.environmentVariables.{i}.value");
+        match var.kind() {
+            EnvVarType::Plaintext => {}
+            EnvVarType::ParameterStore => c.check(
+                parameter_name.is_match(&var.value),
+                &value_path,
+                "must be a Parameter Store parameter name such as /prod/db-password (letters, digits and _ . - /)",
+            ),
+            EnvVarType::SecretsManager => c.check(
+                secret_id.is_match(&var.value),
+                &value_path,
+                "must be a Secrets Manager secret name or ARN, optionally with :json-key (letters, digits and / _ + = . @ : -)",
+            ),
         }
     }
     c.check(
@@ -336,7 +386,13 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
             "deploy.service",
             "must be an ECS service name: 1–255 letters, digits, '_' or '-'",
         );
-        c.relative_path(file_name, "deploy.fileName", false);
+        c.check(
+            re!(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}){0,4}$")
+                .is_match(file_name)
+                && !file_name.split('/').any(|part| part == ".."),
+            "deploy.fileName",
+            "must be a file path in the build's output such as imagedefinitions.json: letters, digits, '.', '_', '-' and '/' (the buildspec writes this file)",
+        );
     }
     c.issues
 }
@@ -407,7 +463,55 @@ mod tests {
             (|p| p.source.branch = "has space".into(), "source.branch"),
             (|p| p.source.branch = "x.lock".into(), "source.branch"),
             (|p| p.build.project = "-bad".into(), "build.project"),
-            (|p| p.build.project = "a".repeat(60), "build.role.name"),
+            (
+                |p| {
+                    p.pipeline.pipeline_type = PipelineType::V1;
+                    p.pipeline.execution_mode = ExecutionMode::Queued
+                },
+                "pipeline.executionMode",
+            ),
+            (
+                |p| p.pipeline.artifact_bucket = Some("sthree-bucket".into()),
+                "pipeline.artifactBucket",
+            ),
+            (
+                |p| p.pipeline.artifact_bucket = Some("my-bucket--ol-s3".into()),
+                "pipeline.artifactBucket",
+            ),
+            (
+                |p| p.pipeline.artifact_bucket_suffix = Some("UPPER".into()),
+                "pipeline.artifactBucketSuffix",
+            ),
+            (
+                |p| {
+                    p.build.environment_variables = vec![EnvVar {
+                        name: "GITHUB_TOKEN".into(),
+                        value: "ghp_x".into(),
+                        kind: None,
+                    }]
+                },
+                "build.environmentVariables.0.type",
+            ),
+            (
+                |p| {
+                    p.build.environment_variables = vec![EnvVar {
+                        name: "DB_PASSWORD".into(),
+                        value: "no spaces allowed".into(),
+                        kind: Some(EnvVarType::ParameterStore),
+                    }]
+                },
+                "build.environmentVariables.0.value",
+            ),
+            (
+                |p| {
+                    p.deploy = DeploySettings::Ecs {
+                        cluster: "c".into(),
+                        service: "s".into(),
+                        file_name: "image definitions.json; rm -rf ~".into(),
+                    }
+                },
+                "deploy.fileName",
+            ),
             (|p| p.build.timeout_minutes = 4, "build.timeoutMinutes"),
             (|p| p.build.timeout_minutes = 2161, "build.timeoutMinutes"),
             (
@@ -436,6 +540,7 @@ mod tests {
                     p.build.environment_variables = vec![EnvVar {
                         name: "1X".into(),
                         value: "v".into(),
+                        kind: None,
                     }]
                 },
                 "build.environmentVariables.0.name",
@@ -445,6 +550,7 @@ mod tests {
                     p.build.environment_variables = vec![EnvVar {
                         name: "CODEBUILD_X".into(),
                         value: "v".into(),
+                        kind: None,
                     }]
                 },
                 "build.environmentVariables.0.name",
@@ -501,13 +607,38 @@ mod tests {
             EnvVar {
                 name: "A".into(),
                 value: "1".into(),
+                kind: None,
             },
             EnvVar {
                 name: "A".into(),
                 value: "2".into(),
+                kind: None,
             },
         ];
         assert_eq!(paths(&plan), vec!["build.environmentVariables.1.name"]);
+    }
+
+    #[test]
+    fn secrets_from_parameter_store_or_secrets_manager_are_fine() {
+        let mut plan = Plan::reference();
+        plan.build.environment_variables = vec![
+            EnvVar {
+                name: "GITHUB_TOKEN".into(),
+                value: "/ci/github-token".into(),
+                kind: Some(EnvVarType::ParameterStore),
+            },
+            EnvVar {
+                name: "DB_PASSWORD".into(),
+                value: "prod/db:password".into(),
+                kind: Some(EnvVarType::SecretsManager),
+            },
+            EnvVar {
+                name: "LOG_LEVEL".into(),
+                value: "debug".into(),
+                kind: None,
+            },
+        ];
+        assert_eq!(validate(&plan), vec![]);
     }
 
     #[test]
