@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "apply_start",
     "receipt_teardown",
     "receipts_list",
+    "receipts_unfinished",
     "pipelines_list",
     "pipeline_view",
     "pipeline_executions",

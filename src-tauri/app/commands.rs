@@ -282,13 +282,8 @@ pub async fn apply_start(
     let sink = move |e: ApplyEvent| {
         let _ = on_event.send(e);
     };
-    let receipt = apply::apply(&ctx, &plan, &ApplyOptions::default(), &sink).await?;
-    let saved = receipt.clone();
-    blocking(&state.profiles, move |s| {
-        apply::receipts::save(s.dirs(), &saved).map(|_| ())
-    })
-    .await?;
-    Ok(receipt)
+    let dirs = state.profiles.dirs();
+    Ok(apply::apply(dirs, &ctx, &plan, &ApplyOptions::default(), false, &sink).await?)
 }
 
 #[tauri::command]
@@ -312,18 +307,18 @@ pub async fn receipt_teardown(
     let sink = move |e: ApplyEvent| {
         let _ = on_event.send(e);
     };
-    let done = apply::teardown(&ctx, &receipt, &sink).await?;
-    let saved = done.clone();
-    blocking(&state.profiles, move |s| {
-        apply::receipts::save(s.dirs(), &saved).map(|_| ())
-    })
-    .await?;
-    Ok(done)
+    Ok(apply::destroy(state.profiles.dirs(), &ctx, receipt, &sink).await?)
 }
 
 #[tauri::command]
 pub async fn receipts_list(state: State<'_, AppState>) -> CmdResult<Vec<Receipt>> {
     blocking(&state.profiles, |s| apply::receipts::list(s.dirs())).await
+}
+
+/// Runs that were cut off (the app or the CLI died mid-run): resume or roll back.
+#[tauri::command]
+pub async fn receipts_unfinished(state: State<'_, AppState>) -> CmdResult<Vec<Receipt>> {
+    blocking(&state.profiles, |s| apply::unfinished(s.dirs())).await
 }
 
 // ---------------------------------------------------------------------------------------------

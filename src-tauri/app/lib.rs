@@ -113,6 +113,7 @@ pub fn run() {
             commands::apply_start,
             commands::receipt_teardown,
             commands::receipts_list,
+            commands::receipts_unfinished,
             commands::pipelines_list,
             commands::pipeline_view,
             commands::pipeline_executions,

@@ -167,6 +167,8 @@ export const api = {
   receiptTeardown: (receiptId: string, onEvent: Channel<ApplyEvent>) =>
     call<Receipt>("receipt_teardown", { receiptId, onEvent }),
   receiptsList: () => call<Receipt[]>("receipts_list"),
+  /** Runs that were cut off (the app or the CLI died mid-run): resume or roll back. */
+  receiptsUnfinished: () => call<Receipt[]>("receipts_unfinished"),
 
   /** Ask for a plan file to open; null when the user cancels. */
   pickPlanToOpen: () =>

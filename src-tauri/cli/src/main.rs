@@ -134,11 +134,17 @@ enum Command {
         #[arg(long)]
         follow: bool,
     },
-    /// Delete exactly what an apply run created, from its receipt.
+    /// Delete exactly what an apply run created, and put back what it changed, from its receipt.
+    /// Safe to run again: it finishes what an earlier tear-down left.
     Destroy {
         /// The receipt: a file path or a receipt id.
         #[arg(long)]
         receipt: String,
+    },
+    /// The receipts of apply runs (newest first); with --unfinished only runs that were cut off.
+    Receipts {
+        #[arg(long)]
+        unfinished: bool,
     },
 }
 
@@ -272,8 +278,15 @@ async fn run(cli: Cli) -> Result<()> {
         },
         Command::Plan { command } => match command {
             PlanCommand::Check { file } => {
-                let plan = read_plan(&file)?;
-                let issues = plan::validate(&plan);
+                // A file that does not parse is one issue, named by its field like the others.
+                let issues = match read_plan(&file) {
+                    Ok(plan) => plan::validate(&plan),
+                    Err(Error::Validation { field, message }) => vec![plan::Issue {
+                        path: field,
+                        message,
+                    }],
+                    Err(e) => return Err(e),
+                };
                 if issues.is_empty() {
                     if g.json {
                         println!(
@@ -313,9 +326,22 @@ async fn run(cli: Cli) -> Result<()> {
             connection_timeout,
             rollback_on_failure,
         } => {
-            let plan = read_plan(&file)?;
+            let mut plan = read_plan(&file)?;
             if let Some(issue) = plan::validate(&plan).into_iter().next() {
                 return Err(issue.into_error());
+            }
+            if plan.fill_defaults() {
+                // A plan from an older Pipewright: its default bucket's suffix is chosen once, here,
+                // and kept in the file so every later run uses the same bucket.
+                std::fs::write(&file, plan.to_toml()?)?;
+                eprintln!(
+                    "{}: chose the artifact bucket suffix {} and saved it in the plan",
+                    file.display(),
+                    plan.pipeline
+                        .artifact_bucket_suffix
+                        .as_deref()
+                        .unwrap_or_default()
+                );
             }
             let store = store()?;
             let region = g.region.clone().or_else(|| plan.region.clone());
@@ -351,18 +377,14 @@ async fn run(cli: Cli) -> Result<()> {
                 ..ApplyOptions::default()
             };
             let sink = |e: ApplyEvent| print_event(&e);
-            let receipt = apply::apply(&ctx, &plan, &opts, &sink).await?;
-            let path = apply::receipts::save(store.dirs(), &receipt)?;
-            eprintln!("receipt: {} ({})", receipt.id, path.display());
-            let receipt = if receipt.status == ReceiptStatus::Failed && rollback_on_failure {
-                eprintln!("rolling back what this run created");
-                let rolled = apply::teardown(&ctx, &receipt, &sink).await?;
-                apply::receipts::save(store.dirs(), &rolled)?;
-                rolled
+            let receipt =
+                apply::apply(store.dirs(), &ctx, &plan, &opts, rollback_on_failure, &sink).await?;
+            if receipt.unsaved {
+                eprintln!("the receipt could not be saved: it is printed below, keep it (destroy --receipt FILE reads it)");
             } else {
-                receipt
-            };
-            print_receipt(&receipt, g.json)?;
+                eprintln!("receipt: {}", receipt.id);
+            }
+            print_receipt(&receipt, g.json || receipt.unsaved)?;
             match &receipt.error {
                 Some(e) if receipt.status != ReceiptStatus::Succeeded => Err(Error::Aws {
                     operation: "apply".into(),
@@ -396,9 +418,8 @@ async fn run(cli: Cli) -> Result<()> {
             let (target, _) = target(&store, &g, Some(loaded.region.clone())).await?;
             let ctx = AwsCtx::connect(&target).await?;
             let sink = |e: ApplyEvent| print_event(&e);
-            let done = apply::teardown(&ctx, &loaded, &sink).await?;
-            apply::receipts::save(store.dirs(), &done)?;
-            print_receipt(&done, g.json)?;
+            let done = apply::destroy(store.dirs(), &ctx, loaded, &sink).await?;
+            print_receipt(&done, g.json || done.unsaved)?;
             match &done.error {
                 Some(e) => Err(Error::Aws {
                     operation: "destroy".into(),
@@ -407,6 +428,31 @@ async fn run(cli: Cli) -> Result<()> {
                 }),
                 None => Ok(()),
             }
+        }
+        Command::Receipts { unfinished } => {
+            let store = store()?;
+            let all = if unfinished {
+                apply::unfinished(store.dirs())?
+            } else {
+                apply::receipts::list(store.dirs())?
+            };
+            if g.json {
+                println!("{}", to_json(&all)?);
+            } else if all.is_empty() {
+                println!("No receipts.");
+            } else {
+                for r in &all {
+                    println!(
+                        "{:<40} {:<12} {} {} {}",
+                        r.id,
+                        format!("{:?}", r.status).to_lowercase(),
+                        r.account,
+                        r.region,
+                        r.created_at
+                    );
+                }
+            }
+            Ok(())
         }
         Command::Release {
             pipeline,
@@ -759,6 +805,7 @@ fn status_word(s: StepStatus) -> &'static str {
         StepStatus::Updated => "updated",
         StepStatus::Skipped => "skipped",
         StepStatus::Failed => "FAILED",
+        StepStatus::Restored => "restored",
         StepStatus::Deleted => "deleted",
     }
 }

@@ -44,10 +44,13 @@ pub fn write_private(path: &Path, contents: &str) -> Result<()> {
         .parent()
         .ok_or_else(|| Error::internal("settings path has no parent"))?;
     std::fs::create_dir_all(dir)?;
+    // Unique per process and per write, so two writers never share a temp file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.tmp-{}",
+        ".{}.tmp-{}-{}",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id()
+        std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     {
         use std::io::Write;
@@ -62,6 +65,9 @@ pub fn write_private(path: &Path, contents: &str) -> Result<()> {
         f.write_all(contents.as_bytes())?;
         f.sync_all()?;
     }
-    std::fs::rename(&tmp, path)?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
+    }
     Ok(())
 }

@@ -5,6 +5,12 @@ import type { RoleChoice } from "./RoleChoice";
 
 export type PipelineSettings = { name: string, role: RoleChoice, 
 /**
- * A custom artifact bucket; empty = the default `codepipeline-<region>-<account>` (created if missing).
+ * A custom artifact bucket; empty = the default `codepipeline-<region>-<account>-<suffix>`
+ * (created if missing).
  */
-artifactBucket?: string | null, pipelineType: PipelineType, executionMode: ExecutionMode, };
+artifactBucket?: string | null, 
+/**
+ * The default bucket's random suffix, chosen once when the plan is made and kept in it, so
+ * nobody can create the bucket first under a name they can guess.
+ */
+artifactBucketSuffix?: string | null, pipelineType: PipelineType, executionMode: ExecutionMode, };

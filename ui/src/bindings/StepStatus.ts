@@ -3,4 +3,4 @@
 /**
  * Where a step is, live.
  */
-export type StepStatus = "pending" | "running" | "waiting" | "created" | "reused" | "updated" | "skipped" | "failed" | "deleted";
+export type StepStatus = "pending" | "running" | "waiting" | "created" | "reused" | "updated" | "skipped" | "failed" | "deleted" | "restored";

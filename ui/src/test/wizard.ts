@@ -146,7 +146,11 @@ export function receipt(overrides: Partial<Receipt> = {}): Receipt {
       arn: `arn:aws:test:::${step}`,
       outcome: "created",
       consoleUrl: `https://console.aws.amazon.com/${step}`,
+      changes: [],
     })),
+    updatedAt: "2025-01-01T10:00:05Z",
+    plan: null,
+    unsaved: false,
     ...overrides,
   };
 }

@@ -1,8 +1,10 @@
-//! Apply, rollback and tear-down.
+//! Apply: the steps that turn a plan into AWS resources.
 //!
 //! Every step runs as soon as the steps it depends on have finished (independent steps run
-//! concurrently). A step reuses what exists, updates what differs, and creates what is missing; each
-//! creation is journaled the moment it happens, so a rollback deletes exactly what this run created.
+//! concurrently). A step reuses what exists, updates what differs, and creates what is missing.
+//! Each creation and each update is written to the run's [`Journal`] before its request (and again
+//! after it), with the previous version of what it updates, so a run cut off at any point can be
+//! torn down exactly ([`super::undo`]).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -11,11 +13,13 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::ctx::{console, AwsCtx};
+use super::journal::Journal;
+use super::raw::CaptureBody;
 use super::requests::{self, Names};
 use super::sdk;
 use super::types::*;
 use crate::aws::{map_sdk_error, or_not_found};
-use crate::plan::{self, ConnectionChoice, Plan, RoleChoice};
+use crate::plan::{ConnectionChoice, Plan, RoleChoice};
 use crate::{AppError, Error, Result};
 
 #[derive(Debug, Clone)]
@@ -58,7 +62,7 @@ struct Run<'a> {
     names: Names,
     opts: &'a ApplyOptions,
     sink: Sink<'a>,
-    journal: Mutex<Vec<ReceiptResource>>,
+    journal: &'a Journal,
     connection_arn: Mutex<Option<String>>,
 }
 
@@ -140,6 +144,7 @@ impl<'a> Run<'a> {
         (self.sink)(e);
     }
 
+    /// Records a creation the moment AWS confirmed it.
     fn journal(
         &self,
         step: StepId,
@@ -147,20 +152,8 @@ impl<'a> Run<'a> {
         arn: Option<&str>,
         outcome: StepStatus,
         url: Option<String>,
-    ) {
-        let mut j = self.journal.lock().unwrap();
-        if let Some(r) = j.iter_mut().find(|r| r.step == step) {
-            r.outcome = outcome;
-            r.arn = arn.map(str::to_owned).or(r.arn.take());
-            return;
-        }
-        j.push(ReceiptResource {
-            step,
-            name: name.to_owned(),
-            arn: arn.map(str::to_owned),
-            outcome,
-            console_url: url,
-        });
+    ) -> Result<()> {
+        self.journal.outcome(step, name, arn, outcome, url)
     }
 
     fn connection_arn(&self) -> String {
@@ -175,6 +168,14 @@ impl<'a> Run<'a> {
         match id {
             StepId::Connection => self.connection().await,
             StepId::ArtifactBucket => self.bucket().await,
+            // An existing project keeps its own role, as it is: the ECR policy goes onto it.
+            StepId::CodebuildRole if !self.plan.build.create => Ok(Done {
+                outcome: StepStatus::Reused,
+                name: self.names.codebuild_role.clone(),
+                arn: Some(self.names.codebuild_role_arn.clone()),
+                console_url: Some(console::role(&self.names.codebuild_role)),
+                message: format!("the role of the project {}", self.plan.build.project),
+            }),
             StepId::CodebuildRole => {
                 let doc =
                     requests::codebuild_base_policy(self.plan, &self.names, &self.connection_arn());
@@ -229,6 +230,7 @@ impl<'a> Run<'a> {
                     Some(found) => (found.arn, name.clone(), StepStatus::Reused),
                     None => {
                         let req = requests::create_connection(name);
+                        self.journal.intend(StepId::Connection, name, None, None)?;
                         let out = client
                             .create_connection()
                             .provider_type(aws_sdk_codestarconnections::types::ProviderType::Github)
@@ -252,7 +254,7 @@ impl<'a> Run<'a> {
                             Some(&arn),
                             StepStatus::Created,
                             Some(url),
-                        );
+                        )?;
                         (arn, name.clone(), StepStatus::Created)
                     }
                 }
@@ -336,14 +338,22 @@ impl<'a> Run<'a> {
             console_url: Some(url.clone()),
             message: String::new(),
         };
-        match s3.head_bucket().bucket(bucket).send().await {
+        // Every call on the bucket names its expected owner: S3 refuses (403) when another account
+        // owns it, so Pipewright never writes artifacts into someone else's bucket.
+        match s3
+            .head_bucket()
+            .bucket(bucket)
+            .expected_bucket_owner(&self.ctx.account)
+            .send()
+            .await
+        {
             Ok(_) => return Ok(done(StepStatus::Reused)),
             Err(e) => {
                 let status = e.raw_response().map(|r| r.status().as_u16());
                 if status == Some(403) {
                     return Err(Error::validation(
                         "pipeline.artifactBucket",
-                        format!("the bucket {bucket} belongs to another account: choose a custom artifact bucket name"),
+                        format!("the bucket {bucket} belongs to another account (or this one may not read it): choose another artifact bucket"),
                     ));
                 }
                 if status != Some(404) {
@@ -361,22 +371,46 @@ impl<'a> Run<'a> {
                     .build(),
             );
         }
+        let arn = format!("arn:{}:s3:::{bucket}", self.names.partition);
+        self.journal.intend(
+            StepId::ArtifactBucket,
+            bucket,
+            Some(&arn),
+            Some(url.clone()),
+        )?;
         match req.send().await {
+            // Already ours: a run of this receipt that was cut off made it.
             Ok(_) => {
                 self.journal(
                     StepId::ArtifactBucket,
                     bucket,
-                    Some(&format!("arn:{}:s3:::{bucket}", self.names.partition)),
+                    Some(&arn),
                     StepStatus::Created,
                     Some(url.clone()),
-                );
+                )?;
                 Ok(done(StepStatus::Created))
             }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_bucket_already_owned_by_you()) =>
             {
-                Ok(done(StepStatus::Reused))
+                self.journal(
+                    StepId::ArtifactBucket,
+                    bucket,
+                    Some(&arn),
+                    StepStatus::Created,
+                    Some(url.clone()),
+                )?;
+                Ok(done(StepStatus::Created))
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_bucket_already_exists()) =>
+            {
+                Err(Error::validation(
+                    "pipeline.artifactBucket",
+                    format!("the bucket name {bucket} is taken by another account: choose another artifact bucket"),
+                ))
             }
             Err(e) => Err(map_sdk_error("CreateBucket", e)),
         }
@@ -414,6 +448,12 @@ impl<'a> Run<'a> {
             Some(arn) => (arn, StepStatus::Reused),
             None => {
                 let req = requests::create_role(name, service, "Created by Pipewright");
+                let arn = format!(
+                    "arn:{}:iam::{}:role/{name}",
+                    self.names.partition, self.ctx.account
+                );
+                self.journal
+                    .intend(step, name, Some(&arn), Some(url.clone()))?;
                 let out = iam
                     .create_role()
                     .role_name(name)
@@ -436,12 +476,12 @@ impl<'a> Run<'a> {
                     Some(&arn),
                     StepStatus::Created,
                     Some(url.clone()),
-                );
+                )?;
                 (arn, StepStatus::Created)
             }
         };
         let write = self
-            .put_policy_if_changed(name, policy_name, &policy)
+            .put_policy_if_changed(step, name, policy_name, &policy)
             .await?;
         if write != PolicyWrite::Unchanged && outcome == StepStatus::Reused {
             outcome = StepStatus::Updated;
@@ -455,9 +495,11 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// PutRolePolicy unless the same document is already there (one GetRolePolicy to find out).
+    /// PutRolePolicy unless the same document is already there (one GetRolePolicy to find out);
+    /// the document it replaces (or its absence) is journaled first.
     async fn put_policy_if_changed(
         &self,
+        step: StepId,
         role: &str,
         policy_name: &str,
         doc: &Value,
@@ -476,6 +518,16 @@ impl<'a> Run<'a> {
             Some(existing) if existing.as_ref() == Some(doc) => return Ok(PolicyWrite::Unchanged),
             Some(_) => PolicyWrite::Updated,
         };
+        let previous = current.map(|d| d.map(|v| v.to_string()).unwrap_or_default());
+        self.journal.intend_change(
+            step,
+            policy_name,
+            Change::RolePolicy {
+                role: role.to_owned(),
+                policy_name: policy_name.to_owned(),
+                previous,
+            },
+        )?;
         iam.put_role_policy()
             .role_name(role)
             .policy_name(policy_name)
@@ -483,6 +535,7 @@ impl<'a> Run<'a> {
             .send()
             .await
             .map_err(|e| map_sdk_error("PutRolePolicy", e))?;
+        self.journal.change_done(step)?;
         Ok(write)
     }
 
@@ -511,7 +564,9 @@ impl<'a> Run<'a> {
         let role = &self.names.codebuild_role;
         let name = &self.plan.ecr.policy_name;
         let doc = requests::ecr_policy_document(self.plan, &self.names);
-        let write = self.put_policy_if_changed(role, name, &doc).await?;
+        let write = self
+            .put_policy_if_changed(StepId::EcrPolicy, role, name, &doc)
+            .await?;
         let arn = format!("{}/policy/{name}", self.names.codebuild_role_arn);
         let outcome = match write {
             PolicyWrite::Created => {
@@ -521,7 +576,7 @@ impl<'a> Run<'a> {
                     Some(&arn),
                     StepStatus::Created,
                     Some(console::role(role)),
-                );
+                )?;
                 StepStatus::Created
             }
             PolicyWrite::Updated => StepStatus::Updated,
@@ -540,9 +595,12 @@ impl<'a> Run<'a> {
         let cb = self.ctx.codebuild();
         let name = &self.plan.build.project;
         let url = console::project(&self.ctx.region, &self.ctx.account, name);
+        let raw = CaptureBody::default();
         let current = cb
             .batch_get_projects()
             .names(name)
+            .customize()
+            .interceptor(raw.clone())
             .send()
             .await
             .map_err(|e| map_sdk_error("BatchGetProjects", e))?
@@ -572,6 +630,18 @@ impl<'a> Run<'a> {
                 Ok(done(StepStatus::Reused, p.arn().map(str::to_owned)))
             }
             Some(_) => {
+                let previous = raw
+                    .json()
+                    .and_then(|v| v["projects"].get(0).cloned())
+                    .ok_or_else(|| Error::internal("BatchGetProjects returned no project JSON"))?;
+                self.journal.intend_change(
+                    StepId::CodebuildProject,
+                    name,
+                    Change::Project {
+                        name: name.clone(),
+                        previous: previous.to_string(),
+                    },
+                )?;
                 let i = input;
                 with_role_retry(|| {
                     let i = &i;
@@ -584,9 +654,16 @@ impl<'a> Run<'a> {
                     }
                 })
                 .await?;
+                self.journal.change_done(StepId::CodebuildProject)?;
                 Ok(done(StepStatus::Updated, None))
             }
             None => {
+                self.journal.intend(
+                    StepId::CodebuildProject,
+                    name,
+                    Some(&self.names.project_arn),
+                    Some(url.clone()),
+                )?;
                 let i = input;
                 let out = with_role_retry(|| {
                     let i = &i;
@@ -607,7 +684,7 @@ impl<'a> Run<'a> {
                     arn.as_deref().or(Some(&self.names.project_arn)),
                     StepStatus::Created,
                     Some(url.clone()),
-                );
+                )?;
                 Ok(done(StepStatus::Created, arn))
             }
         }
@@ -627,9 +704,12 @@ impl<'a> Run<'a> {
         };
         let cb = self.ctx.codebuild();
         let groups = sdk::filter_groups(&req)?;
+        let raw = CaptureBody::default();
         let current = cb
             .batch_get_projects()
             .names(name)
+            .customize()
+            .interceptor(raw.clone())
             .send()
             .await
             .map_err(|e| map_sdk_error("BatchGetProjects", e))?
@@ -662,6 +742,19 @@ impl<'a> Run<'a> {
                 if webhook_matches(&hook, &req) {
                     return Ok(done(StepStatus::Reused));
                 }
+                let previous = raw
+                    .json()
+                    .and_then(|v| v["projects"][0].get("webhook").cloned())
+                    .ok_or_else(|| Error::internal("BatchGetProjects returned no webhook JSON"))?;
+                let hook_name = format!("{name} webhook");
+                self.journal.intend_change(
+                    StepId::Webhook,
+                    &hook_name,
+                    Change::Webhook {
+                        project: name.clone(),
+                        previous: previous.to_string(),
+                    },
+                )?;
                 cb.update_webhook()
                     .project_name(name)
                     .set_filter_groups(Some(groups))
@@ -669,9 +762,16 @@ impl<'a> Run<'a> {
                     .send()
                     .await
                     .map_err(|e| map_sdk_error("UpdateWebhook", e))?;
+                self.journal.change_done(StepId::Webhook)?;
                 Ok(done(StepStatus::Updated))
             }
             _ => {
+                self.journal.intend(
+                    StepId::Webhook,
+                    &format!("{name} webhook"),
+                    None,
+                    Some(url.clone()),
+                )?;
                 cb.create_webhook()
                     .project_name(name)
                     .set_filter_groups(Some(groups))
@@ -685,7 +785,7 @@ impl<'a> Run<'a> {
                     None,
                     StepStatus::Created,
                     Some(url.clone()),
-                );
+                )?;
                 Ok(done(StepStatus::Created))
             }
         }
@@ -704,7 +804,15 @@ impl<'a> Run<'a> {
             console_url: Some(url.clone()),
             message: String::new(),
         };
-        match client.get_pipeline().name(name).send().await {
+        let raw = CaptureBody::default();
+        match client
+            .get_pipeline()
+            .name(name)
+            .customize()
+            .interceptor(raw.clone())
+            .send()
+            .await
+        {
             Ok(current) => {
                 let current = current.pipeline().cloned();
                 let same = current
@@ -713,6 +821,18 @@ impl<'a> Run<'a> {
                 if same {
                     return Ok(done(StepStatus::Reused));
                 }
+                let previous = raw
+                    .json()
+                    .and_then(|v| v.get("pipeline").cloned())
+                    .ok_or_else(|| Error::internal("GetPipeline returned no pipeline JSON"))?;
+                self.journal.intend_change(
+                    StepId::Pipeline,
+                    name,
+                    Change::Pipeline {
+                        name: name.clone(),
+                        previous: previous.to_string(),
+                    },
+                )?;
                 let mut update = declaration;
                 update.version = current.and_then(|c| c.version);
                 let update = &update;
@@ -725,12 +845,19 @@ impl<'a> Run<'a> {
                         .map_err(|e| map_sdk_error("UpdatePipeline", e))
                 })
                 .await?;
+                self.journal.change_done(StepId::Pipeline)?;
                 Ok(done(StepStatus::Updated))
             }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_pipeline_not_found_exception()) =>
             {
+                self.journal.intend(
+                    StepId::Pipeline,
+                    name,
+                    Some(&self.names.pipeline_arn),
+                    Some(url.clone()),
+                )?;
                 let tags: Vec<_> = req["tags"]
                     .as_array()
                     .into_iter()
@@ -761,7 +888,7 @@ impl<'a> Run<'a> {
                     Some(&self.names.pipeline_arn),
                     StepStatus::Created,
                     Some(url.clone()),
-                );
+                )?;
                 Ok(done(StepStatus::Created))
             }
             Err(e) => Err(map_sdk_error("GetPipeline", e)),
@@ -772,15 +899,24 @@ impl<'a> Run<'a> {
 fn project_matches(p: &aws_sdk_codebuild::types::Project, req: &Value) -> bool {
     let env = p.environment();
     let src = p.source();
-    let vars: Vec<(String, String)> = env
+    let vars: Vec<(String, String, String)> = env
         .map(|e| {
             e.environment_variables()
                 .iter()
-                .map(|v| (v.name().to_owned(), v.value().to_owned()))
+                .map(|v| {
+                    (
+                        v.name().to_owned(),
+                        v.value().to_owned(),
+                        v.r#type()
+                            .map(|t| t.as_str())
+                            .unwrap_or("PLAINTEXT")
+                            .to_owned(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
-    let want_vars: Vec<(String, String)> = req["environment"]["environmentVariables"]
+    let want_vars: Vec<(String, String, String)> = req["environment"]["environmentVariables"]
         .as_array()
         .into_iter()
         .flatten()
@@ -788,6 +924,7 @@ fn project_matches(p: &aws_sdk_codebuild::types::Project, req: &Value) -> bool {
             (
                 v["name"].as_str().unwrap_or_default().to_owned(),
                 v["value"].as_str().unwrap_or_default().to_owned(),
+                v["type"].as_str().unwrap_or("PLAINTEXT").to_owned(),
             )
         })
         .collect();
@@ -835,24 +972,24 @@ fn webhook_matches(hook: &aws_sdk_codebuild::types::Webhook, req: &Value) -> boo
     have == want
 }
 
-/// Applies a plan. Never returns an error for an AWS failure: the receipt says `failed`, with the
-/// error, and lists what was created so far (for retry or rollback).
-pub async fn apply(
+/// Runs every step of `plan` (validated, with `names` resolved by [`super::run::resolve`]),
+/// writing each creation and change to `journal`. Returns the first step error, if any: the
+/// journal says what was done so far (for retry or rollback).
+pub(crate) async fn apply_steps(
     ctx: &AwsCtx,
     plan: &Plan,
+    names: Names,
     opts: &ApplyOptions,
+    journal: &Journal,
     sink: Sink<'_>,
-) -> Result<Receipt> {
-    if let Some(issue) = plan::validate(plan).into_iter().next() {
-        return Err(issue.into_error());
-    }
+) -> Option<Error> {
     let run = Run {
         ctx,
         plan,
-        names: Names::new(plan, &ctx.account, &ctx.region),
+        names,
         opts,
         sink,
-        journal: Mutex::new(Vec::new()),
+        journal,
         connection_arn: Mutex::new(None),
     };
     for id in StepId::ALL {
@@ -891,17 +1028,21 @@ pub async fn apply(
                 }
             }
             run.emit(event(id, StepStatus::Running, ""));
-            match run.step(id).await {
+            let result = match run.step(id).await {
+                Ok(done) if done.outcome == StepStatus::Skipped => Ok(done),
+                Ok(done) => run
+                    .journal(
+                        id,
+                        &done.name,
+                        done.arn.as_deref(),
+                        done.outcome,
+                        done.console_url.clone(),
+                    )
+                    .map(|_| done),
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(done) => {
-                    if done.outcome != StepStatus::Skipped {
-                        run.journal(
-                            id,
-                            &done.name,
-                            done.arn.as_deref(),
-                            done.outcome,
-                            done.console_url.clone(),
-                        );
-                    }
                     run.emit(ApplyEvent {
                         arn: done.arn,
                         console_url: done.console_url,
@@ -921,245 +1062,5 @@ pub async fn apply(
         }
     });
     futures::future::join_all(tasks).await;
-
-    let error = first_error.into_inner().unwrap();
-    let mut resources = run.journal.into_inner().unwrap();
-    resources.sort_by_key(|r| r.step);
-    Ok(Receipt {
-        id: format!(
-            "{}-{}",
-            time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000,
-            plan.pipeline.name
-        ),
-        pipeline: plan.pipeline.name.clone(),
-        account: ctx.account.clone(),
-        region: ctx.region.clone(),
-        endpoint_url: ctx.endpoint_url.clone(),
-        created_at: now_rfc3339(),
-        status: if error.is_some() {
-            ReceiptStatus::Failed
-        } else {
-            ReceiptStatus::Succeeded
-        },
-        error: error.as_ref().map(AppError::from),
-        resources,
-    })
-}
-
-/// Deletes exactly what a run created (its `created` resources), newest dependency first. Used for
-/// "roll back" after a failure and "tear down" later. Reused and updated resources are left alone;
-/// an artifact bucket is deleted only if it is empty.
-pub async fn teardown(ctx: &AwsCtx, receipt: &Receipt, sink: Sink<'_>) -> Result<Receipt> {
-    if receipt.account != ctx.account || receipt.region != ctx.region {
-        return Err(Error::validation(
-            "profile",
-            format!(
-                "this receipt is for account {} in {}: switch to a profile of that account and region",
-                receipt.account, receipt.region
-            ),
-        ));
-    }
-    let mut out = receipt.clone();
-    let mut failures = Vec::new();
-    let role_created = |step: StepId| {
-        receipt
-            .resources
-            .iter()
-            .any(|r| r.step == step && r.outcome == StepStatus::Created)
-    };
-    for step in StepId::ALL.iter().rev().copied() {
-        let Some(res) = out.resources.iter_mut().find(|r| r.step == step) else {
-            continue;
-        };
-        if res.outcome != StepStatus::Created {
-            continue;
-        }
-        sink(event(
-            step,
-            StepStatus::Running,
-            format!("deleting {}", res.name),
-        ));
-        let result = delete(
-            ctx,
-            receipt,
-            step,
-            &res.name,
-            role_created(StepId::CodebuildRole),
-        )
-        .await;
-        match result {
-            Ok(message) => {
-                res.outcome = StepStatus::Deleted;
-                sink(ApplyEvent {
-                    arn: res.arn.clone(),
-                    ..event(step, StepStatus::Deleted, message)
-                });
-            }
-            Err(e) => {
-                sink(ApplyEvent {
-                    error: Some(AppError::from(&e)),
-                    ..event(step, StepStatus::Failed, e.message())
-                });
-                failures.push(e);
-            }
-        }
-    }
-    out.status = if failures.is_empty() {
-        if receipt.status == ReceiptStatus::Failed {
-            ReceiptStatus::RolledBack
-        } else {
-            ReceiptStatus::TornDown
-        }
-    } else {
-        ReceiptStatus::Failed
-    };
-    out.error = failures.first().map(AppError::from);
-    Ok(out)
-}
-
-async fn delete(
-    ctx: &AwsCtx,
-    receipt: &Receipt,
-    step: StepId,
-    name: &str,
-    codebuild_role_created: bool,
-) -> Result<String> {
-    let project = || {
-        receipt
-            .resources
-            .iter()
-            .find(|r| r.step == StepId::CodebuildProject)
-            .map(|r| r.name.clone())
-            .unwrap_or_else(|| name.trim_end_matches(" webhook").to_owned())
-    };
-    match step {
-        StepId::Pipeline => {
-            ctx.codepipeline()
-                .delete_pipeline()
-                .name(name)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("DeletePipeline", e))?;
-        }
-        StepId::Webhook => {
-            let project = name.trim_end_matches(" webhook");
-            match ctx
-                .codebuild()
-                .delete_webhook()
-                .project_name(project)
-                .send()
-                .await
-            {
-                Ok(_) => {}
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|se| se.is_resource_not_found_exception()) => {}
-                Err(e) => return Err(map_sdk_error("DeleteWebhook", e)),
-            }
-        }
-        StepId::CodebuildProject => {
-            ctx.codebuild()
-                .delete_project()
-                .name(project())
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("DeleteProject", e))?;
-        }
-        StepId::EcrPolicy => {
-            if codebuild_role_created {
-                return Ok("deleted with its role".into());
-            }
-            let role = receipt
-                .resources
-                .iter()
-                .find(|r| r.step == StepId::CodebuildRole)
-                .map(|r| r.name.clone())
-                .ok_or_else(|| {
-                    Error::internal("the receipt has no CodeBuild role for the ECR policy")
-                })?;
-            ctx.iam()
-                .delete_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("DeleteRolePolicy", e))?;
-        }
-        StepId::CodebuildRole | StepId::PipelineRole => delete_role(ctx, name).await?,
-        StepId::ArtifactBucket => {
-            let s3 = ctx.s3();
-            let listed = s3
-                .list_objects_v2()
-                .bucket(name)
-                .max_keys(1)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("ListObjectsV2", e))?;
-            if listed.key_count().unwrap_or(0) > 0 {
-                return Err(Error::Conflict(format!(
-                    "the bucket {name} is not empty (it holds pipeline artifacts), so it was kept: empty and delete it in the S3 console if you no longer need it"
-                )));
-            }
-            s3.delete_bucket()
-                .bucket(name)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("DeleteBucket", e))?;
-        }
-        StepId::Connection => {
-            let arn = receipt
-                .resources
-                .iter()
-                .find(|r| r.step == StepId::Connection)
-                .and_then(|r| r.arn.clone())
-                .unwrap_or_default();
-            ctx.connections()
-                .delete_connection()
-                .connection_arn(arn)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("DeleteConnection", e))?;
-        }
-    }
-    Ok(format!("deleted {name}"))
-}
-
-async fn delete_role(ctx: &AwsCtx, name: &str) -> Result<()> {
-    let iam = ctx.iam();
-    let policies = iam
-        .list_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("ListRolePolicies", e))?;
-    for policy in policies.policy_names() {
-        iam.delete_role_policy()
-            .role_name(name)
-            .policy_name(policy)
-            .send()
-            .await
-            .map_err(|e| map_sdk_error("DeleteRolePolicy", e))?;
-    }
-    let attached = iam
-        .list_attached_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("ListAttachedRolePolicies", e))?;
-    for p in attached.attached_policies() {
-        if let Some(arn) = p.policy_arn() {
-            iam.detach_role_policy()
-                .role_name(name)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("DetachRolePolicy", e))?;
-        }
-    }
-    iam.delete_role()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("DeleteRole", e))?;
-    Ok(())
+    first_error.into_inner().unwrap()
 }

@@ -74,7 +74,11 @@ mod tests {
                 arn: Some("arn:aws:codepipeline:us-east-1:1:p".into()),
                 outcome: StepStatus::Created,
                 console_url: None,
+                changes: Vec::new(),
             }],
+            updated_at: None,
+            plan: None,
+            unsaved: false,
         };
         save(&dirs, &mk("1-p", "2026-01-01T00:00:00Z")).unwrap();
         save(&dirs, &mk("2-p", "2026-02-01T00:00:00Z")).unwrap();

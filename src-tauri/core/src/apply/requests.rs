@@ -38,12 +38,21 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
+/// The default artifact bucket: the console's `codepipeline-<region>-<account>` plus the plan's own
+/// random suffix (a name nobody else can create first).
+pub fn default_bucket(plan: &Plan, account: &str, region: &str) -> String {
+    match plan.pipeline.artifact_bucket_suffix.as_deref() {
+        Some(suffix) if !suffix.is_empty() => format!("codepipeline-{region}-{account}-{suffix}"),
+        _ => format!("codepipeline-{region}-{account}"),
+    }
+}
+
 impl Names {
     pub fn new(plan: &Plan, account: &str, region: &str) -> Self {
         let partition = partition_of(region).to_owned();
         let (bucket, bucket_is_default) = match &plan.pipeline.artifact_bucket {
             Some(b) if !b.is_empty() => (b.clone(), false),
-            _ => (format!("codepipeline-{region}-{account}"), true),
+            _ => (default_bucket(plan, account, region), true),
         };
         let role_arn = |choice: &crate::plan::RoleChoice, name: &str| match choice {
             crate::plan::RoleChoice::Existing { arn } => arn.clone(),
@@ -159,7 +168,7 @@ pub fn project(plan: &Plan, n: &Names, connection_arn: &str) -> Value {
             "privilegedMode": b.privileged,
             "imagePullCredentialsType": "CODEBUILD",
             "environmentVariables": b.environment_variables.iter()
-                .map(|v| json!({"name": v.name, "value": v.value, "type": "PLAINTEXT"}))
+                .map(|v| json!({"name": v.name, "value": v.value, "type": v.kind().as_str()}))
                 .collect::<Vec<_>>()
         },
         "serviceRole": n.codebuild_role_arn,
@@ -282,7 +291,13 @@ mod tests {
     fn reference_pipeline_has_source_build_deploy() {
         let plan = Plan::reference();
         let n = Names::new(&plan, "123456789012", "eu-west-2");
-        assert_eq!(n.bucket, "codepipeline-eu-west-2-123456789012");
+        assert_eq!(
+            n.bucket,
+            format!(
+                "codepipeline-eu-west-2-123456789012-{}",
+                plan.pipeline.artifact_bucket_suffix.as_deref().unwrap()
+            )
+        );
         assert_eq!(
             n.codebuild_role_arn,
             "arn:aws:iam::123456789012:role/codebuild-cruddur-backend-flask-bake-image-service-role"

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::ctx::AwsCtx;
 use super::discover;
-use super::requests::{self, Names};
+use super::requests;
 use super::types::*;
 use crate::aws::{map_sdk_error, or_not_found};
 use crate::plan::{
@@ -133,7 +133,7 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
     if let Some(issue) = plan::validate(plan).into_iter().next() {
         return Err(issue.into_error());
     }
-    let n = Names::new(plan, &ctx.account, &ctx.region);
+    let n = super::run::resolve(ctx, plan).await?;
     let iam = ctx.iam();
     let mut findings = Vec::new();
 
@@ -147,7 +147,14 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
         }
     };
     let bucket = async {
-        match ctx.s3().head_bucket().bucket(&n.bucket).send().await {
+        match ctx
+            .s3()
+            .head_bucket()
+            .bucket(&n.bucket)
+            .expected_bucket_owner(&ctx.account)
+            .send()
+            .await
+        {
             Ok(_) => Ok(Some(true)),
             Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
                 Some(404) => Ok(None),

@@ -60,7 +60,7 @@ pub fn project(req: &Value) -> Result<ProjectInput> {
                 cb::EnvironmentVariable::builder()
                     .name(s(v, "name"))
                     .value(s(v, "value"))
-                    .r#type(cb::EnvironmentVariableType::Plaintext)
+                    .r#type(cb::EnvironmentVariableType::from(s(v, "type").as_str()))
                     .build(),
             )
         })

@@ -94,6 +94,8 @@ pub enum StepStatus {
     Failed,
     /// Deleted again by a rollback or tear-down.
     Deleted,
+    /// Put back as it was before this run changed it, by a rollback or tear-down.
+    Restored,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -187,15 +189,88 @@ pub struct ReceiptResource {
     pub step: StepId,
     pub name: String,
     pub arn: Option<String>,
-    /// Created, Reused, Updated, or Deleted after a rollback / tear-down.
+    /// Created, Reused, Updated, Deleted after a rollback / tear-down, or Running: the run was about
+    /// to create it (written before the request), so it may exist.
     pub outcome: StepStatus,
     pub console_url: Option<String>,
+    /// What this run changed on it while it existed before (undone in reverse order).
+    #[serde(default)]
+    pub changes: Vec<ChangeRecord>,
+}
+
+/// A change to something Pipewright did not create, with what was there before, so that a rollback
+/// or tear-down can put it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum Change {
+    /// An inline policy put on a role; `previous` is the document before (None: there was none,
+    /// so undo deletes it).
+    RolePolicy {
+        role: String,
+        policy_name: String,
+        previous: Option<String>,
+    },
+    /// UpdateProject; `previous` is the project as BatchGetProjects returned it (AWS's JSON).
+    Project { name: String, previous: String },
+    /// UpdateWebhook; `previous` is the webhook as BatchGetProjects returned it (AWS's JSON).
+    Webhook { project: String, previous: String },
+    /// UpdatePipeline; `previous` is the declaration as GetPipeline returned it (AWS's JSON).
+    Pipeline { name: String, previous: String },
+}
+
+impl Change {
+    /// Two changes of one target (the same policy, project, webhook or pipeline).
+    pub fn same_target(&self, other: &Change) -> bool {
+        match (self, other) {
+            (
+                Change::RolePolicy {
+                    role: a,
+                    policy_name: pa,
+                    ..
+                },
+                Change::RolePolicy {
+                    role: b,
+                    policy_name: pb,
+                    ..
+                },
+            ) => a == b && pa == pb,
+            (Change::Project { name: a, .. }, Change::Project { name: b, .. })
+            | (Change::Pipeline { name: a, .. }, Change::Pipeline { name: b, .. })
+            | (Change::Webhook { project: a, .. }, Change::Webhook { project: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChangeState {
+    /// Written before the request: it may or may not have been made.
+    Pending,
+    Done,
+    Restored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChangeRecord {
+    pub change: Change,
+    pub state: ChangeState,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ReceiptStatus {
+    /// A run is going on, or was cut off (the process died): resume or roll it back.
+    InProgress,
     Succeeded,
     Failed,
     RolledBack,
@@ -218,6 +293,36 @@ pub struct Receipt {
     pub status: ReceiptStatus,
     pub error: Option<AppError>,
     pub resources: Vec<ReceiptResource>,
+    /// RFC 3339: the journal's last write.
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// The plan of the latest run (what "resume" applies again).
+    #[serde(default)]
+    pub plan: Option<crate::plan::Plan>,
+    /// Set when the last run ended without this receipt on disk (the journal could not be saved):
+    /// keep this copy, it is the only one.
+    #[serde(default)]
+    pub unsaved: bool,
+}
+
+impl Receipt {
+    pub fn resource(&self, step: StepId) -> Option<&ReceiptResource> {
+        self.resources.iter().find(|r| r.step == step)
+    }
+
+    /// Whether this run created `step`'s resource (or was about to, when it was cut off).
+    pub fn created(&self, step: StepId) -> bool {
+        self.resource(step)
+            .is_some_and(|r| matches!(r.outcome, StepStatus::Created | StepStatus::Running))
+    }
+
+    /// Whether anything is still to be undone (created and not deleted, changed and not restored).
+    pub fn has_something_to_undo(&self) -> bool {
+        self.resources.iter().any(|r| {
+            matches!(r.outcome, StepStatus::Created | StepStatus::Running)
+                || r.changes.iter().any(|c| c.state != ChangeState::Restored)
+        })
+    }
 }
 
 /// A GitHub connection as the source step shows it.

@@ -4,9 +4,16 @@ import type { z } from "../../lib/zod";
 import { PlusIcon, TrashIcon } from "../Icons";
 import { Field } from "./fields";
 
+function valueLabel(type: string | undefined): string {
+  if (type === "PARAMETER_STORE") return "Parameter name";
+  if (type === "SECRETS_MANAGER") return "Secret name or ARN";
+  return "Value";
+}
+
 type BuildForm = UseFormReturn<BuildValues, unknown, z.output<typeof buildSchema>>;
 
-/** The build's plaintext environment variables: add and remove rows. */
+/** The build's environment variables, set on the CodeBuild project (never in the buildspec): plain
+ * text, or a Parameter Store parameter / Secrets Manager secret that CodeBuild reads at build time. */
 export function EnvVarsEditor({ form }: { form: BuildForm }) {
   const {
     control,
@@ -18,7 +25,10 @@ export function EnvVarsEditor({ form }: { form: BuildForm }) {
   return (
     <fieldset className="choice-group">
       <legend className="choice-legend">Environment variables</legend>
-      <p className="field-hint">Plaintext, visible in the project. Keep secrets in Parameter Store or Secrets Manager.</p>
+      <p className="field-hint">
+        Set on the CodeBuild project. Plain text is visible to anyone who can read the project: for a secret, store it in
+        Parameter Store or Secrets Manager and give its name here.
+      </p>
       {fields.length > 0 && (
         <div className="env-rows">
           {fields.map((field, index) => (
@@ -39,7 +49,23 @@ export function EnvVarsEditor({ form }: { form: BuildForm }) {
                   />
                 )}
               </Field>
-              <Field path={`build.environmentVariables.${index}.value`} label="Value">
+              <Field
+                path={`build.environmentVariables.${index}.type`}
+                label="Type"
+                error={errors.environmentVariables?.[index]?.type?.message}
+              >
+                {(c) => (
+                  <select {...c} {...register(`environmentVariables.${index}.type`)}>
+                    <option value="PLAINTEXT">Plain text</option>
+                    <option value="PARAMETER_STORE">Parameter Store</option>
+                    <option value="SECRETS_MANAGER">Secrets Manager</option>
+                  </select>
+                )}
+              </Field>
+              <Field
+                path={`build.environmentVariables.${index}.value`}
+                label={valueLabel(form.watch(`environmentVariables.${index}.type`))}
+              >
                 {(c) => (
                   <input
                     type="text"
@@ -67,7 +93,7 @@ export function EnvVarsEditor({ form }: { form: BuildForm }) {
       <button
         type="button"
         className="button button-small env-add"
-        onClick={() => append({ name: "", value: "" })}
+        onClick={() => append({ name: "", value: "", type: "PLAINTEXT" })}
         data-testid="env-add"
       >
         <PlusIcon size={13} />

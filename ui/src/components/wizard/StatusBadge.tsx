@@ -30,6 +30,7 @@ const STATUS_LABEL: Record<StepStatus, string> = {
   skipped: "Skipped",
   failed: "Failed",
   deleted: "Deleted",
+  restored: "Restored",
 };
 
 
@@ -56,6 +57,8 @@ export function StatusIcon({ status }: { status: StepStatus }) {
       return <AlertIcon size={18} className="status-icon status-failed" />;
     case "deleted":
       return <TrashIcon size={18} className="status-icon status-neutral" />;
+    case "restored":
+      return <CheckCircleIcon size={18} className="status-icon status-neutral" />;
   }
 }
 

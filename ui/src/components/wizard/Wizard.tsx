@@ -16,6 +16,7 @@ import { PlanFileActions } from "./PlanFileActions";
 import { ReviewStep } from "./ReviewStep";
 import { SourceStep } from "./SourceStep";
 import { Stepper } from "./Stepper";
+import { UnfinishedRuns } from "./UnfinishedRuns";
 import type { StepProps } from "./types";
 
 function CurrentStep({ step, ...props }: StepProps & { step: number }) {
@@ -83,6 +84,7 @@ export function Wizard({ session, region, accountId }: WizardProps) {
           </p>
           <PlanFileActions testIdPrefix="wizard-plan" />
         </div>
+        <UnfinishedRuns session={session} />
         <Stepper />
         <CurrentStep
           key={`${STEPS[step]?.key ?? step}-${revision}`}

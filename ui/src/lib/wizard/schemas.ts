@@ -204,7 +204,11 @@ export const buildSchema = z
     timeoutMinutes: wholeNumber("Enter the timeout in minutes.", 5, 2160, "Use 5 to 2160 minutes (36 hours)."),
     buildspecPath: z.string(),
     environmentVariables: z.array(
-      z.object({ name: required("Enter a name, or remove the row."), value: z.string() }),
+      z.object({
+        name: required("Enter a name, or remove the row."),
+        value: z.string(),
+        type: z.enum(["PLAINTEXT", "PARAMETER_STORE", "SECRETS_MANAGER"]),
+      }),
     ),
     actionName: required("Enter the build action's name."),
     outputArtifact: required("Enter the output artifact's name."),
@@ -247,7 +251,7 @@ export function buildValues(plan: Plan): BuildValues {
     ...roleValues(b.role),
     timeoutMinutes: b.timeoutMinutes,
     buildspecPath: b.buildspecPath,
-    environmentVariables: b.environmentVariables.map((e) => ({ ...e })),
+    environmentVariables: b.environmentVariables.map((e) => ({ name: e.name, value: e.value, type: e.type ?? "PLAINTEXT" })),
     actionName: b.actionName,
     outputArtifact: b.outputArtifact,
   };
@@ -267,7 +271,11 @@ export function applyBuild(plan: Plan, v: BuildValues): Plan {
     role: toRole(v),
     timeoutMinutes: toU32(v.timeoutMinutes),
     buildspecPath: v.buildspecPath.trim(),
-    environmentVariables: v.environmentVariables.map((e) => ({ name: e.name.trim(), value: e.value })),
+    environmentVariables: v.environmentVariables.map((e) => ({
+      name: e.name.trim(),
+      value: e.value,
+      ...(e.type === "PLAINTEXT" ? {} : { type: e.type }),
+    })),
     actionName: v.actionName.trim(),
     outputArtifact: v.outputArtifact.trim(),
   };

@@ -199,6 +199,29 @@ export class WizardStore {
     }
   }
 
+  /** A run that was cut off: apply its plan again (Rust continues the same receipt). */
+  async resume(session: Session, receipt: Receipt, titles: { id: StepId; title: string }[]): Promise<void> {
+    if (!receipt.plan || isBusy(this.state.run.phase)) return;
+    this.load(receipt.plan, null);
+    this.set({ step: CREATE_STEP, reached: CREATE_STEP });
+    await this.apply(session, receipt.plan, titles);
+  }
+
+  /** A run that was cut off: undo what its receipt says it did. */
+  async rollBackUnfinished(receipt: Receipt, titles: { id: StepId; title: string }[]): Promise<void> {
+    if (isBusy(this.state.run.phase)) return;
+    if (receipt.plan) this.load(receipt.plan, null);
+    this.set({ step: CREATE_STEP, reached: CREATE_STEP });
+    this.setRun({
+      phase: "failed",
+      receipt,
+      error: null,
+      teardownError: null,
+      steps: titles.map((t) => ({ id: t.id, title: t.title, event: null })),
+    });
+    await this.teardown();
+  }
+
   /** Roll back a failed run or tear down a finished one: receipt_teardown with live progress. */
   async teardown(): Promise<void> {
     const { run } = this.state;
