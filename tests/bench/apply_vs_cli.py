@@ -18,7 +18,7 @@ Timed, per round:
     reads   sts get-caller-identity                          account id (bucket name, ARNs)
             codestar-connections list-connections            ARN of `Cruddur`, check it is AVAILABLE
             ecr describe-repositories                        the push policy's repository exists
-    writes  s3api create-bucket                              codepipeline-us-east-1-<account>
+    writes  s3api create-bucket                              codepipeline-us-east-1-<account>-<suffix>
             iam create-role                                  CodeBuild service role
             iam put-role-policy                              PipewrightCodeBuildBase
             iam put-role-policy                              ECRPushImage
@@ -71,6 +71,7 @@ REGION = "us-east-1"
 SECRET = "testing"
 
 # The reference plan (tests/fixtures/reference-plan.toml), as apply derives names from it.
+BUCKET_SUFFIX = "k3v9q2xa"  # pipeline.artifactBucketSuffix
 CONNECTION = "Cruddur"
 PIPELINE = "cruddur-backend-fargate"
 PROJECT = "cruddur-backend-flask-bake-image"
@@ -108,13 +109,12 @@ def ecr_push_policy(account: str) -> dict:
                 "Sid": "EcrPushToRepository",
                 "Effect": "Allow",
                 "Action": [
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:BatchGetImage",
                     "ecr:CompleteLayerUpload",
-                    "ecr:GetDownloadUrlForLayer",
-                    "ecr:InitiateLayerUpload",
-                    "ecr:PutImage",
                     "ecr:UploadLayerPart",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:PutImage",
+                    "ecr:BatchGetImage",
                 ],
                 "Resource": f"arn:aws:ecr:{REGION}:{account}:repository/{ECR_REPOSITORY}",
             },
@@ -419,7 +419,7 @@ class CliScript:
             raise BenchError(f"connection {CONNECTION} missing or not AVAILABLE: {found}")
         connection_arn = found[0]["ConnectionArn"]
         self.aws("read", "ecr", "describe-repositories", "--repository-names", ECR_REPOSITORY)
-        bucket = f"codepipeline-{REGION}-{account}"
+        bucket = f"codepipeline-{REGION}-{account}-{BUCKET_SUFFIX}"
         tags = "Key=created-by,Value=pipewright"
 
         # writes, in dependency order
@@ -484,8 +484,8 @@ def snapshot(aws: Aws, account: str, connection_arn: str) -> dict:
         names = iam.list_role_policies(RoleName=role)["PolicyNames"]
         for name in sorted(names):
             got[f"policy {role}/{name}"] = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-    aws(account, "s3").head_bucket(Bucket=f"codepipeline-{REGION}-{account}")
-    got["bucket"] = f"codepipeline-{REGION}-<account>"
+    aws(account, "s3").head_bucket(Bucket=f"codepipeline-{REGION}-{account}-{BUCKET_SUFFIX}")
+    got["bucket"] = f"codepipeline-{REGION}-<account>-{BUCKET_SUFFIX}"
     return normalise(got, account, connection_arn)
 
 

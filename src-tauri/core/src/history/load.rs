@@ -124,6 +124,16 @@ pub async fn list_all_ids(ctx: &AwsCtx, project: &str) -> Result<Vec<String>> {
     }
 }
 
+/// BatchGetBuilds's limit on ids per request.
+pub const BATCH_GET_BUILDS_MAX: usize = 100;
+
+/// `ids` in order, in requests of at most [`BATCH_GET_BUILDS_MAX`].
+fn batches(ids: Vec<String>) -> Vec<Vec<String>> {
+    ids.chunks(BATCH_GET_BUILDS_MAX)
+        .map(<[String]>::to_vec)
+        .collect()
+}
+
 /// BatchGetBuilds for up to 100 ids.
 pub async fn fetch_builds(ctx: &AwsCtx, ids: Vec<String>) -> Result<Vec<BuildRecord>> {
     let out = ctx
@@ -201,7 +211,15 @@ pub async fn sync_builds(
                 }
                 ids.push(id.clone());
             }
-            if !ids.is_empty() && tx.send(ids).await.is_err() {
+            // AWS pages at 100, but BatchGetBuilds takes at most 100 ids whatever a page holds.
+            let mut closed = false;
+            for batch in batches(ids) {
+                if tx.send(batch).await.is_err() {
+                    closed = true;
+                    break;
+                }
+            }
+            if closed {
                 break;
             }
             token = page.next_token().map(str::to_owned);
@@ -248,7 +266,7 @@ pub async fn sync_builds(
         .into_iter()
         .filter(|id| !fetched_ids.contains(id))
         .collect();
-    for chunk in stale.chunks(100) {
+    for chunk in stale.chunks(BATCH_GET_BUILDS_MAX) {
         report.batch_requests += 1;
         let records = fetch_builds(ctx, chunk.to_vec()).await?;
         handle(records, &mut report)?;
@@ -388,4 +406,19 @@ pub async fn sync_commit_messages(
         }
     }
     store.commit_messages(&scope, project)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_any_size_becomes_requests_of_at_most_100_ids_in_order() {
+        let ids: Vec<String> = (0..250).map(|i| format!("p:{i}")).collect();
+        let got = batches(ids.clone());
+        assert_eq!(got.iter().map(Vec::len).collect::<Vec<_>>(), [100, 100, 50]);
+        assert_eq!(got.concat(), ids);
+        assert!(batches(Vec::new()).is_empty());
+        assert_eq!(batches(vec!["a".into()]), vec![vec!["a".to_owned()]]);
+    }
 }

@@ -69,7 +69,14 @@ export function UnfinishedRuns({ session }: { session: Session }) {
                   type="button"
                   className="button button-small button-ghost-danger"
                   data-testid="unfinished-rollback"
-                  onClick={() => void store.rollBackUnfinished(r, STEP_TITLES).finally(done)}
+                  onClick={() =>
+                    void store
+                      .rollBackUnfinished(
+                        r,
+                        STEP_TITLES.filter((t) => r.resources.some((x) => x.step === t.id)),
+                      )
+                      .finally(done)
+                  }
                 >
                   Roll back
                 </button>
