@@ -3,7 +3,9 @@
 //!
 //! - [`run`]: apply and destroy as whole operations (the one path of the app and the CLI).
 //! - [`journal`]: the write-ahead receipt and the per-pipeline lock.
-//! - `engine`: the apply steps; `undo`: rollback and tear-down; `raw`: AWS's JSON byte for byte.
+//! - `engine`: the step scheduler; `resources`: one module per resource (its step, SDK call,
+//!   delete and restore); `requests`: the typed requests review shows and apply sends;
+//!   `undo`: rollback and tear-down; `raw`: AWS's JSON byte for byte.
 
 mod ctx;
 pub mod discover;
@@ -12,9 +14,9 @@ pub mod journal;
 mod raw;
 pub mod receipts;
 pub mod requests;
+mod resources;
 mod review;
 pub mod run;
-mod sdk;
 mod types;
 mod undo;
 

@@ -1,8 +1,12 @@
-//! The AWS requests apply sends, built once as JSON in the AWS API's own shape. The review page shows
-//! exactly these, and the engine reads them back to build the SDK calls, so what is shown is what is
-//! sent.
+//! The AWS requests apply sends, built once from the plan as typed structs in the AWS API's own
+//! shape. The review page shows them serialized (the API's JSON), and each resource module turns the
+//! same struct into its SDK builder by destructuring every field (`resources/*`), so what is shown is
+//! what is sent, and a field added here that the SDK call does not set fails to compile.
 
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::plan::{ConnectionChoice, DeploySettings, Plan, SourceOutputFormat};
 use crate::policy;
@@ -90,29 +94,111 @@ impl Names {
     }
 }
 
-pub fn create_connection(name: &str) -> Value {
-    json!({"ProviderType": "GitHub", "ConnectionName": name, "Tags": [{"Key": "created-by", "Value": "pipewright"}]})
+/// `created-by = pipewright` (IAM and CodeStar spell tags `Key`/`Value`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
 }
 
-pub fn create_bucket(n: &Names) -> Value {
-    let mut req = json!({"Bucket": n.bucket});
-    if n.region != "us-east-1" {
-        req["CreateBucketConfiguration"] = json!({"LocationConstraint": n.region});
+/// `created-by = pipewright` (CodeBuild and CodePipeline spell tags `key`/`value`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LowerTag {
+    pub key: String,
+    pub value: String,
+}
+
+fn created_by() -> Tag {
+    Tag {
+        key: "created-by".into(),
+        value: "pipewright".into(),
     }
-    req
 }
 
-pub fn create_role(name: &str, service: &str, description: &str) -> Value {
-    json!({
-        "RoleName": name,
-        "AssumeRolePolicyDocument": policy::trust_policy(service),
-        "Description": description,
-        "Tags": [{"Key": "created-by", "Value": "pipewright"}]
-    })
+fn created_by_lower() -> LowerTag {
+    LowerTag {
+        key: "created-by".into(),
+        value: "pipewright".into(),
+    }
 }
 
-pub fn put_role_policy(role: &str, policy_name: &str, document: Value) -> Value {
-    json!({"RoleName": role, "PolicyName": policy_name, "PolicyDocument": document})
+/// CodeStar Connections CreateConnection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateConnection {
+    pub provider_type: &'static str,
+    pub connection_name: String,
+    pub tags: Vec<Tag>,
+}
+
+pub fn create_connection(name: &str) -> CreateConnection {
+    CreateConnection {
+        provider_type: "GitHub",
+        connection_name: name.to_owned(),
+        tags: vec![created_by()],
+    }
+}
+
+/// S3 CreateBucket (a location outside us-east-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateBucket {
+    pub bucket: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_bucket_configuration: Option<BucketConfiguration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BucketConfiguration {
+    pub location_constraint: String,
+}
+
+pub fn create_bucket(n: &Names) -> CreateBucket {
+    CreateBucket {
+        bucket: n.bucket.clone(),
+        create_bucket_configuration: (n.region != "us-east-1").then(|| BucketConfiguration {
+            location_constraint: n.region.clone(),
+        }),
+    }
+}
+
+/// IAM CreateRole.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateRole {
+    pub role_name: String,
+    pub assume_role_policy_document: Value,
+    pub description: String,
+    pub tags: Vec<Tag>,
+}
+
+pub fn create_role(name: &str, service: &str, description: &str) -> CreateRole {
+    CreateRole {
+        role_name: name.to_owned(),
+        assume_role_policy_document: policy::trust_policy(service),
+        description: description.to_owned(),
+        tags: vec![created_by()],
+    }
+}
+
+/// IAM PutRolePolicy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutRolePolicy {
+    pub role_name: String,
+    pub policy_name: String,
+    pub policy_document: Value,
+}
+
+pub fn put_role_policy(role: &str, policy_name: &str, document: Value) -> PutRolePolicy {
+    PutRolePolicy {
+        role_name: role.to_owned(),
+        policy_name: policy_name.to_owned(),
+        policy_document: document,
+    }
 }
 
 /// The ECR policy document: the user's edit if any, else the generated least-privilege one.
@@ -145,94 +231,292 @@ pub fn pipeline_policy(plan: &Plan, n: &Names, connection_arn: &str) -> Value {
     )
 }
 
+/// CodeBuild CreateProject / UpdateProject (the fields both take; tags on create only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    pub name: String,
+    pub description: String,
+    pub source: ProjectSource,
+    pub source_version: String,
+    pub artifacts: ProjectArtifacts,
+    pub environment: ProjectEnvironment,
+    pub service_role: String,
+    pub timeout_in_minutes: u32,
+    pub badge_enabled: bool,
+    pub logs_config: LogsConfig,
+    pub tags: Vec<LowerTag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_build_limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectSource {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub location: String,
+    pub buildspec: String,
+    pub report_build_status: bool,
+    pub auth: SourceAuth,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceAuth {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub resource: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectArtifacts {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectEnvironment {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub image: String,
+    pub compute_type: &'static str,
+    pub privileged_mode: bool,
+    pub image_pull_credentials_type: &'static str,
+    pub environment_variables: Vec<EnvironmentVariable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvironmentVariable {
+    pub name: String,
+    pub value: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogsConfig {
+    pub cloud_watch_logs: CloudWatchLogs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloudWatchLogs {
+    pub status: &'static str,
+}
+
 /// CodeBuild CreateProject / UpdateProject input. The GitHub source authenticates through the same
 /// connection as the pipeline.
-pub fn project(plan: &Plan, n: &Names, connection_arn: &str) -> Value {
+pub fn project(plan: &Plan, n: &Names, connection_arn: &str) -> Project {
     let b = &plan.build;
-    let mut req = json!({
-        "name": b.project,
-        "description": b.description,
-        "source": {
-            "type": "GITHUB",
-            "location": format!("https://github.com/{}.git", plan.source.repository),
-            "buildspec": b.buildspec_path,
-            "reportBuildStatus": true,
-            "auth": {"type": "CODECONNECTIONS", "resource": connection_arn}
+    Project {
+        name: b.project.clone(),
+        description: b.description.clone(),
+        source: ProjectSource {
+            kind: "GITHUB",
+            location: format!("https://github.com/{}.git", plan.source.repository),
+            buildspec: b.buildspec_path.clone(),
+            report_build_status: true,
+            auth: SourceAuth {
+                kind: "CODECONNECTIONS",
+                resource: connection_arn.to_owned(),
+            },
         },
-        "sourceVersion": format!("refs/heads/{}", plan.source.branch),
-        "artifacts": {"type": "NO_ARTIFACTS"},
-        "environment": {
-            "type": "LINUX_CONTAINER",
-            "image": b.image,
-            "computeType": b.compute_type.as_str(),
-            "privilegedMode": b.privileged,
-            "imagePullCredentialsType": "CODEBUILD",
-            "environmentVariables": b.environment_variables.iter()
-                .map(|v| json!({"name": v.name, "value": v.value, "type": v.kind().as_str()}))
-                .collect::<Vec<_>>()
+        source_version: format!("refs/heads/{}", plan.source.branch),
+        artifacts: ProjectArtifacts {
+            kind: "NO_ARTIFACTS",
         },
-        "serviceRole": n.codebuild_role_arn,
-        "timeoutInMinutes": b.timeout_minutes,
-        "badgeEnabled": b.badge,
-        "logsConfig": {"cloudWatchLogs": {"status": "ENABLED"}},
-        "tags": [{"key": "created-by", "value": "pipewright"}]
-    });
-    if let Some(limit) = b.concurrent_build_limit {
-        req["concurrentBuildLimit"] = json!(limit);
+        environment: ProjectEnvironment {
+            kind: "LINUX_CONTAINER",
+            image: b.image.clone(),
+            compute_type: b.compute_type.as_str(),
+            privileged_mode: b.privileged,
+            image_pull_credentials_type: "CODEBUILD",
+            environment_variables: b
+                .environment_variables
+                .iter()
+                .map(|v| EnvironmentVariable {
+                    name: v.name.clone(),
+                    value: v.value.clone(),
+                    kind: v.kind().as_str(),
+                })
+                .collect(),
+        },
+        service_role: n.codebuild_role_arn.clone(),
+        timeout_in_minutes: b.timeout_minutes,
+        badge_enabled: b.badge,
+        logs_config: LogsConfig {
+            cloud_watch_logs: CloudWatchLogs { status: "ENABLED" },
+        },
+        tags: vec![created_by_lower()],
+        concurrent_build_limit: b.concurrent_build_limit,
     }
-    req
+}
+
+/// CodeBuild CreateWebhook / UpdateWebhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    pub project_name: String,
+    pub build_type: &'static str,
+    pub filter_groups: Vec<Vec<WebhookFilter>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookFilter {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub pattern: String,
 }
 
 /// CodeBuild CreateWebhook / UpdateWebhook input, or None when the plan has no webhook.
-pub fn webhook(plan: &Plan) -> Option<Value> {
+pub fn webhook(plan: &Plan) -> Option<Webhook> {
     let hook = plan.build.webhook.as_ref()?;
-    Some(json!({
-        "projectName": plan.build.project,
-        "buildType": "BUILD",
-        "filterGroups": [[
-            {"type": "EVENT", "pattern": hook.event.as_str()},
-            {"type": "BASE_REF", "pattern": format!("^refs/heads/{}$", regex::escape(&hook.base_branch))}
-        ]]
-    }))
+    Some(Webhook {
+        project_name: plan.build.project.clone(),
+        build_type: "BUILD",
+        filter_groups: vec![vec![
+            WebhookFilter {
+                kind: "EVENT",
+                pattern: hook.event.as_str().to_owned(),
+            },
+            WebhookFilter {
+                kind: "BASE_REF",
+                pattern: format!("^refs/heads/{}$", regex::escape(&hook.base_branch)),
+            },
+        ]],
+    })
+}
+
+/// CodePipeline CreatePipeline (UpdatePipeline takes its `pipeline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreatePipeline {
+    pub pipeline: PipelineDeclaration,
+    pub tags: Vec<LowerTag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineDeclaration {
+    pub name: String,
+    pub role_arn: String,
+    pub artifact_store: ArtifactStore,
+    pub stages: Vec<Stage>,
+    pub version: i32,
+    pub pipeline_type: &'static str,
+    pub execution_mode: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactStore {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    pub name: String,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    pub name: String,
+    pub action_type_id: ActionTypeId,
+    pub run_order: i32,
+    pub configuration: BTreeMap<String, String>,
+    pub input_artifacts: Vec<Artifact>,
+    pub output_artifacts: Vec<Artifact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionTypeId {
+    pub category: &'static str,
+    pub owner: &'static str,
+    pub provider: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    pub name: String,
+}
+
+fn artifacts(names: &[&str]) -> Vec<Artifact> {
+    names
+        .iter()
+        .map(|n| Artifact {
+            name: (*n).to_owned(),
+        })
+        .collect()
+}
+
+fn action(
+    name: &str,
+    (category, provider): (&'static str, &'static str),
+    configuration: &[(&str, &str)],
+    inputs: &[&str],
+    outputs: &[&str],
+) -> Action {
+    Action {
+        name: name.to_owned(),
+        action_type_id: ActionTypeId {
+            category,
+            owner: "AWS",
+            provider,
+            version: "1",
+        },
+        run_order: 1,
+        configuration: configuration
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        input_artifacts: artifacts(inputs),
+        output_artifacts: artifacts(outputs),
+    }
 }
 
 /// CodePipeline CreatePipeline / UpdatePipeline input.
-pub fn pipeline(plan: &Plan, n: &Names, connection_arn: &str) -> Value {
+pub fn pipeline(plan: &Plan, n: &Names, connection_arn: &str) -> CreatePipeline {
     let p = &plan.pipeline;
     let s = &plan.source;
     let b = &plan.build;
+    let output_format = match s.output_format {
+        SourceOutputFormat::CodeZip => "CODE_ZIP",
+        SourceOutputFormat::CodebuildCloneRef => "CODEBUILD_CLONE_REF",
+    };
     let mut stages = vec![
-        json!({
-            "name": "Source",
-            "actions": [{
-                "name": "Source",
-                "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "CodeStarSourceConnection", "version": "1"},
-                "runOrder": 1,
-                "configuration": {
-                    "ConnectionArn": connection_arn,
-                    "FullRepositoryId": s.repository,
-                    "BranchName": s.branch,
-                    "DetectChanges": if s.detect_changes { "true" } else { "false" },
-                    "OutputArtifactFormat": match s.output_format {
-                        SourceOutputFormat::CodeZip => "CODE_ZIP",
-                        SourceOutputFormat::CodebuildCloneRef => "CODEBUILD_CLONE_REF",
-                    }
-                },
-                "outputArtifacts": [{"name": SOURCE_ARTIFACT}],
-                "inputArtifacts": []
-            }]
-        }),
-        json!({
-            "name": "Build",
-            "actions": [{
-                "name": b.action_name,
-                "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
-                "runOrder": 1,
-                "configuration": {"ProjectName": b.project},
-                "inputArtifacts": [{"name": SOURCE_ARTIFACT}],
-                "outputArtifacts": [{"name": b.output_artifact}]
-            }]
-        }),
+        Stage {
+            name: "Source".into(),
+            actions: vec![action(
+                "Source",
+                ("Source", "CodeStarSourceConnection"),
+                &[
+                    ("ConnectionArn", connection_arn),
+                    ("FullRepositoryId", &s.repository),
+                    ("BranchName", &s.branch),
+                    (
+                        "DetectChanges",
+                        if s.detect_changes { "true" } else { "false" },
+                    ),
+                    ("OutputArtifactFormat", output_format),
+                ],
+                &[],
+                &[SOURCE_ARTIFACT],
+            )],
+        },
+        Stage {
+            name: "Build".into(),
+            actions: vec![action(
+                &b.action_name,
+                ("Build", "CodeBuild"),
+                &[("ProjectName", &b.project)],
+                &[SOURCE_ARTIFACT],
+                &[&b.output_artifact],
+            )],
+        },
     ];
     if let DeploySettings::Ecs {
         cluster,
@@ -240,37 +524,43 @@ pub fn pipeline(plan: &Plan, n: &Names, connection_arn: &str) -> Value {
         file_name,
     } = &plan.deploy
     {
-        stages.push(json!({
-            "name": "Deploy",
-            "actions": [{
-                "name": "Deploy",
-                "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "ECS", "version": "1"},
-                "runOrder": 1,
-                "configuration": {"ClusterName": cluster, "ServiceName": service, "FileName": file_name},
-                "inputArtifacts": [{"name": b.output_artifact}],
-                "outputArtifacts": []
-            }]
-        }));
+        stages.push(Stage {
+            name: "Deploy".into(),
+            actions: vec![action(
+                "Deploy",
+                ("Deploy", "ECS"),
+                &[
+                    ("ClusterName", cluster),
+                    ("ServiceName", service),
+                    ("FileName", file_name),
+                ],
+                &[&b.output_artifact],
+                &[],
+            )],
+        });
     }
-    json!({
-        "pipeline": {
-            "name": p.name,
-            "roleArn": n.pipeline_role_arn,
-            "artifactStore": {"type": "S3", "location": n.bucket},
-            "stages": stages,
-            "version": 1,
-            "pipelineType": match p.pipeline_type {
+    CreatePipeline {
+        pipeline: PipelineDeclaration {
+            name: p.name.clone(),
+            role_arn: n.pipeline_role_arn.clone(),
+            artifact_store: ArtifactStore {
+                kind: "S3",
+                location: n.bucket.clone(),
+            },
+            stages,
+            version: 1,
+            pipeline_type: match p.pipeline_type {
                 crate::plan::PipelineType::V1 => "V1",
                 crate::plan::PipelineType::V2 => "V2",
             },
-            "executionMode": match p.execution_mode {
+            execution_mode: match p.execution_mode {
                 crate::plan::ExecutionMode::Superseded => "SUPERSEDED",
                 crate::plan::ExecutionMode::Queued => "QUEUED",
                 crate::plan::ExecutionMode::Parallel => "PARALLEL",
-            }
+            },
         },
-        "tags": [{"key": "created-by", "value": "pipewright"}]
-    })
+        tags: vec![created_by_lower()],
+    }
 }
 
 /// The connection ARN the pipeline will use, as known before apply (a placeholder for a connection
@@ -302,7 +592,7 @@ mod tests {
             n.codebuild_role_arn,
             "arn:aws:iam::123456789012:role/codebuild-cruddur-backend-flask-bake-image-service-role"
         );
-        let req = pipeline(&plan, &n, "arn:conn");
+        let req = serde_json::to_value(pipeline(&plan, &n, "arn:conn")).unwrap();
         let stages = req["pipeline"]["stages"].as_array().unwrap();
         let names: Vec<&str> = stages.iter().map(|s| s["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Source", "Build", "Deploy"]);
@@ -322,7 +612,7 @@ mod tests {
     fn webhook_matches_the_branch_exactly() {
         let mut plan = Plan::reference();
         plan.build.webhook.as_mut().unwrap().base_branch = "release.1".into();
-        let hook = webhook(&plan).unwrap();
+        let hook = serde_json::to_value(webhook(&plan).unwrap()).unwrap();
         assert_eq!(hook["filterGroups"][0][0]["pattern"], "PULL_REQUEST_MERGED");
         assert_eq!(
             hook["filterGroups"][0][1]["pattern"],
@@ -333,12 +623,11 @@ mod tests {
     #[test]
     fn bucket_outside_us_east_1_gets_a_location() {
         let plan = Plan::reference();
-        assert!(create_bucket(&Names::new(&plan, "1", "us-east-1"))
-            .get("CreateBucketConfiguration")
-            .is_none());
+        let json =
+            |region| serde_json::to_value(create_bucket(&Names::new(&plan, "1", region))).unwrap();
+        assert!(json("us-east-1").get("CreateBucketConfiguration").is_none());
         assert_eq!(
-            create_bucket(&Names::new(&plan, "1", "eu-west-2"))["CreateBucketConfiguration"]
-                ["LocationConstraint"],
+            json("eu-west-2")["CreateBucketConfiguration"]["LocationConstraint"],
             "eu-west-2"
         );
     }

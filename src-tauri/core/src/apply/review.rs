@@ -592,7 +592,7 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
             StepAction::Create
         },
         if pipeline.is_some() {
-            json!({"UpdatePipeline": {"pipeline": pipeline_req["pipeline"]}})
+            json!({"UpdatePipeline": {"pipeline": pipeline_req.pipeline}})
         } else {
             json!({"CreatePipeline": pipeline_req})
         },
