@@ -717,3 +717,63 @@ async fn a_run_killed_at_any_step_is_torn_down_exactly() {
         case.await.unwrap();
     }
 }
+
+/// A journal that cannot be written stops apply before its first change: exit 1, the reason said,
+/// nothing written in AWS.
+#[tokio::test]
+async fn apply_refuses_to_start_without_a_journal_it_can_write() {
+    let home = tempfile::tempdir().unwrap();
+    let account = new_account();
+    pipewright_tests::control(
+        "/_pipewright/seed",
+        serde_json::json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
+    );
+    // Where the receipts go is a file, not a folder: no receipt can be written (even as root).
+    let data = home.path().join("pipewright/data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("receipts"), "not a folder").unwrap();
+    let plan = home.path().join("pipewright.toml");
+    std::fs::write(&plan, reference_plan_text()).unwrap();
+    let env = env_keys(&account);
+    let out = cli(
+        home.path(),
+        &[
+            "apply",
+            plan.to_str().unwrap(),
+            "--endpoint-url",
+            emulator_url(),
+            "--json",
+        ],
+        &as_refs(&env),
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not save the receipt"),
+        "{v}"
+    );
+    let counts = pipewright_tests::get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    );
+    let writes: Vec<&String> = counts["counts"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| {
+            ["Create", "Put", "Update", "Delete"]
+                .iter()
+                .any(|w| k.contains(&format!(".{w}")))
+        })
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+}
