@@ -594,20 +594,7 @@ async fn review_lists_every_step_with_its_request_and_findings() {
     assert!(review.buildspec.contains("docker build"));
     assert!(review.cost.total_monthly_usd > 0.0);
     // Review only reads.
-    let counts = get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
-    let writes: Vec<&String> = counts["counts"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .filter(|k| {
-            ["Create", "Put", "Update", "Delete"]
-                .iter()
-                .any(|w| k.contains(&format!(".{w}")))
-        })
-        .collect();
+    let writes = pipewright_tests::writes_made(&account);
     assert!(writes.is_empty(), "review wrote: {writes:?}");
 
     // A repository in another region (here: none in this one) is an error finding.
@@ -908,20 +895,7 @@ async fn an_existing_project_gets_the_ecr_policy_on_its_own_role() {
         .unwrap_err();
     assert_eq!(e.field(), Some("build.role.arn"), "{e}");
     assert!(e.message().contains("999999999999"), "{e}");
-    let counts = get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
-    let writes: Vec<&String> = counts["counts"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .filter(|k| {
-            ["Create", "Put", "Update", "Delete"]
-                .iter()
-                .any(|w| k.contains(&format!(".{w}")))
-        })
-        .collect();
+    let writes = pipewright_tests::writes_made(&account);
     assert!(writes.is_empty(), "{writes:?}");
 }
 

@@ -761,19 +761,6 @@ async fn apply_refuses_to_start_without_a_journal_it_can_write() {
             .contains("could not save the receipt"),
         "{v}"
     );
-    let counts = pipewright_tests::get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
-    let writes: Vec<&String> = counts["counts"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .filter(|k| {
-            ["Create", "Put", "Update", "Delete"]
-                .iter()
-                .any(|w| k.contains(&format!(".{w}")))
-        })
-        .collect();
+    let writes = pipewright_tests::writes_made(&account);
     assert!(writes.is_empty(), "{writes:?}");
 }

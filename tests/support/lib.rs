@@ -216,3 +216,25 @@ pub async fn aws_ctx(account: &str) -> pipewright_core::apply::AwsCtx {
     .await
     .expect("connect to the emulator")
 }
+
+/// The requests of `account` that change something (Create*, Put*, Update*, Delete*), as counted
+/// by the emulator since its last reset for that account.
+pub fn writes_made(account: &str) -> Vec<String> {
+    let counts = get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    );
+    counts["counts"]
+        .as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| {
+                    ["Create", "Put", "Update", "Delete"]
+                        .iter()
+                        .any(|w| k.contains(&format!(".{w}")))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -7,22 +7,11 @@
 //!   deleted), and the receipt says what is left.
 
 use super::ctx::AwsCtx;
-use super::engine::Sink;
+use super::engine::{event, Sink};
 use super::journal::Journal;
 use super::resources::{bucket, connection, pipeline, policy, project, role, webhook, GONE};
 use super::types::*;
 use crate::{AppError, Error, Result};
-
-fn event(step: StepId, status: StepStatus, message: impl Into<String>) -> ApplyEvent {
-    ApplyEvent {
-        step,
-        status,
-        message: message.into(),
-        arn: None,
-        console_url: None,
-        error: None,
-    }
-}
 
 /// Undoes every step of the journal's receipt that has something to undo, and ends the journal.
 pub(crate) async fn teardown(ctx: &AwsCtx, journal: Journal, sink: Sink<'_>) -> Receipt {
