@@ -210,6 +210,7 @@ export function mockWizardBackend(handlers: Record<string, Handler> = {}) {
       buildspec_generate: () => BUILDSPEC,
       plan_review: () => review(),
       receipts_list: () => [],
+      receipts_unfinished: () => [],
       "plugin:opener|open_url": () => null,
       ...handlers,
     },

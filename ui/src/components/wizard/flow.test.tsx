@@ -326,6 +326,47 @@ describe("create", () => {
   });
 });
 
+describe("runs that were cut off", () => {
+  const cutOff = () => {
+    const plan = referencePlan();
+    plan.pipeline.name = "cut-off-pipeline";
+    return receipt({
+      id: "r-cut",
+      pipeline: "cut-off-pipeline",
+      status: "in_progress",
+      plan,
+      resources: receipt().resources.slice(0, 3).map((r, i) => ({ ...r, outcome: i === 2 ? "running" : "created" })),
+    });
+  };
+
+  it("resumes one: applies its plan again and shows the progress", async () => {
+    const backend = mockWizardBackend({ receipts_unfinished: () => [cutOff()], apply_start: () => receipt() });
+    const user = userEvent.setup();
+    renderWithProviders(<NewPipelinePage />);
+    const notice = await screen.findByTestId("unfinished-runs");
+    expect(notice).toHaveTextContent("A run was cut off");
+    expect(notice).toHaveTextContent("cut-off-pipeline");
+    expect(notice).toHaveTextContent("3 resources created or being created");
+    await user.click(within(notice).getByTestId("unfinished-resume"));
+    expect(await screen.findByTestId("apply-done")).toBeInTheDocument();
+    expect(backend.callsTo("apply_start")[0]?.args.plan).toMatchObject({ pipeline: { name: "cut-off-pipeline" } });
+  });
+
+  it("rolls one back: tears its receipt down, listing only the steps it has", async () => {
+    const backend = mockWizardBackend({
+      receipts_unfinished: () => [cutOff()],
+      receipt_teardown: () => receipt({ id: "r-cut", status: "rolled_back" }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<NewPipelinePage />);
+    await user.click(await screen.findByTestId("unfinished-rollback"));
+    expect(await screen.findByTestId("apply-removed")).toHaveTextContent("Rolled back");
+    expect(backend.callsTo("receipt_teardown")[0]?.args).toMatchObject({ receiptId: "r-cut" });
+    expect(screen.getByTestId("apply-step-artifact_bucket")).toBeInTheDocument();
+    expect(screen.queryByTestId("apply-step-pipeline")).toBeNull();
+  });
+});
+
 describe("AWS strings are text", () => {
   it("renders hostile names, messages, findings and events as text", async () => {
     const run = deferred<Receipt>();
