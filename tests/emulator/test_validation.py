@@ -508,3 +508,31 @@ print(json.dumps(result))
     micros = json.loads(out)
     print("validation cost per request (µs):", micros)
     assert all(v < 1000 for v in micros.values()), micros
+
+
+def test_shapes_compiled_by_threads_at_once_are_never_seen_half_built():
+    """Two requests of one operation at once (apply sends both CreateRole together) used to meet a
+    node cached before its members were filled in, and 'Tags' came back as an unknown member."""
+    import threading
+
+    from pipewright_emulator import validation
+
+    pairs = [("Action", "CreateRole"), ("Version", "2010-05-08"), ("RoleName", "r"),
+             ("AssumeRolePolicyDocument", json.dumps(json.loads(trust("codebuild.amazonaws.com")))),
+             ("Tags.member.1.Key", "created-by"), ("Tags.member.1.Value", "pipewright")]
+    for _ in range(20):
+        validation.input_node.cache_clear()
+        validation._SHAPE_CACHES.clear()
+        results: list[Any] = []
+        start = threading.Barrier(8)
+
+        def check() -> None:
+            start.wait()
+            results.append(validation.validate_query("iam", "CreateRole", pairs))
+
+        threads = [threading.Thread(target=check) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == [None] * 8, results

@@ -642,10 +642,33 @@ async fn a_run_killed_at_any_step_is_torn_down_exactly() {
                 cmd.env(k, v);
             }
             let mut child = cmd.spawn().unwrap();
-            let cfg = pipewright_tests::sdk_config(&account).await;
-            let connections = aws_sdk_codestarconnections::Client::new(&cfg);
+            // Play the user finishing the GitHub handshake, in a task of its own (each request of
+            // this account takes 150 ms, too slow for the loop below). Not where the kill comes
+            // while the connection is made or waits for the handshake.
+            let handshake = (step != "connection").then(|| {
+                let account = account.clone();
+                tokio::spawn(async move {
+                    let cfg = pipewright_tests::sdk_config(&account).await;
+                    let connections = aws_sdk_codestarconnections::Client::new(&cfg);
+                    loop {
+                        if let Some(c) = connections
+                            .list_connections()
+                            .send()
+                            .await
+                            .ok()
+                            .and_then(|l| l.connections().first().cloned())
+                        {
+                            pipewright_tests::control(
+                                "/_pipewright/connections/complete",
+                                serde_json::json!({"connectionArn": c.connection_arn(), "status": "AVAILABLE"}),
+                            );
+                            return;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    }
+                })
+            });
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
-            let mut completed = false;
             loop {
                 assert!(
                     std::time::Instant::now() < deadline,
@@ -660,27 +683,13 @@ async fn a_run_killed_at_any_step_is_torn_down_exactly() {
                         break;
                     }
                 }
-                // Play the user finishing the handshake, except where the kill waits for it.
-                let waits_for_handshake = step == "connection" && outcome == "created";
-                if !completed && !waits_for_handshake {
-                    if let Some(c) = connections
-                        .list_connections()
-                        .send()
-                        .await
-                        .ok()
-                        .and_then(|l| l.connections().first().cloned())
-                    {
-                        pipewright_tests::control(
-                            "/_pipewright/connections/complete",
-                            serde_json::json!({"connectionArn": c.connection_arn(), "status": "AVAILABLE"}),
-                        );
-                        completed = true;
-                    }
-                }
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
             child.kill().unwrap(); // SIGKILL
             child.wait().unwrap();
+            if let Some(h) = handshake {
+                h.abort();
+            }
             pipewright_tests::control(
                 "/_pipewright/config",
                 serde_json::json!({"account": account, "latencyMs": 0}),

@@ -30,6 +30,7 @@ import io
 import json
 import os
 import re
+import threading
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
@@ -214,6 +215,9 @@ def _make_ok(node: Node) -> Callable[[Any], bool]:
 
 
 _SHAPE_CACHES: dict[str, dict[Any, Node]] = {}
+# _compile puts a node in the cache before its members (shapes can be recursive): another thread
+# must never see it half built. The server is threaded, and apply sends e.g. two CreateRole at once.
+_COMPILE_LOCK = threading.RLock()
 
 
 @functools.lru_cache(maxsize=None)
@@ -225,8 +229,9 @@ def input_node(service: str, operation: str) -> Node | None:
     shape = model.operation_model(operation).input_shape
     if shape is None:
         return None
-    cache = _SHAPE_CACHES.setdefault(model.service_name, {})
-    return _compile(shape, cache)
+    with _COMPILE_LOCK:
+        cache = _SHAPE_CACHES.setdefault(model.service_name, {})
+        return _compile(shape, cache)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -604,7 +609,8 @@ def _s3_http_members(operation: str) -> tuple[tuple[str, str, str, Node], ...]:
         loc = sub.serialization.get("location")
         if loc not in ("header", "querystring") or sub.type_name != "string":
             continue
-        node = _compile(sub, cache)
+        with _COMPILE_LOCK:
+            node = _compile(sub, cache)
         if node.enum is None and node.match is None and node.min is None and node.max is None \
                 and name not in ("ExpectedBucketOwner", "ExpectedSourceBucketOwner"):
             continue
