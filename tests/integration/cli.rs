@@ -183,6 +183,66 @@ fn aws_errors_map_to_stable_codes() {
     }
 }
 
+/// Keys and session tokens never go to another machine over plain http: refused before any request
+/// (exit 2, the field named), for `--endpoint-url` and for a profile's endpoint alike.
+#[test]
+fn plain_http_to_another_machine_is_refused_before_signing_anything() {
+    let home = tempfile::tempdir().unwrap();
+    let env = env_keys(&new_account());
+    for url in ["http://example.com", "http://127.0.0.1.evil.example:4566"] {
+        let out = cli(
+            home.path(),
+            &["whoami", "--endpoint-url", url, "--json"],
+            &as_refs(&env),
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        let v = json(&out);
+        assert_eq!(v["error"]["field"], "endpointUrl", "{v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("unencrypted"),
+            "{v}"
+        );
+    }
+    let add = cli(
+        home.path(),
+        &[
+            "profiles",
+            "add",
+            "lan",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://192.168.1.20:4566",
+            "--json",
+        ],
+        &[],
+        Some("AKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+    );
+    assert_eq!(
+        add.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    assert_eq!(json(&add)["error"]["field"], "endpointUrl");
+    // https anywhere, and http to this machine, are fine (the emulator is http://127.0.0.1).
+    let ok = cli(
+        home.path(),
+        &["whoami", "--endpoint-url", emulator_url(), "--json"],
+        &as_refs(&env),
+        None,
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
 #[test]
 fn unreachable_endpoint_is_a_network_error() {
     let home = tempfile::tempdir().unwrap();

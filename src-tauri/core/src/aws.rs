@@ -40,6 +40,10 @@ pub struct AwsTarget {
 /// Builds the SDK configuration for a target. Retries use the SDK's standard mode; timeouts are set
 /// so that an unreachable endpoint fails within seconds rather than hanging.
 pub async fn load_config(target: &AwsTarget) -> Result<SdkConfig> {
+    // Before anything is signed: plain http only to this machine.
+    if let Some(url) = &target.endpoint_url {
+        crate::profiles::check_endpoint_url(url)?;
+    }
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(5))

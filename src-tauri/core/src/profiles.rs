@@ -143,7 +143,7 @@ pub const ACCESS_KEY_RULE: &str =
     "must be 16–128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE";
 pub const SECRET_KEY_RULE: &str =
     "must be at least 16 characters with no spaces (AWS secret keys have 40)";
-pub const ENDPOINT_RULE: &str = "must be an http:// or https:// URL such as http://127.0.0.1:5000";
+pub const ENDPOINT_RULE: &str = "must be an https:// URL, or http:// to this machine only (127.0.0.1, localhost or [::1], e.g. http://127.0.0.1:5000)";
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
@@ -166,6 +166,44 @@ pub fn is_endpoint_url(s: &str) -> bool {
         r"^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?(/[^\s]*)?$",
     )
     .is_match(s)
+}
+
+/// Whether `host` (as written in a URL) is this machine: 127.0.0.0/8, `localhost` or `[::1]`.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host == "[::1]" {
+        return true;
+    }
+    host.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An endpoint Pipewright may send signed requests (and session tokens) to: https anywhere, plain
+/// http only to this machine (the local emulator), so credentials never cross a network in clear.
+/// The one rule for profiles, `--endpoint-url` and every AWS connection ([`crate::aws::load_config`]).
+pub fn check_endpoint_url(url: &str) -> Result<()> {
+    if !is_endpoint_url(url) {
+        return Err(Error::validation("endpointUrl", ENDPOINT_RULE));
+    }
+    if let Some(rest) = url.strip_prefix("http://") {
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = if authority.starts_with('[') {
+            authority
+                .split(']')
+                .next()
+                .map(|h| format!("{h}]"))
+                .unwrap_or_default()
+        } else {
+            authority.split(':').next().unwrap_or_default().to_owned()
+        };
+        if !is_loopback_host(&host) {
+            return Err(Error::validation(
+                "endpointUrl",
+                format!("{url} is plain http to {host}, another machine: signed requests and session tokens would cross the network unencrypted. Use https://, or http:// only to 127.0.0.1, localhost or [::1]"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
@@ -202,9 +240,7 @@ pub fn validate_fields(input: &ProfileInput) -> Result<(String, String, Option<S
     }
     let endpoint_url = non_empty(&input.endpoint_url);
     if let Some(url) = &endpoint_url {
-        if !is_endpoint_url(url) {
-            return Err(Error::validation("endpointUrl", ENDPOINT_RULE));
-        }
+        check_endpoint_url(url)?;
     }
     Ok((name, region, endpoint_url))
 }
@@ -979,5 +1015,38 @@ mod tests {
         for bad in ["127.0.0.1:5000", "http://", "ftp://x", "http://a b"] {
             assert!(!is_endpoint_url(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "http://127.8.9.10",
+            "http://localhost:4566/",
+            "http://LOCALHOST",
+            "http://[::1]:80",
+            "https://example.com",
+            "https://sts.us-east-1.amazonaws.com",
+        ] {
+            assert!(check_endpoint_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.5:4566",
+            "http://192.168.1.2",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://[::2]:80",
+            "http://[::ffff:10.0.0.1]",
+            "http://0.0.0.0:80",
+            "ftp://127.0.0.1",
+        ] {
+            let e = check_endpoint_url(bad).unwrap_err();
+            assert_eq!(e.field(), Some("endpointUrl"), "{bad}");
+        }
+        assert!(check_endpoint_url("http://example.com")
+            .unwrap_err()
+            .message()
+            .contains("unencrypted"));
     }
 }
