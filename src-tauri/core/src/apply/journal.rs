@@ -219,15 +219,11 @@ impl Journal {
                         step,
                         name: name.to_owned(),
                         arn: None,
-                        outcome: StepStatus::Running,
+                        // It existed before: changed, never "maybe created" (Running).
+                        outcome: StepStatus::Updated,
                         console_url: None,
                         changes: vec![record],
                     });
-                    // Running on a resource that existed would read as "maybe created": it is
-                    // only being changed.
-                    if let Some(res) = r.resources.last_mut() {
-                        res.outcome = StepStatus::Updated;
-                    }
                     r.resources.sort_by_key(|x| x.step);
                 }
             }

@@ -75,31 +75,19 @@ impl Run<'_> {
             Some(&arn),
             Some(url.clone()),
         )?;
-        match req.send().await {
-            // Already ours: a run of this receipt that was cut off made it.
-            Ok(_) => {
-                self.journal(
-                    StepId::ArtifactBucket,
-                    bucket,
-                    Some(&arn),
-                    StepStatus::Created,
-                    Some(url.clone()),
-                )?;
-                Ok(done(StepStatus::Created))
-            }
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_bucket_already_owned_by_you()) =>
-            {
-                self.journal(
-                    StepId::ArtifactBucket,
-                    bucket,
-                    Some(&arn),
-                    StepStatus::Created,
-                    Some(url.clone()),
-                )?;
-                Ok(done(StepStatus::Created))
-            }
+        let sent = req.send().await;
+        // BucketAlreadyOwnedByYou after HeadBucket said 404: a run of this receipt that was cut
+        // off made it in the instant between; it is this receipt's as much as a new one.
+        let owned = sent
+            .as_ref()
+            .err()
+            .and_then(|e| e.as_service_error())
+            .is_some_and(|se| se.is_bucket_already_owned_by_you());
+        match sent {
+            _ if owned => self.created_bucket(bucket, &arn, &url).map(|()| done(StepStatus::Created)),
+            Ok(_) => self
+                .created_bucket(bucket, &arn, &url)
+                .map(|()| done(StepStatus::Created)),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|se| se.is_bucket_already_exists()) =>
@@ -111,6 +99,18 @@ impl Run<'_> {
             }
             Err(e) => Err(map_sdk_error("CreateBucket", e)),
         }
+    }
+}
+
+impl Run<'_> {
+    fn created_bucket(&self, bucket: &str, arn: &str, url: &str) -> Result<()> {
+        self.journal(
+            StepId::ArtifactBucket,
+            bucket,
+            Some(arn),
+            StepStatus::Created,
+            Some(url.to_owned()),
+        )
     }
 }
 
