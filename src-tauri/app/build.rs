@@ -38,6 +38,8 @@ const COMMANDS: &[&str] = &[
     "release_start",
     "execution_stop",
     "stage_retry",
+    "rollback_plan",
+    "rollback_run",
     "history_builds",
     "history_sync",
     "history_stats",

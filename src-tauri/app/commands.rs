@@ -21,6 +21,7 @@ use pipewright_core::plan::{self, Issue, Plan};
 use pipewright_core::release::{
     self, ActionExecutionView, ExecutionSummary, PipelineSummary, PipelineView, ReleaseRequest,
 };
+use pipewright_core::rollback::{self, RollbackPlan, RollbackResult};
 use pipewright_core::{buildspec, policy, AppError, Error};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -407,6 +408,29 @@ pub async fn stage_retry(
         all_actions,
     )
     .await?)
+}
+
+/// What "Roll back to this release" would do (`to`: that execution, or the last good release).
+#[tauri::command]
+pub async fn rollback_plan(
+    state: State<'_, AppState>,
+    session: Session,
+    pipeline: String,
+    to: Option<String>,
+) -> CmdResult<RollbackPlan> {
+    let ctx = ctx(&state, &session).await?;
+    let store = state.history()?;
+    Ok(rollback::plan(&ctx, &store, &pipeline, to.as_deref()).await?)
+}
+
+/// Does a confirmed rollback plan.
+#[tauri::command]
+pub async fn rollback_run(
+    state: State<'_, AppState>,
+    session: Session,
+    plan: RollbackPlan,
+) -> CmdResult<RollbackResult> {
+    Ok(rollback::run(&ctx(&state, &session).await?, &plan).await?)
 }
 
 // ---------------------------------------------------------------------------------------------

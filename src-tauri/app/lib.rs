@@ -121,6 +121,8 @@ pub fn run() {
             commands::release_start,
             commands::execution_stop,
             commands::stage_retry,
+            commands::rollback_plan,
+            commands::rollback_run,
             commands::history_builds,
             commands::history_sync,
             commands::history_stats,

@@ -29,6 +29,8 @@ import type { ProfileSummary } from "./bindings/ProfileSummary";
 import type { Receipt } from "./bindings/Receipt";
 import type { RegionInfo } from "./bindings/RegionInfo";
 import type { ReleaseRequest } from "./bindings/ReleaseRequest";
+import type { RollbackPlan } from "./bindings/RollbackPlan";
+import type { RollbackResult } from "./bindings/RollbackResult";
 import type { Review } from "./bindings/Review";
 import type { Session } from "./bindings/Session";
 
@@ -196,6 +198,11 @@ export const api = {
   /** Retries a failed stage; resolves with the execution id. */
   stageRetry: (session: Session, name: string, stage: string, executionId: string | null, allActions: boolean) =>
     call<string>("stage_retry", { session, name, stage, executionId, allActions }),
+  /** What rolling back to `to` (or to the last good release) would do: what runs now, what it goes back to. */
+  rollbackPlan: (session: Session, pipeline: string, to: string | null) =>
+    call<RollbackPlan>("rollback_plan", { session, pipeline, to }),
+  /** Does a confirmed rollback plan. */
+  rollbackRun: (session: Session, plan: RollbackPlan) => call<RollbackResult>("rollback_run", { session, plan }),
 
   /** Open an https link in the user's browser (never inside the app window). */
   openExternal: (url: string): Promise<void> => plugin(() => openUrl(url)),

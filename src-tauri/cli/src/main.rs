@@ -18,6 +18,8 @@ use pipewright_core::profiles::{
     self, ProfileInput, ProfileRef, ProfileStore, ProfileSummary, Sandbox,
 };
 use pipewright_core::release::{self, PipelineVariable, PipelineView, ReleaseRequest};
+use pipewright_core::rollback::{self, RollbackPlan};
+use pipewright_core::rollout::{self, Rollout, RolloutState};
 use pipewright_core::{AppError, Error, ErrorCode, Result, Secret};
 
 #[derive(Parser)]
@@ -116,6 +118,26 @@ enum Command {
         /// Retry all actions of the stage, not only the failed ones.
         #[arg(long)]
         all_actions: bool,
+    },
+    /// Roll the ECS service back to an earlier release: RollbackStage on the deploy stage (V2
+    /// pipelines) or UpdateService to the task definition that release deployed (V1). Shows what
+    /// runs now and what it goes back to, and asks (or pass --yes).
+    Rollback {
+        pipeline: String,
+        /// The execution to go back to (default: the last release whose rollout COMPLETED).
+        #[arg(long = "to", value_name = "EXECUTION_ID")]
+        to: Option<String>,
+        /// Do it without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Only show what would happen.
+        #[arg(long)]
+        dry_run: bool,
+        /// Wait for the rollback to end (its rollout too); exit 1 unless it succeeds.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long, default_value_t = 2.0, hide = true)]
+        poll_seconds: f64,
     },
     /// Build history of a CodeBuild project: fetches what is new into the local store, then prints
     /// the builds (newest first) and the figures.
@@ -502,7 +524,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 return Ok(());
             }
-            let status = release::wait(
+            let (status, view) = release::wait(
                 &ctx,
                 &pipeline,
                 &id,
@@ -510,22 +532,30 @@ async fn run(cli: Cli) -> Result<()> {
                 |view| print_stages(view, Some(&id)),
             )
             .await?;
+            let rollout = release::deploy_rollout(&view, &id);
             if g.json {
                 println!(
                     "{}",
-                    serde_json::json!({ "pipeline": pipeline, "executionId": id, "status": status })
+                    serde_json::json!({ "pipeline": pipeline, "executionId": id, "status": status, "rollout": rollout })
                 );
             } else {
                 println!("{pipeline} {id}: {status}");
+                if let Some(r) = rollout {
+                    print_rollout(r);
+                }
             }
             if status == "Succeeded" {
                 Ok(())
             } else {
+                let why = rollout
+                    .filter(|r| r.state == RolloutState::Failed)
+                    .map(|r| format!(" ({})", rollout::headline(r)))
+                    .unwrap_or_default();
                 Err(Error::Aws {
                     operation: "release".into(),
                     code: status.clone(),
                     message: format!(
-                        "the execution ended {status}: see `pipewright-cli status {pipeline}`"
+                        "the release ended {status}{why}: see `pipewright-cli status {pipeline}`"
                     ),
                 })
             }
@@ -537,6 +567,19 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("{}", to_json(&view)?);
             } else {
                 print_stages(&view, None);
+            }
+            // The latest release failed (its deployment too, whatever CodePipeline said): exit 1.
+            if let Some(latest) = view.latest.as_ref().filter(|l| l.status == "Failed") {
+                eprintln!(
+                    "the latest release {} failed{}",
+                    latest.id,
+                    latest
+                        .status_summary
+                        .as_deref()
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
+                );
+                std::process::exit(1);
             }
             Ok(())
         }
@@ -565,6 +608,79 @@ async fn run(cli: Cli) -> Result<()> {
                 release::retry(&ctx, &pipeline, &stage, execution.as_deref(), all_actions).await?;
             println!("retrying {stage} of {id}");
             Ok(())
+        }
+        Command::Rollback {
+            pipeline,
+            to,
+            yes,
+            dry_run,
+            wait,
+            poll_seconds,
+        } => {
+            let ctx = connect(&g).await?;
+            let history = HistoryStore::open(&AppDirs::from_env()?.data.join("history.sqlite"))?;
+            let plan = rollback::plan(&ctx, &history, &pipeline, to.as_deref()).await?;
+            print_rollback_plan(&plan);
+            if dry_run {
+                if g.json {
+                    println!("{}", to_json(&plan)?);
+                }
+                return Ok(());
+            }
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    return Err(Error::validation(
+                        "yes",
+                        "pass --yes to roll back without a prompt",
+                    ));
+                }
+                eprint!("Roll back {pipeline}? [y/N] ");
+                std::io::stderr().flush().ok();
+                let mut answer = String::new();
+                std::io::stdin().lock().read_line(&mut answer).ok();
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    eprintln!("not rolled back");
+                    return Ok(());
+                }
+            }
+            let result = rollback::run(&ctx, &plan).await?;
+            let mut status = None;
+            if wait {
+                if let Some(id) = &result.execution_id {
+                    let (s, _) = release::wait(
+                        &ctx,
+                        &pipeline,
+                        id,
+                        std::time::Duration::from_secs_f64(poll_seconds.max(0.05)),
+                        |view| print_stages(view, Some(id)),
+                    )
+                    .await?;
+                    status = Some(s);
+                }
+            }
+            if g.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "plan": plan, "result": result, "status": status })
+                );
+            } else {
+                match (&result.execution_id, &result.task_definition) {
+                    (Some(id), _) => println!("rollback execution {id}"),
+                    (_, Some(td)) => println!("service {} now rolls out {td}", plan.target.service),
+                    _ => {}
+                }
+                if let Some(s) = &status {
+                    println!("{pipeline}: rollback {s}");
+                }
+            }
+            match status.as_deref() {
+                Some(s) if s != "Succeeded" => Err(Error::Aws {
+                    operation: "rollback".into(),
+                    code: s.to_owned(),
+                    message: format!("the rollback ended {s}"),
+                }),
+                _ => Ok(()),
+            }
         }
         Command::History {
             project,
@@ -768,6 +884,17 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
     }
     eprintln!("{}", line.trim_end());
     if execution.is_none() {
+        if let Some(l) = &view.latest {
+            println!(
+                "latest release {}: {}{}",
+                l.id,
+                l.status,
+                l.pipeline_status
+                    .as_deref()
+                    .map(|p| format!(" (CodePipeline says {p})"))
+                    .unwrap_or_default()
+            );
+        }
         for stage in &view.stages {
             for a in &stage.actions {
                 println!(
@@ -777,8 +904,60 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
                     a.status.as_deref().unwrap_or("-"),
                     a.error.as_deref().or(a.summary.as_deref()).unwrap_or("")
                 );
+                if let Some(r) = &a.rollout {
+                    print_rollout(r);
+                }
             }
         }
+    }
+}
+
+fn print_rollback_plan(p: &RollbackPlan) {
+    let commit = |c: &Option<String>, s: &Option<String>| {
+        format!(
+            "{}{}",
+            c.as_deref().map(|c| &c[..c.len().min(8)]).unwrap_or("-"),
+            s.as_deref().map(|s| format!(" {s}")).unwrap_or_default()
+        )
+    };
+    eprintln!(
+        "Roll back {} ({}/{}):",
+        p.pipeline, p.target.cluster, p.target.service
+    );
+    eprintln!(
+        "  now:     execution {}  commit {}  task definition {}",
+        p.current_execution_id.as_deref().unwrap_or("-"),
+        commit(&p.current_commit, &None),
+        p.current_task_definition.as_deref().unwrap_or("-")
+    );
+    eprintln!(
+        "  back to: execution {}  commit {}  task definition {}",
+        p.to_execution_id,
+        commit(&p.to_commit, &p.to_commit_summary),
+        p.to_task_definition.as_deref().unwrap_or("-")
+    );
+    eprintln!("  how:     {:?}: {}", p.method, p.method_reason);
+    for w in &p.warnings {
+        eprintln!("  note:    {w}");
+    }
+}
+
+/// The rollout under its deploy action: state and reason, tasks, and each stopped task's cause.
+fn print_rollout(r: &Rollout) {
+    println!(
+        "  rollout {} {}: {}",
+        r.deployment_id,
+        r.state.as_str(),
+        rollout::headline(r)
+    );
+    if let Some(reason) = &r.reason {
+        println!("    reason: {reason}");
+    }
+    if let Some(to) = &r.rolled_back_to {
+        println!("    rolled back to {to}");
+    }
+    for line in rollout::task_reasons(r) {
+        println!("    {line}");
     }
 }
 

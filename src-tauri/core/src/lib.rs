@@ -18,6 +18,8 @@ pub mod prices;
 pub mod profiles;
 pub mod regions;
 pub mod release;
+pub mod rollback;
+pub mod rollout;
 pub mod secret;
 pub mod session;
 

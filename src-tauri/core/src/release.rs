@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::apply::{console, AwsCtx};
 use crate::aws::map_sdk_error;
+use crate::rollout::{self, DeployRef, EcsTarget, Rollout};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -44,6 +45,10 @@ pub struct ExecutionSummary {
     pub duration_seconds: Option<f64>,
     /// STANDARD or ROLLBACK (V2), when reported.
     pub execution_type: Option<String>,
+    /// CodePipeline's own status when the release's differs from it (`status` follows the ECS
+    /// rollout: see [`rollout::release_status`]).
+    #[serde(default)]
+    pub pipeline_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -77,6 +82,8 @@ pub struct ActionView {
     pub error: Option<String>,
     /// A manual approval waiting for someone.
     pub awaiting_approval: bool,
+    /// For an ECS deploy action, its deployment as ECS tells it.
+    pub rollout: Option<Rollout>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -128,6 +135,8 @@ pub struct ActionExecutionView {
     pub build_id: Option<String>,
     /// Source, Build, Test, Deploy, Approval or Invoke (the action type's category).
     pub category: Option<String>,
+    /// For an ECS deploy action, the service it updates.
+    pub ecs: Option<EcsTarget>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -262,6 +271,7 @@ fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
         updated_at: rfc3339(s.last_update_time()),
         duration_seconds: seconds_between(s.start_time(), s.last_update_time()),
         execution_type: s.execution_type().map(|t| t.as_str().to_owned()),
+        pipeline_status: None,
     }
 }
 
@@ -425,6 +435,7 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
                                 d.message().unwrap_or_default()
                             )
                         }),
+                        rollout: None,
                     }
                 })
                 .collect();
@@ -445,12 +456,21 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
             }
         })
         .collect();
-    let in_progress = latest
-        .as_ref()
-        .is_some_and(|l| l.status == "InProgress" || l.status == "Stopping")
-        || stages
-            .iter()
-            .any(|s| s.status.as_deref() == Some("InProgress"));
+    let mut stages = stages;
+    let mut latest = latest;
+    read_rollouts(ctx, decl, &mut stages, latest.as_mut()).await?;
+    let in_progress = latest.as_ref().is_some_and(|l| {
+        l.status == "InProgress"
+            || l.status == "Stopping"
+            || l.pipeline_status.as_deref() == Some("InProgress")
+    }) || stages.iter().any(|s| {
+        s.status.as_deref() == Some("InProgress")
+            || s.actions.iter().any(|a| {
+                a.rollout
+                    .as_ref()
+                    .is_some_and(|r| r.state == rollout::RolloutState::InProgress)
+            })
+    });
     Ok(PipelineView {
         name: decl.name().to_owned(),
         version: decl.version(),
@@ -468,6 +488,70 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
         },
         console_url: console::pipeline(&ctx.region, name),
     })
+}
+
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn parse_ms(t: Option<&str>) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(t?, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// Reads the ECS rollout of each ECS deploy action that has run, and corrects the latest
+/// execution's status by the rollout of its deploy ([`rollout::release_status`]).
+async fn read_rollouts(
+    ctx: &AwsCtx,
+    decl: &cp::PipelineDeclaration,
+    stages: &mut [StageView],
+    mut latest: Option<&mut ExecutionSummary>,
+) -> Result<()> {
+    let now = now_ms();
+    for (stage, sdecl) in stages.iter_mut().zip(decl.stages()) {
+        let stage_execution = stage.execution_id.clone();
+        let stage_started = latest
+            .as_deref()
+            .filter(|l| Some(&l.id) == stage_execution.as_ref())
+            .and_then(|l| parse_ms(l.started_at.as_deref()));
+        for (action, adecl) in stage.actions.iter_mut().zip(sdecl.actions()) {
+            if action.category != "Deploy" || action.status.is_none() {
+                continue;
+            }
+            let config = adecl.configuration();
+            let Some(target) = EcsTarget::of_action(
+                &action.provider,
+                |k| config.and_then(|c| c.get(k)).map(String::as_str),
+                adecl.region(),
+            ) else {
+                continue;
+            };
+            let last_change = parse_ms(action.last_change.as_deref());
+            let running = action.status.as_deref() == Some("InProgress");
+            let deploy = DeployRef {
+                external_id: action.external_execution_id.clone(),
+                started_ms: stage_started.or(if running { last_change } else { None }),
+                ended_ms: if running { None } else { last_change },
+            };
+            action.rollout = rollout::read(ctx, &target, &[deploy], now)
+                .await?
+                .into_iter()
+                .next()
+                .flatten();
+            if let (Some(l), Some(r)) = (latest.as_deref_mut(), action.rollout.as_ref()) {
+                if Some(&l.id) == stage_execution.as_ref() {
+                    let status = rollout::release_status(&l.status, Some(r.state));
+                    if status != l.status {
+                        l.pipeline_status = Some(std::mem::replace(&mut l.status, status));
+                        if r.state == rollout::RolloutState::Failed {
+                            l.status_summary = Some(rollout::headline(r));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Starts a release. Offline checks first (names, commit id), then one StartPipelineExecution.
@@ -592,6 +676,7 @@ pub async fn execution(ctx: &AwsCtx, pipeline: &str, id: &str) -> Result<Executi
         updated_at: None,
         duration_seconds: None,
         execution_type: e.execution_type().map(|t| t.as_str().to_owned()),
+        pipeline_status: None,
     })
 }
 
@@ -725,6 +810,14 @@ fn action_view(a: &cp::ActionExecutionDetail) -> ActionExecutionView {
         build_id: external.clone().filter(|_| provider == "CodeBuild"),
         external_execution_id: external,
         category: type_id.map(|t| t.category().as_str().to_owned()),
+        ecs: a.input().and_then(|i| {
+            let config = i.configuration();
+            EcsTarget::of_action(
+                provider,
+                |k| config.and_then(|c| c.get(k)).map(String::as_str),
+                i.region(),
+            )
+        }),
     }
 }
 
@@ -769,38 +862,71 @@ pub async fn action_executions_since(
     Ok(out)
 }
 
-/// Polls an execution until it ends, calling `on_change` with the view whenever a stage or action
-/// status changes. Returns the final status (Succeeded, Failed, Stopped, Superseded, Cancelled).
+/// Polls an execution until it ends and its ECS rollouts with it, calling `on_change` with the
+/// view whenever a stage or action status (or a rollout's) changes. Returns the release's final
+/// status ([`rollout::release_status`]: Failed when a deployment failed or was rolled back,
+/// whatever CodePipeline said) and the last view.
 pub async fn wait(
     ctx: &AwsCtx,
     pipeline: &str,
     execution_id: &str,
     interval: Duration,
     mut on_change: impl FnMut(&PipelineView),
-) -> Result<String> {
+) -> Result<(String, PipelineView)> {
     let mut last: Option<Vec<(String, Option<String>)>> = None;
     loop {
         let view = pipeline_view(ctx, pipeline).await?;
-        let now: Vec<(String, Option<String>)> = view
-            .stages
-            .iter()
-            .filter(|s| s.execution_id.as_deref() == Some(execution_id))
-            .flat_map(|s| {
-                s.actions
-                    .iter()
-                    .map(move |a| (format!("{}/{}", s.name, a.name), a.status.clone()))
-            })
-            .collect();
+        let mine = |view: &PipelineView| -> Vec<(String, Option<String>)> {
+            view.stages
+                .iter()
+                .filter(|s| s.execution_id.as_deref() == Some(execution_id))
+                .flat_map(|s| {
+                    s.actions.iter().map(move |a| {
+                        let rollout = a
+                            .rollout
+                            .as_ref()
+                            .map(|r| format!("{} {}/{}", r.state.as_str(), r.running, r.desired));
+                        (
+                            format!("{}/{}", s.name, a.name),
+                            a.status.clone().map(|st| match rollout {
+                                Some(r) => format!("{st} {r}"),
+                                None => st,
+                            }),
+                        )
+                    })
+                })
+                .collect()
+        };
+        let now = mine(&view);
         if last.as_ref() != Some(&now) {
             on_change(&view);
             last = Some(now);
         }
         let status = execution(ctx, pipeline, execution_id).await?.status;
         if status != "InProgress" && status != "Stopping" {
-            return Ok(status);
+            // The view as of the end (the one above may be a poll older).
+            let view = pipeline_view(ctx, pipeline).await?;
+            if last.as_ref() != Some(&mine(&view)) {
+                on_change(&view);
+            }
+            let rollout = deploy_rollout(&view, execution_id).map(|r| r.state);
+            let verdict = rollout::release_status(&status, rollout);
+            if verdict != "InProgress" {
+                return Ok((verdict, view));
+            }
         }
         tokio::time::sleep(interval).await;
     }
+}
+
+/// The rollout of an execution's last ECS deploy, when the view shows it.
+pub fn deploy_rollout<'a>(view: &'a PipelineView, execution_id: &str) -> Option<&'a Rollout> {
+    view.stages
+        .iter()
+        .filter(|s| s.execution_id.as_deref() == Some(execution_id))
+        .flat_map(|s| s.actions.iter())
+        .filter_map(|a| a.rollout.as_ref())
+        .next_back()
 }
 
 #[cfg(test)]

@@ -158,6 +158,8 @@ class Execution(BaseModel):
         self.plan = plan or {}
         self.seq = pipeline.next_seq()
         self.action_history: list[ActionRun] = []
+        self.execution_type = "STANDARD"
+        self.rollback_target: str | None = None
 
     def set_status(self, status: str, at: float, summary: str | None = None) -> None:
         self.status = status
@@ -209,7 +211,9 @@ class Execution(BaseModel):
             d["variables"] = [{"name": v["name"], "resolvedValue": v["value"]} for v in self.variables]
         d["trigger"] = dict(self.trigger)
         d["executionMode"] = self.mode
-        d["executionType"] = "STANDARD"
+        d["executionType"] = self.execution_type
+        if self.rollback_target:
+            d["rollbackMetadata"] = {"rollbackTargetPipelineExecutionId": self.rollback_target}
         return d
 
     def to_summary(self) -> dict[str, Any]:
@@ -223,7 +227,9 @@ class Execution(BaseModel):
         if self.stop_trigger:
             d["stopTrigger"] = dict(self.stop_trigger)
         d["executionMode"] = self.mode
-        d["executionType"] = "STANDARD"
+        d["executionType"] = self.execution_type
+        if self.rollback_target:
+            d["rollbackMetadata"] = {"rollbackTargetPipelineExecutionId": self.rollback_target}
         return d
 
 
@@ -485,22 +491,44 @@ class Pipeline(BaseModel):
             run.external_url = (f"https://console.aws.amazon.com/codebuild/home?region={region}"
                                 f"#/builds/{build.id}/view/new")
         elif category == "Deploy" and provider == "ECS":
-            run.due = t + plan.get("deploy_duration", 1.5 * step)
             cluster, service = cfg.get("ClusterName", ""), cfg.get("ServiceName", "")
             problem = self._ecs_problem(region, cluster, service)
-            if problem or plan.get("deploy_fail"):
-                run.due = t + (plan.get("deploy_duration", step) if plan.get("deploy_fail") else 0.5 * step)
-                run.outcome = "Failed"
-                run.error = {"code": "JobFailed" if not problem else "ConfigurationError",
-                             "message": problem or "Deployment failed: The ECS service did not stabilize. "
-                             "Tasks failed to start: CannotPullContainerError: pull image manifest has been retried "
-                             "5 time(s): failed to resolve ref"}
-            else:
-                deployment = f"ecs-svc/{int(fake_sha(run.id)[:15], 16) % 10**19:019d}"
-                run.external_id = deployment
-                run.summary = f"Deployment {deployment} completed"
             run.external_url = (f"https://console.aws.amazon.com/ecs/home?region={region}#/clusters/{cluster}"
                                 f"/services/{service}/deployments")
+            if problem:
+                run.due, run.outcome = t + 0.5 * step, "Failed"
+                run.error = {"code": "ConfigurationError", "message": problem}
+                return
+            from . import ecs
+
+            default = None
+            if plan.get("deploy_fail"):
+                default = {"outcome": "rollback", "failure": "CannotPullContainerError", "actionResult": "Failed"}
+            elif plan.get("rollout"):
+                default = dict(plan["rollout"])
+            sha = (ex.primary_sha() or fake_sha(ex.id))[:8]
+            rollout, spec = ecs.deploy(self.account, region, cluster, service, sha, t,
+                                       plan.get("deploy_duration", 1.5 * step), default)
+            action_result = spec.action_result if spec else (default or {}).get("actionResult", "Succeeded")
+            deployment = rollout.dep_id
+            run.external_id = deployment
+            if rollout.outcome == "complete":
+                run.due = rollout.done_at
+                run.summary = f"Deployment {deployment} completed"
+            elif rollout.outcome == "rollback" and action_result == "Succeeded":
+                # CodePipeline waits for a stable service; after the circuit breaker's rollback the
+                # service is stable again, and the action says Succeeded (aws/containers-roadmap#1399).
+                run.due = rollout.done_at
+                run.summary = f"Deployment {deployment} completed"
+            elif rollout.outcome == "rollback":
+                run.due, run.outcome = rollout.fail_at, "Failed"
+                run.error = {"code": "JobFailed",
+                             "message": f"Deployment {deployment} failed: ECS deployment circuit breaker: tasks "
+                                        "failed to start. The service was rolled back."}
+            else:
+                run.due, run.outcome = t + 3600, "Failed"
+                run.error = {"code": "JobFailed",
+                             "message": "The ECS service did not reach a steady state within 60 minutes."}
         elif category == "Approval":
             run.summary = "Approved by arn:aws:sts::{}:assumed-role/pipewright-emulator".format(self.account)
         else:
@@ -612,6 +640,44 @@ class Pipeline(BaseModel):
             ex.set_status("Stopping", t)
             sr.status = "Stopping"
             self._settle_stage(ex, sr, t)
+
+    def rollback_stage(self, stage_name: str, target: Execution, t: float, caller: str) -> Execution:
+        """RollbackStage (V2 pipelines): a new execution of type ROLLBACK that runs the one stage
+        again with the target execution's source revisions and artifacts."""
+        self.advance(t)
+        idx = self._stage_index(stage_name)
+        if idx is None:
+            raise err("StageNotFoundException", f"Stage '{stage_name}' was not found in pipeline '{self.name}'")
+        if (self.declaration.get("pipelineType") or "V1") != "V2":
+            raise err("UnableToRollbackStageException",
+                      f"Rollback is supported for V2 type pipelines only; pipeline '{self.name}' is V1")
+        if target.version != self.version:
+            raise err("UnableToRollbackStageException",
+                      f"Unable to roll back stage '{stage_name}': the pipeline version has changed since pipeline "
+                      f"execution {target.id} ran")
+        sr = target.stage_runs.get(stage_name)
+        if sr is None or sr.status != "Succeeded":
+            raise err("UnableToRollbackStageException",
+                      f"Unable to roll back stage '{stage_name}' to pipeline execution {target.id}: the stage did "
+                      "not succeed in that execution")
+        if stage_name in self.stage_holder:
+            raise err("UnableToRollbackStageException",
+                      f"Unable to roll back stage '{stage_name}': the stage is currently running")
+        if self.stage_latest.get(stage_name) == target.id:
+            raise err("UnableToRollbackStageException",
+                      f"Unable to roll back stage '{stage_name}': pipeline execution {target.id} is its current "
+                      "execution")
+        ex = Execution(self, t, {"triggerType": "ManualRollback", "triggerDetail": caller}, list(target.variables),
+                       {}, plan={k: v for k, v in target.plan.items() if k not in ("deploy_fail", "rollout")})
+        ex.stages = [copy.deepcopy(self.declaration["stages"][idx])]
+        ex.mode = "SUPERSEDED"
+        ex.execution_type = "ROLLBACK"
+        ex.rollback_target = target.id
+        ex.revisions = copy.deepcopy(target.revisions)
+        self.executions[ex.id] = ex
+        self.active.append(ex)
+        self._enter(ex, 0, t)
+        return ex
 
     def retry_stage(self, ex: Execution, stage_name: str, mode: str, t: float) -> None:
         self.advance(t)
@@ -1103,6 +1169,13 @@ class CodePipelineResponse(JsonResponse):
             raise err("ValidationException", f"Invalid retryMode {mode}")
         ex = self._execution(pipeline, self.require("pipelineExecutionId"))
         pipeline.retry_stage(ex, stage, mode, now())
+        return self.reply({"pipelineExecutionId": ex.id})
+
+    def rollback_stage(self):
+        pipeline = self.backend.get(self.require("pipelineName"))
+        stage = self.require("stageName")
+        target = self._execution(pipeline, self.require("targetPipelineExecutionId"))
+        ex = pipeline.rollback_stage(stage, target, now(), self._caller())
         return self.reply({"pipelineExecutionId": ex.id})
 
     def get_pipeline_state(self):

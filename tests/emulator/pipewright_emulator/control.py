@@ -17,7 +17,7 @@ from .s3owner import owner_mismatch
 from .validation import validate_request
 from .util import now
 
-SIMULATED = {"codepipeline", "codebuild", "logs", "codestar-connections", "codeconnections"}
+SIMULATED = {"codepipeline", "codebuild", "logs", "codestar-connections", "codeconnections", "ecs"}
 
 StartResponse = Callable[..., Any]
 
@@ -36,6 +36,9 @@ def sync(account: str | None, region: str | None) -> None:
     acct = dict.get(codebuild_backends, account)
     if acct is not None and region in acct.keys():
         acct[region].flush_logs(t)
+    from . import ecs
+
+    ecs.advance_all(account, region, t)
 
 
 class ControlError(Exception):
@@ -200,6 +203,9 @@ class EmulatorApp:
             ("POST", "/_pipewright/builds/next-outcome"): self.add_outcome,
             ("DELETE", "/_pipewright/builds/next-outcome"): self.clear_outcomes,
             ("GET", "/_pipewright/config"): self.get_config,
+            ("GET", "/_pipewright/deployments/next-outcome"): self.list_deploy_outcomes,
+            ("POST", "/_pipewright/deployments/next-outcome"): self.add_deploy_outcome,
+            ("DELETE", "/_pipewright/deployments/next-outcome"): self.clear_deploy_outcomes,
             ("POST", "/_pipewright/config"): self.set_config,
             ("GET", "/_pipewright/requests"): self.get_requests,
             ("POST", "/_pipewright/requests/reset"): self.reset_requests,
@@ -281,6 +287,30 @@ class EmulatorApp:
     def clear_outcomes(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         n = len(state.BUILD_OUTCOMES)
         state.BUILD_OUTCOMES.clear()
+        return 200, {"cleared": n}
+
+    def list_deploy_outcomes(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        from . import ecs
+
+        return 200, {"outcomes": [o.to_dict() for o in ecs.DEPLOY_OUTCOMES]}
+
+    def add_deploy_outcome(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        from . import ecs
+
+        try:
+            outcome = ecs.DeployOutcome(body)
+        except ValueError as e:
+            raise ControlError(400, str(e))
+        with state.LOCK:
+            ecs.DEPLOY_OUTCOMES.append(outcome)
+        return 200, {"outcome": outcome.to_dict()}
+
+    def clear_deploy_outcomes(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        from . import ecs
+
+        with state.LOCK:
+            n = len(ecs.DEPLOY_OUTCOMES)
+            ecs.DEPLOY_OUTCOMES.clear()
         return 200, {"cleared": n}
 
     def get_config(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:

@@ -17,12 +17,13 @@ def install() -> None:
     from moto.core.responses import BaseResponse
     from moto.moto_api._internal.models import MotoAPIBackend
 
-    from . import codebuild, codepipeline, codestar_connections, state
+    from . import codebuild, codepipeline, codestar_connections, ecs, state
     from .protocol import resolve_account
 
     codestar_connections.register()
     codebuild.register()
     codepipeline.register()
+    ecs.register()
 
     # 1. A 12-digit access key id is the account id (moto 5 only knows IAM-created keys).
     original_account = BaseResponse.get_current_account

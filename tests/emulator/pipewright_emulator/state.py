@@ -263,3 +263,6 @@ def reset_all() -> None:
         FAULTS.clear()
         BUILD_OUTCOMES.clear()
         REQUESTS.reset()
+    from . import ecs
+
+    ecs.reset()

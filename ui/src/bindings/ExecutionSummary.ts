@@ -17,4 +17,9 @@ startedAt: string | null, updatedAt: string | null, durationSeconds: number | nu
 /**
  * STANDARD or ROLLBACK (V2), when reported.
  */
-executionType: string | null, };
+executionType: string | null, 
+/**
+ * CodePipeline's own status when the release's differs from it (`status` follows the ECS
+ * rollout: see [`rollout::release_status`]).
+ */
+pipelineStatus: string | null, };

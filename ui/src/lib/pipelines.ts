@@ -14,6 +14,7 @@ import { api } from "../api";
 import type { AppError } from "../bindings/AppError";
 import type { PipelineView } from "../bindings/PipelineView";
 import type { ReleaseRequest } from "../bindings/ReleaseRequest";
+import type { RollbackPlan } from "../bindings/RollbackPlan";
 import type { Session } from "../bindings/Session";
 import { isReported, type Watch } from "./release/watch";
 
@@ -141,6 +142,27 @@ export function useStopExecution(session: Session, name: string) {
   return useMutation({
     mutationFn: ({ executionId, abandon, reason }: StopInput) =>
       api.executionStop(session, name, executionId, abandon, reason),
+    onSuccess: () => {
+      void refresh(name);
+    },
+  });
+}
+
+/** What rolling back to `to` (or the last good release) would do; asked of Rust each time the dialog opens. */
+export function useRollbackPlan(session: Session, name: string, to: string | null) {
+  return useQuery({
+    queryKey: [...pipelineKeys.pipeline(session, name), "rollback-plan", to],
+    queryFn: () => api.rollbackPlan(session, name, to),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+}
+
+export function useRollback(session: Session, name: string) {
+  const refresh = useRefreshPipeline(session);
+  return useMutation({
+    mutationFn: (plan: RollbackPlan) => api.rollbackRun(session, plan),
     onSuccess: () => {
       void refresh(name);
     },

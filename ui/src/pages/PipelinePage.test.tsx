@@ -15,6 +15,7 @@ import {
   SESSION,
   action,
   execution,
+  failedRollout,
   mockPipelinesBackend,
   runningView,
   stage,
@@ -525,5 +526,100 @@ describe("Pipeline page: recent executions", () => {
 
     await user.click(rows[0]!);
     expect(screen.queryByTestId(`execution-detail-${NEW_ID}`)).not.toBeInTheDocument();
+  });
+});
+
+describe("Pipeline page: the ECS rollout and roll back", () => {
+  function rolledBackView() {
+    return view({
+      latest: execution({
+        id: NEW_ID,
+        status: "Failed",
+        pipelineStatus: "Succeeded",
+        statusSummary: "rolled back by the circuit breaker: tasks failed to start",
+      }),
+      stages: [
+        stage({ name: "Source", executionId: NEW_ID, actions: [action({ name: "Source", category: "Source", provider: "CodeStarSourceConnection" })] }),
+        stage({ name: "Build", executionId: NEW_ID, actions: [action({ name: "bake" })] }),
+        stage({
+          name: "Deploy",
+          executionId: NEW_ID,
+          actions: [
+            action({
+              name: "Deploy",
+              category: "Deploy",
+              provider: "ECS",
+              externalExecutionId: "ecs-svc/1234567890123456789",
+              entityUrl: ECS_URL,
+              rollout: failedRollout(),
+            }),
+          ],
+        }),
+      ],
+    });
+  }
+
+  it("shows a release the circuit breaker rolled back as failed, with the stopped task's reason", async () => {
+    mockPipelinesBackend({ pipeline_view: () => rolledBackView() });
+    openPipelinePage();
+    const banner = await screen.findByTestId("execution-banner");
+    expect(banner).toHaveAttribute("data-status", "Failed");
+    expect(within(banner).getByTestId("execution-pipeline-status")).toHaveTextContent("CodePipeline says Succeeded");
+    expect(within(banner).getByTestId("execution-summary")).toHaveTextContent("rolled back by the circuit breaker");
+    const rollout = screen.getByTestId("rollout-Deploy-Deploy");
+    expect(rollout).toHaveAttribute("data-state", "FAILED");
+    expect(within(rollout).getByTestId("rollout-Deploy-Deploy-rolled-back")).toHaveTextContent(
+      "Rolled back by the circuit breaker to ecs-svc/1111111111111111111",
+    );
+    expect(within(rollout).getByTestId("rollout-Deploy-Deploy-tasks")).toHaveTextContent("CannotPullContainerError");
+  });
+
+  it("rolls back after showing what runs now and what it goes back to", async () => {
+    const plan = {
+      pipeline: PIPELINE,
+      stage: "Deploy",
+      method: "RollbackStage",
+      methodReason: "CodePipeline runs the Deploy stage again with that execution's artifacts",
+      target: { cluster: "cruddur", service: "backend-flask", region: null },
+      toExecutionId: OLD_ID,
+      toCommit: "1111111aaaa",
+      toCommitSummary: "The good one",
+      toTaskDefinition: "arn:aws:ecs:us-east-1:1:task-definition/backend-flask:6",
+      currentExecutionId: NEW_ID,
+      currentCommit: "2222222bbbb",
+      currentTaskDefinition: "arn:aws:ecs:us-east-1:1:task-definition/backend-flask:7",
+      warnings: [],
+    };
+    const backend = mockPipelinesBackend({
+      pipeline_view: () => rolledBackView(),
+      rollback_plan: () => plan,
+      rollback_run: () => ({ method: "RollbackStage", executionId: "33333333-aaaa-bbbb-cccc-000000000003", taskDefinition: null }),
+    });
+    openPipelinePage();
+    await userEvent.click(await screen.findByTestId("rollback-button"));
+    const dialog = await screen.findByTestId("rollback-dialog");
+    await within(dialog).findByTestId("rollback-plan");
+    expect(within(dialog).getByTestId("rollback-now")).toHaveTextContent("22222222");
+    expect(within(dialog).getByTestId("rollback-now")).toHaveTextContent("backend-flask:7");
+    expect(within(dialog).getByTestId("rollback-to")).toHaveTextContent("The good one");
+    expect(within(dialog).getByTestId("rollback-to")).toHaveTextContent("backend-flask:6");
+    expect(within(dialog).getByTestId("rollback-method")).toHaveTextContent("RollbackStage on Deploy");
+    expect(backend.callsTo("rollback_plan")[0]?.args).toMatchObject({ pipeline: PIPELINE, to: null });
+    await userEvent.click(within(dialog).getByTestId("rollback-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("rollback-dialog")).toBeNull());
+    expect(backend.callsTo("rollback_run")[0]?.args.plan).toEqual(plan);
+  });
+
+  it("shows Rust's refusal when there is nothing to roll back to", async () => {
+    mockPipelinesBackend({
+      pipeline_view: () => rolledBackView(),
+      rollback_plan: () => {
+        throw appError("not_found", "no earlier release whose deployment completed");
+      },
+    });
+    openPipelinePage();
+    await userEvent.click(await screen.findByTestId("rollback-button"));
+    expect(await screen.findByTestId("rollback-plan-error")).toHaveTextContent("no earlier release whose deployment completed");
+    expect(screen.getByTestId("rollback-confirm")).toBeDisabled();
   });
 });

@@ -3,12 +3,13 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ExecutionSummary } from "../bindings/ExecutionSummary";
 import type { Session } from "../bindings/Session";
 import type { StageView } from "../bindings/StageView";
-import { ArrowLeftIcon, RocketIcon } from "../components/Icons";
+import { ArrowLeftIcon, RetryIcon, RocketIcon } from "../components/Icons";
 import { ExecutionBanner } from "../components/pipelines/ExecutionBanner";
 import { ExecutionsCard } from "../components/pipelines/ExecutionsCard";
 import { PollError } from "../components/pipelines/parts";
 import { ReleaseDialog } from "../components/pipelines/ReleaseDialog";
 import { StageDiagram } from "../components/pipelines/StageDiagram";
+import { RollbackDialog } from "../components/pipelines/RollbackDialog";
 import { RetryDialog, StopDialog } from "../components/pipelines/StopRetryDialogs";
 import { LoadingBlock } from "../components/Spinner";
 import { ConsoleLink } from "../components/wizard/ApplyProgress";
@@ -31,6 +32,7 @@ export function PipelinePage({ session, name }: { session: Session; name: string
   const [releasing, setReleasing] = useState(false);
   const [stopping, setStopping] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<StageView | null>(null);
+  const [rollingBack, setRollingBack] = useState(false);
   const stop = useStopExecution(session, name);
   const retry = useRetryStage(session, name);
 
@@ -50,6 +52,7 @@ export function PipelinePage({ session, name }: { session: Session; name: string
       updatedAt: null,
       durationSeconds: null,
       executionType: null,
+      pipelineStatus: null,
     };
   }, [pending, data?.latest]);
 
@@ -149,6 +152,16 @@ export function PipelinePage({ session, name }: { session: Session; name: string
           {data && <ConsoleLink url={data.consoleUrl} testId="pipeline-console" />}
           <button
             type="button"
+            className="button"
+            onClick={() => setRollingBack(true)}
+            disabled={!data || !data.latest}
+            data-testid="rollback-button"
+          >
+            <RetryIcon size={14} />
+            Roll back
+          </button>
+          <button
+            type="button"
             className="button button-primary button-release"
             onClick={() => setReleasing(true)}
             disabled={!data}
@@ -192,6 +205,24 @@ export function PipelinePage({ session, name }: { session: Session; name: string
 
       {releasing && data && (
         <ReleaseDialog session={session} view={data} onStarted={onStarted} onClose={() => setReleasing(false)} />
+      )}
+      {rollingBack && (
+        <RollbackDialog
+          session={session}
+          pipeline={name}
+          to={null}
+          onCancel={() => setRollingBack(false)}
+          onDone={(result, plan) => {
+            setRollingBack(false);
+            if (result.executionId) startWatching({ session, pipeline: name, executionId: result.executionId, kind: "release" });
+            toast.info(
+              "Rolling back",
+              result.executionId
+                ? `${plan.stage} runs again with execution ${plan.toExecutionId.slice(0, 8)}.`
+                : `${plan.target.service} rolls out ${result.taskDefinition?.split("/").pop() ?? "the earlier task definition"}.`,
+            );
+          }}
+        />
       )}
       {stopping && (
         <StopDialog

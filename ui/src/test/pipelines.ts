@@ -2,6 +2,7 @@ import type { ActionView } from "../bindings/ActionView";
 import type { ExecutionSummary } from "../bindings/ExecutionSummary";
 import type { PipelineSummary } from "../bindings/PipelineSummary";
 import type { PipelineView } from "../bindings/PipelineView";
+import type { Rollout } from "../bindings/Rollout";
 import type { StageView } from "../bindings/StageView";
 import { mockBackend, profile } from "./backend";
 import { ACCOUNT, SESSION } from "./wizard";
@@ -34,6 +35,7 @@ export function execution(overrides: Partial<ExecutionSummary> = {}): ExecutionS
     updatedAt: "2025-01-01T10:04:10Z",
     durationSeconds: 250,
     executionType: "STANDARD",
+    pipelineStatus: null,
     ...overrides,
   };
 }
@@ -63,6 +65,7 @@ export function action(overrides: Partial<ActionView> & { name: string }): Actio
     entityUrl: null,
     error: null,
     awaitingApproval: false,
+    rollout: null,
     ...overrides,
   };
 }
@@ -154,4 +157,36 @@ export function mockPipelinesBackend(handlers: Record<string, Handler> = {}) {
       ...handlers,
     },
   });
+}
+
+/** The ECS rollout of a release the circuit breaker rolled back (what Rust reports). */
+export function failedRollout(overrides: Partial<Rollout> = {}): Rollout {
+  return {
+    cluster: "cruddur",
+    service: "backend-flask",
+    deploymentId: "ecs-svc/1234567890123456789",
+    state: "FAILED",
+    reason: "ECS deployment circuit breaker: tasks failed to start.",
+    taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/backend-flask:7",
+    desired: 1,
+    running: 0,
+    pending: 0,
+    failedTasks: 3,
+    createdAt: "2025-01-01T10:03:00Z",
+    rolledBack: true,
+    rolledBackTo: "ecs-svc/1111111111111111111",
+    events: [],
+    stoppedTasks: [
+      {
+        taskId: "0f3c9a8b7c6d5e4f",
+        stoppedAt: "2025-01-01T10:03:30Z",
+        stopCode: "TaskFailedToStart",
+        stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s): not found",
+        containers: [{ name: "backend-flask", exitCode: null, reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s): not found" }],
+      },
+    ],
+    stalled: null,
+    summary: "rolled back by the circuit breaker: tasks failed to start",
+    ...overrides,
+  };
 }

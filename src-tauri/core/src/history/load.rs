@@ -13,7 +13,7 @@ use super::store::{HistoryStore, Listing};
 use super::types::*;
 use crate::apply::{console, AwsCtx};
 use crate::aws::map_sdk_error;
-use crate::{release, Error, Result};
+use crate::{release, rollout, Error, Result};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -303,9 +303,9 @@ pub async fn sync_executions(
     let listing = store.begin_listing(&scope, Listing::Executions, pipeline)?;
     let complete = listing.complete;
     let settled = |e: &release::ExecutionSummary| {
-        stored
-            .get(&e.id)
-            .is_some_and(|s| s.status == e.status && !unsettled(&s.status))
+        stored.get(&e.id).is_some_and(|s| {
+            s.pipeline_status.as_deref().unwrap_or(&s.status) == e.status && !unsettled(&s.status)
+        })
     };
     let (executions, _) =
         release::executions_until(ctx, pipeline, |e| complete && settled(e)).await?;
@@ -332,9 +332,17 @@ pub async fn sync_executions(
                 .into_iter()
                 .collect::<Result<_>>()?
         };
+    let mut rollouts = deploy_rollouts(ctx, &todo, &actions).await?;
     let fresh: Vec<ReleaseRecord> = todo
         .iter()
-        .map(|e| release_record(pipeline, e, actions.get(&e.id).map_or(&[], Vec::as_slice)))
+        .map(|e| {
+            release_record(
+                pipeline,
+                e,
+                actions.get(&e.id).map_or(&[], Vec::as_slice),
+                rollouts.remove(&e.id),
+            )
+        })
         .collect();
     store.upsert_releases(&scope, &fresh)?;
     store.finish_listing(&scope, Listing::Executions, pipeline, listing)?;
@@ -350,40 +358,99 @@ fn parse_ms(t: &Option<String>) -> Option<i64> {
     Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
+/// The last Deploy action of an execution: the one that reaches prod.
+fn last_deploy(actions: &[release::ActionExecutionView]) -> Option<&release::ActionExecutionView> {
+    actions
+        .iter()
+        .rev()
+        .find(|a| a.category.as_deref() == Some("Deploy"))
+}
+
+/// The ECS rollout of each execution's last deploy, by execution id: one DescribeServices per
+/// service for all of them (ECS lists only current deployments and the last 100 events, so
+/// older executions get none).
+async fn deploy_rollouts(
+    ctx: &AwsCtx,
+    executions: &[release::ExecutionSummary],
+    actions: &HashMap<String, Vec<release::ActionExecutionView>>,
+) -> Result<HashMap<String, rollout::Rollout>> {
+    let mut by_service: HashMap<rollout::EcsTarget, Vec<(String, rollout::DeployRef)>> =
+        HashMap::new();
+    for e in executions {
+        let Some(deploy) = actions.get(&e.id).and_then(|a| last_deploy(a)) else {
+            continue;
+        };
+        let Some(target) = deploy.ecs.clone() else {
+            continue;
+        };
+        let running = deploy.status == "InProgress";
+        by_service.entry(target).or_default().push((
+            e.id.clone(),
+            rollout::DeployRef {
+                external_id: deploy.external_execution_id.clone(),
+                started_ms: parse_ms(&deploy.started_at),
+                ended_ms: if running {
+                    None
+                } else {
+                    parse_ms(&deploy.updated_at)
+                },
+            },
+        ));
+    }
+    let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let mut out = HashMap::new();
+    for (target, deploys) in by_service {
+        let refs: Vec<rollout::DeployRef> = deploys.iter().map(|(_, d)| d.clone()).collect();
+        let found = rollout::read(ctx, &target, &refs, now).await?;
+        for ((id, _), r) in deploys.into_iter().zip(found) {
+            if let Some(r) = r {
+                out.insert(id, r);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// An execution joined to its build (the action whose external execution id is a CodeBuild
-/// build) and its deploy (the last Deploy action: the one that reaches prod).
+/// build), its deploy (the last Deploy action: the one that reaches prod) and that deploy's ECS
+/// rollout, which decides the release's status ([`rollout::release_status`]).
 pub fn release_record(
     pipeline: &str,
     e: &release::ExecutionSummary,
     actions: &[release::ActionExecutionView],
+    rollout: Option<rollout::Rollout>,
 ) -> ReleaseRecord {
     let build = actions.iter().find(|a| a.build_id.is_some());
-    let deploy = actions
-        .iter()
-        .rev()
-        .find(|a| a.category.as_deref() == Some("Deploy"));
-    let deploy_ended = deploy.is_some_and(|d| !matches!(d.status.as_str(), "InProgress"));
+    let deploy = last_deploy(actions);
+    let state = rollout.as_ref().map(|r| r.state);
+    let status = rollout::release_status(&e.status, state);
+    let deploy_status = deploy.map(|d| rollout::release_status(&d.status, state));
+    let deploy_ended = deploy_status
+        .as_deref()
+        .is_some_and(|s| !matches!(s, "InProgress"));
     let revision = e.revisions.first();
     ReleaseRecord {
         pipeline: pipeline.to_owned(),
         execution_id: e.id.clone(),
-        status: e.status.clone(),
+        pipeline_status: (status != e.status).then(|| e.status.clone()),
+        status: status.clone(),
         trigger: e.trigger.clone(),
         commit: revision.map(|r| r.revision_id.clone()),
         commit_summary: revision.and_then(|r| r.summary.clone()),
         start_ms: parse_ms(&e.started_at).unwrap_or(0),
-        end_ms: if unsettled(&e.status) {
+        end_ms: if unsettled(&status) {
             None
         } else {
             parse_ms(&e.updated_at)
         },
         build_id: build.and_then(|b| b.build_id.clone()),
         build_status: build.map(|b| b.status.clone()),
-        deploy_status: deploy.map(|d| d.status.clone()),
+        deploy_status,
         deploy_start_ms: deploy.and_then(|d| parse_ms(&d.started_at)),
         deploy_end_ms: deploy
             .filter(|_| deploy_ended)
             .and_then(|d| parse_ms(&d.updated_at)),
+        rollout,
     }
 }
 

@@ -429,6 +429,8 @@ mod tests {
             deploy_status: deploy.map(|(s, _)| s.to_owned()),
             deploy_start_ms: deploy.map(|_| start + 5 * MIN),
             deploy_end_ms: deploy.and_then(|(_, m)| m).map(|m| start + m * MIN),
+            rollout: None,
+            pipeline_status: None,
         }
     }
 

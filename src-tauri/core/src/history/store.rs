@@ -1003,6 +1003,8 @@ mod tests {
             deploy_status: None,
             deploy_start_ms: None,
             deploy_end_ms: None,
+            rollout: None,
+            pipeline_status: None,
         }
     }
 

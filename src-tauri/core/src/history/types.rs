@@ -149,6 +149,13 @@ pub struct ReleaseRecord {
     #[serde(default)]
     #[ts(type = "number | null")]
     pub deploy_end_ms: Option<i64>,
+    /// The ECS deployment of that action, when ECS still knew it at the last sync. `status` and
+    /// `deploy_status` follow it (`rollout::release_status`).
+    #[serde(default)]
+    pub rollout: Option<crate::rollout::Rollout>,
+    /// CodePipeline's own status of the execution when `status` differs from it.
+    #[serde(default)]
+    pub pipeline_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -1,4 +1,5 @@
 import { memo, useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ReleaseRecord } from "../../bindings/ReleaseRecord";
 import type { Session } from "../../bindings/Session";
 import { useNow } from "../../lib/clock";
@@ -12,6 +13,8 @@ import { EmptyState } from "../EmptyState";
 import { ErrorNotice } from "../ErrorNotice";
 import { ArrowLeftIcon, ArrowRightIcon, RetryIcon, RocketIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
+import { RollbackDialog } from "../pipelines/RollbackDialog";
+import { useToast } from "../../lib/toast";
 import { Figure, StartedAt, WindowToggle } from "./parts";
 
 const TONE_CLASS = {
@@ -102,6 +105,9 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
     [releases.data],
   );
   const options = pipelines.includes(pipeline) ? pipelines : [pipeline, ...pipelines];
+  const [rollbackTo, setRollbackTo] = useState<string | null>(null);
+  const client = useQueryClient();
+  const toast = useToast();
 
   return (
     <>
@@ -203,16 +209,41 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
         ) : (
           <ol className="history-releases" data-testid="releases-timeline">
             {rows.map((r) => (
-              <ReleaseRow key={r.executionId} release={r} />
+              <ReleaseRow key={r.executionId} release={r} onRollback={setRollbackTo} />
             ))}
           </ol>
         )}
       </section>
+      {rollbackTo && (
+        <RollbackDialog
+          session={session}
+          pipeline={pipeline}
+          to={rollbackTo}
+          onCancel={() => setRollbackTo(null)}
+          onDone={(result, plan) => {
+            setRollbackTo(null);
+            void client.invalidateQueries({ queryKey: ["history"] });
+            void releases.refetch();
+            toast.info(
+              "Rolling back",
+              result.executionId
+                ? `${plan.stage} runs again with execution ${plan.toExecutionId.slice(0, 8)}.`
+                : `${plan.target.service} rolls out ${result.taskDefinition?.split("/").pop() ?? "the earlier task definition"}.`,
+            );
+          }}
+        />
+      )}
     </>
   );
 }
 
-const ReleaseRow = memo(function ReleaseRow({ release }: { release: ReleaseRecord }) {
+const ReleaseRow = memo(function ReleaseRow({
+  release,
+  onRollback,
+}: {
+  release: ReleaseRecord;
+  onRollback: (executionId: string) => void;
+}) {
   const buildProject = release.buildId ? projectOfBuild(release.buildId) : null;
   return (
     <li className={`history-release history-release-${statusTone(release.status)}`} data-testid={`release-row-${release.executionId}`}>
@@ -249,7 +280,24 @@ const ReleaseRow = memo(function ReleaseRow({ release }: { release: ReleaseRecor
             {shortId(release.executionId)}
           </span>
         </span>
+        {release.status === "Succeeded" && release.deployStatus !== null && (
+          <button
+            type="button"
+            className="button button-small history-release-rollback"
+            onClick={() => onRollback(release.executionId)}
+            data-testid="release-rollback"
+          >
+            Roll back to this release
+          </button>
+        )}
       </div>
+      {release.rollout && release.rollout.state === "FAILED" && (
+        <p className="history-release-rollout" data-testid="release-rollout">
+          {release.rollout.summary}
+          {release.rollout.stoppedTasks[0]?.stoppedReason ? ` — ${release.rollout.stoppedTasks[0].stoppedReason}` : ""}
+          {release.pipelineStatus ? ` (CodePipeline said ${statusLabel(release.pipelineStatus)})` : ""}
+        </p>
+      )}
     </li>
   );
 });

@@ -43,6 +43,11 @@ export function ExecutionBanner({ execution, pending, onStop }: ExecutionBannerP
           <span data-testid="execution-status">{statusLabel(status)}</span>
           {pending && <span className="execution-starting">{pending === "retry" ? "Retrying…" : "Starting…"}</span>}
           {status === "Superseded" && <span className="execution-note">a newer execution took over</span>}
+          {execution.pipelineStatus && !pending && (
+            <span className="execution-note" data-testid="execution-pipeline-status">
+              CodePipeline says {statusLabel(execution.pipelineStatus)}
+            </span>
+          )}
         </div>
         <div className="execution-meta">
           <span title={execution.id}>

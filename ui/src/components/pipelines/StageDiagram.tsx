@@ -4,6 +4,7 @@ import type { StageView } from "../../bindings/StageView";
 import { statusTone } from "../../lib/status";
 import { ArrowRightIcon, ClockIcon, LockIcon, RetryIcon } from "../Icons";
 import { Elapsed, ErrorLine, ExternalLink, StatusGlyph, StatusPill } from "./parts";
+import { RolloutPanel } from "./RolloutPanel";
 
 type StageDiagramProps = {
   stages: StageView[];
@@ -149,6 +150,7 @@ function ActionRow({ stage, action }: { stage: string; action: ActionView }) {
         )}
         {action.summary && action.category !== "Source" && <p className="stage-action-summary">{action.summary}</p>}
         {action.error && <ErrorLine text={action.error} testId={`action-error-${stage}-${action.name}`} />}
+        {action.rollout && <RolloutPanel rollout={action.rollout} testId={`rollout-${stage}-${action.name}`} />}
       </div>
     </li>
   );

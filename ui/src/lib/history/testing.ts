@@ -112,6 +112,8 @@ export function release(id: string, hoursAgo: number, overrides: Partial<Release
     deployStatus: "Succeeded",
     deployStartMs: wire(start + 300_000),
     deployEndMs: wire(start + 600_000),
+    rollout: null,
+    pipelineStatus: null,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NEW_ID, OLD_ID, PIPELINE, SESSION, execution, runningView, stage, view } from "../../test/pipelines";
+import { NEW_ID, OLD_ID, PIPELINE, SESSION, action, execution, failedRollout, runningView, stage, view } from "../../test/pipelines";
 import { parsePipelineName, pipelineHref } from "../router";
 import { validateRelease } from "./request";
 import { endNotification, isReported, progressOf, windowTitle, type Watch } from "./watch";
@@ -82,6 +82,23 @@ describe("watching an execution", () => {
       body: "Execution 22222222 failed in Build. JobFailed: boom",
     });
     expect(endNotification(PIPELINE, execution({ id: OLD_ID, status: "Superseded" }), undefined).body).toContain("superseded");
+    // CodePipeline said Succeeded, the circuit breaker rolled the deployment back: a failed release.
+    const rolledBack = view({
+      stages: [
+        stage({
+          name: "Deploy",
+          status: "Succeeded",
+          executionId: NEW_ID,
+          actions: [action({ name: "Deploy", category: "Deploy", provider: "ECS", rollout: failedRollout() })],
+        }),
+      ],
+    });
+    expect(endNotification(PIPELINE, execution({ id: NEW_ID, status: "Failed" }), rolledBack)).toEqual({
+      title: `${PIPELINE}: Failed`,
+      body:
+        "Execution 22222222 failed in Deploy: rolled back by the circuit breaker: tasks failed to start. " +
+        "CannotPullContainerError: pull image manifest has been retried 5 time(s): not found",
+    });
   });
 });
 

@@ -123,7 +123,19 @@ export function endNotification(
     case "Succeeded":
       return { title, body: `Execution ${id} finished: every stage succeeded.` };
     case "Failed": {
-      const stage = view?.stages.find((s) => s.executionId === execution.id && s.status === "Failed");
+      const mine = view?.stages.filter((s) => s.executionId === execution.id) ?? [];
+      // A deployment that failed (or that the circuit breaker rolled back) fails the release even
+      // when CodePipeline says the stage succeeded: say what ECS said and why the tasks stopped.
+      const rolledOut = mine.flatMap((s) => s.actions.map((a) => ({ stage: s, rollout: a.rollout })));
+      const failedRollout = rolledOut.find((x) => x.rollout?.state === "FAILED");
+      if (failedRollout?.rollout) {
+        const task = failedRollout.rollout.stoppedTasks[0]?.stoppedReason;
+        return {
+          title,
+          body: `Execution ${id} failed in ${failedRollout.stage.name}: ${failedRollout.rollout.summary}.${task ? ` ${task}` : ""}`,
+        };
+      }
+      const stage = mine.find((s) => s.status === "Failed");
       const error = stage?.actions.find((a) => a.error)?.error;
       const where = stage ? ` in ${stage.name}` : "";
       return { title, body: `Execution ${id} failed${where}.${error ? ` ${error}` : ""}` };
