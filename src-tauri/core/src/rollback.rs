@@ -228,7 +228,10 @@ pub async fn plan(
     }
     if let (Some(to), Some(now)) = (&to_task_definition, &current_task_definition) {
         if to == now {
-            warnings.push(format!("the service already runs {to}"));
+            let short = to.rsplit('/').next().unwrap_or(to);
+            warnings.push(format!(
+                "the service already runs {short} (the circuit breaker may have rolled it back): rolling back starts a new deployment of the same task definition"
+            ));
         }
     }
     Ok(RollbackPlan {

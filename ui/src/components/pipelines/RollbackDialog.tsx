@@ -27,7 +27,7 @@ export function RollbackDialog({ session, pipeline, to, onDone, onCancel }: Roll
   const busy = run.isPending;
   const p = plan.data;
   return (
-    <Modal title={`Roll back ${pipeline}?`} onClose={onCancel} busy={busy} size="small" testId="rollback-dialog">
+    <Modal title={`Roll back ${pipeline}?`} onClose={onCancel} busy={busy} testId="rollback-dialog">
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -17,12 +17,17 @@ export function RolloutPanel({ rollout, testId }: { rollout: Rollout; testId: st
   const state = STATE[rollout.state];
   const desired = Math.max(rollout.desired, 0);
   const shown = desired > 0 ? Math.min(rollout.running / desired, 1) : rollout.state === "COMPLETED" ? 1 : 0;
+  // ECS stops listing a deployment once another replaced it; its events still tell how it ended,
+  // but not its task counts.
+  const counted = rollout.createdAt !== null;
+  const groups = groupTasks(rollout.stoppedTasks);
   return (
     <div className={`rollout rollout-${state.tone}`} data-testid={testId} data-state={rollout.state}>
       <div className="rollout-head">
         <span className="rollout-title">ECS rollout</span>
         <span className={`rollout-state rollout-state-${state.tone}`}>{state.label}</span>
       </div>
+      {counted && (
       <div
         className="rollout-meter"
         role="meter"
@@ -33,10 +38,11 @@ export function RolloutPanel({ rollout, testId }: { rollout: Rollout; testId: st
       >
         <span style={{ width: `${Math.round(shown * 100)}%` }} />
       </div>
+      )}
       <p className="rollout-summary" data-testid={`${testId}-summary`}>
         {rollout.summary}
       </p>
-      {rollout.state !== "COMPLETED" && (
+      {counted && rollout.state !== "COMPLETED" && (
         <p className="rollout-counts">
           {rollout.running} running · {rollout.pending} pending · {rollout.failedTasks} failed of {rollout.desired}
         </p>
@@ -57,8 +63,8 @@ export function RolloutPanel({ rollout, testId }: { rollout: Rollout; testId: st
             {rollout.stoppedTasks.length === 1 ? "1 stopped task" : `${rollout.stoppedTasks.length} stopped tasks`}
           </summary>
           <ul data-testid={`${testId}-tasks`}>
-            {rollout.stoppedTasks.map((t) => (
-              <StoppedTaskRow key={t.taskId} task={t} />
+            {groups.map((g) => (
+              <StoppedTaskRow key={g.tasks[0]!.taskId} task={g.tasks[0]!} count={g.tasks.length} ids={g.tasks.map((t) => t.taskId)} />
             ))}
           </ul>
         </details>
@@ -70,7 +76,17 @@ export function RolloutPanel({ rollout, testId }: { rollout: Rollout; testId: st
   );
 }
 
-function StoppedTaskRow({ task }: { task: StoppedTask }) {
+/** Stopped tasks with the same reason, once each (a circuit breaker stops several for one cause). */
+function groupTasks(tasks: StoppedTask[]): { tasks: StoppedTask[] }[] {
+  const groups = new Map<string, StoppedTask[]>();
+  for (const t of tasks) {
+    const key = JSON.stringify([t.stoppedReason, t.stopCode, t.containers.map((c) => [c.name, c.exitCode, c.reason])]);
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  return [...groups.values()].map((list) => ({ tasks: list }));
+}
+
+function StoppedTaskRow({ task, count, ids }: { task: StoppedTask; count: number; ids: string[] }) {
   const exits = task.containers.filter(
     (c) => (c.reason && c.reason !== task.stoppedReason) || (c.exitCode !== null && c.exitCode !== 0),
   );
@@ -84,8 +100,8 @@ function StoppedTaskRow({ task }: { task: StoppedTask }) {
           {c.reason && c.reason !== task.stoppedReason ? `: ${c.reason}` : ""}
         </span>
       ))}
-      <code className="rollout-task-id" title={task.taskId}>
-        task {task.taskId.slice(0, 8)}
+      <code className="rollout-task-id" title={ids.join("\n")}>
+        {count === 1 ? `task ${task.taskId.slice(0, 8)}` : `${count} tasks`}
         {task.stopCode ? ` · ${task.stopCode}` : ""}
       </code>
     </li>
