@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "stage_retry",
     "rollback_plan",
     "rollback_run",
+    "build_diagnosis",
+    "diagnosis_fix_plan",
     "history_builds",
     "history_sync",
     "history_stats",

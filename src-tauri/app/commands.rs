@@ -13,6 +13,7 @@ use pipewright_core::apply::{
     self, discover, ApplyEvent, ApplyOptions, AwsCtx, ConnectionInfo, EcrRepositoryInfo, Receipt,
     Review,
 };
+use pipewright_core::diagnosis::{self, Diagnosis};
 use pipewright_core::history::stats::{BuildStats, DoraStats};
 use pipewright_core::history::{
     self, BuildRecord, BuildSummary, LogPage, ReleaseRecord, SyncReport,
@@ -431,6 +432,30 @@ pub async fn rollback_run(
     plan: RollbackPlan,
 ) -> CmdResult<RollbackResult> {
     Ok(rollback::run(&ctx(&state, &session).await?, &plan).await?)
+}
+
+/// Why a build failed (None unless it failed): its phases and the end of its log.
+#[tauri::command]
+pub async fn build_diagnosis(
+    state: State<'_, AppState>,
+    session: Session,
+    build_id: String,
+) -> CmdResult<Option<Diagnosis>> {
+    Ok(diagnosis::of_build(&ctx(&state, &session).await?, &build_id).await?)
+}
+
+/// The plan Pipewright last applied for a project (for a failure the plan fixes), from its receipts.
+#[tauri::command]
+pub async fn diagnosis_fix_plan(
+    state: State<'_, AppState>,
+    session: Session,
+    project: String,
+) -> CmdResult<Option<Plan>> {
+    let ctx = ctx(&state, &session).await?;
+    blocking(&state.profiles, move |s| {
+        diagnosis::fix_plan(s.dirs(), &ctx.account, &ctx.region, &project)
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------

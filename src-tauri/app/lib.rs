@@ -123,6 +123,8 @@ pub fn run() {
             commands::stage_retry,
             commands::rollback_plan,
             commands::rollback_run,
+            commands::build_diagnosis,
+            commands::diagnosis_fix_plan,
             commands::history_builds,
             commands::history_sync,
             commands::history_stats,

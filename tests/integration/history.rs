@@ -452,7 +452,7 @@ async fn a_first_sync_of_many_executions_lists_their_actions_across_the_pipeline
         let actions = release::action_executions(&ctx, PIPELINE, &e.id)
             .await
             .unwrap();
-        let one = history::release_record(PIPELINE, e, &actions);
+        let one = history::release_record(PIPELINE, e, &actions, got_rollout(&releases, &e.id));
         let got = releases.iter().find(|r| r.execution_id == e.id).unwrap();
         assert_eq!(got, &one);
     }
@@ -676,4 +676,15 @@ async fn cli_history_and_logs() {
     );
     assert_eq!(followed, text(&run(&["logs", &running])));
     assert!(followed.lines().count() > 5, "{followed}");
+}
+
+/// The rollout a synced record got (the same ECS read for the record made one by one).
+fn got_rollout(
+    releases: &[history::ReleaseRecord],
+    id: &str,
+) -> Option<pipewright_core::rollout::Rollout> {
+    releases
+        .iter()
+        .find(|r| r.execution_id == id)
+        .and_then(|r| r.rollout.clone())
 }

@@ -16,6 +16,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { ApplyEvent } from "./bindings/ApplyEvent";
 import type { ConnectionInfo } from "./bindings/ConnectionInfo";
 import type { EcrRepositoryInfo } from "./bindings/EcrRepositoryInfo";
+import type { Diagnosis } from "./bindings/Diagnosis";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExecutionSummary } from "./bindings/ExecutionSummary";
 import type { Identity } from "./bindings/Identity";
@@ -201,6 +202,10 @@ export const api = {
   /** What rolling back to `to` (or to the last good release) would do: what runs now, what it goes back to. */
   rollbackPlan: (session: Session, pipeline: string, to: string | null) =>
     call<RollbackPlan>("rollback_plan", { session, pipeline, to }),
+  /** Why a build failed (null unless it failed). */
+  buildDiagnosis: (session: Session, buildId: string) => call<Diagnosis | null>("build_diagnosis", { session, buildId }),
+  /** The plan Pipewright last applied for a project: what "Review the fix" opens in the wizard. */
+  diagnosisFixPlan: (session: Session, project: string) => call<Plan | null>("diagnosis_fix_plan", { session, project }),
   /** Does a confirmed rollback plan. */
   rollbackRun: (session: Session, plan: RollbackPlan) => call<RollbackResult>("rollback_run", { session, plan }),
 

@@ -10,6 +10,7 @@ use pipewright_core::apply::{
     self, ApplyEvent, ApplyOptions, AwsCtx, Receipt, ReceiptStatus, Review, Severity, StepStatus,
 };
 use pipewright_core::aws::{self, AwsTarget, CredentialSource};
+use pipewright_core::diagnosis::{self, Diagnosis};
 use pipewright_core::history::{self, HistoryStore};
 use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
@@ -562,7 +563,17 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Status { pipeline } => {
             let ctx = connect(&g).await?;
-            let view = release::pipeline_view(&ctx, &pipeline).await?;
+            let mut view = release::pipeline_view(&ctx, &pipeline).await?;
+            // A failed build's diagnosis comes from its log.
+            for stage in &mut view.stages {
+                for a in &mut stage.actions {
+                    if a.provider == "CodeBuild" && a.status.as_deref() == Some("Failed") {
+                        if let Some(id) = a.external_execution_id.clone() {
+                            a.diagnosis = diagnosis::of_build(&ctx, &id).await?;
+                        }
+                    }
+                }
+            }
             if g.json {
                 println!("{}", to_json(&view)?);
             } else {
@@ -767,6 +778,38 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Logs { build_id, follow } => {
             let ctx = connect(&g).await?;
+            if g.json {
+                // The build's status, its diagnosis (a failed build) and its log.
+                let build = history::fetch_builds(&ctx, vec![build_id.clone()])
+                    .await?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Error::NotFound(format!("no build {build_id}")))?;
+                let mut lines = Vec::new();
+                if let (Some(group), Some(stream)) = (&build.log_group, &build.log_stream) {
+                    let mut token = None;
+                    loop {
+                        let page = history::logs::page(&ctx, group, stream, token.clone()).await?;
+                        lines.extend(page.lines.into_iter().map(|l| l.message));
+                        if page.next_token.is_none() || page.next_token == token {
+                            break;
+                        }
+                        token = page.next_token;
+                    }
+                }
+                let tail_start = lines.len().saturating_sub(300);
+                let diagnosis = diagnosis::for_build(&build, &lines[tail_start..]);
+                println!(
+                    "{}",
+                    serde_json::json!({ "buildId": build_id, "status": build.status, "diagnosis": diagnosis, "lines": lines })
+                );
+                return Ok(());
+            }
+            if !follow {
+                if let Some(d) = diagnosis::of_build(&ctx, &build_id).await? {
+                    eprintln!("{}", diagnosis_text(&d));
+                }
+            }
             let mut token: Option<String> = None;
             let poll = std::time::Duration::from_secs(2);
             loop {
@@ -907,6 +950,9 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
                 if let Some(r) = &a.rollout {
                     print_rollout(r);
                 }
+                if let Some(d) = &a.diagnosis {
+                    print_diagnosis(d);
+                }
             }
         }
     }
@@ -939,6 +985,33 @@ fn print_rollback_plan(p: &RollbackPlan) {
     eprintln!("  how:     {:?}: {}", p.method, p.method_reason);
     for w in &p.warnings {
         eprintln!("  note:    {w}");
+    }
+}
+
+/// A diagnosis as a block of text (at the top of `logs`).
+fn diagnosis_text(d: &Diagnosis) -> String {
+    let mut out = format!(
+        "diagnosis: {}{}\n",
+        d.title,
+        d.phase
+            .as_deref()
+            .map(|p| format!(" (in {p})"))
+            .unwrap_or_default()
+    );
+    for line in &d.lines {
+        out.push_str(&format!("  | {line}\n"));
+    }
+    out.push_str(&format!("fix: {}\n", d.fix));
+    if d.plan_fix {
+        out.push_str("Pipewright's plan sets this: apply the plan again (review it first with `pipewright-cli apply FILE --dry-run`).\n");
+    }
+    out
+}
+
+/// What went wrong and what to do, with the lines that show it (under its action in `status`).
+fn print_diagnosis(d: &Diagnosis) {
+    for line in diagnosis_text(d).lines() {
+        println!("  {line}");
     }
 }
 

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod aws;
 pub mod aws_cli;
 pub mod buildspec;
+pub mod diagnosis;
 pub mod error;
 pub mod history;
 pub mod keyring_store;

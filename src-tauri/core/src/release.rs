@@ -84,6 +84,9 @@ pub struct ActionView {
     pub awaiting_approval: bool,
     /// For an ECS deploy action, its deployment as ECS tells it.
     pub rollout: Option<Rollout>,
+    /// Why it failed, for a failed action other than a build (a build's comes from its log:
+    /// `diagnosis::of_build`).
+    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -436,6 +439,7 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
                             )
                         }),
                         rollout: None,
+                        diagnosis: None,
                     }
                 })
                 .collect();
@@ -459,6 +463,13 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
     let mut stages = stages;
     let mut latest = latest;
     read_rollouts(ctx, decl, &mut stages, latest.as_mut()).await?;
+    for stage in &mut stages {
+        for a in &mut stage.actions {
+            if a.provider != "CodeBuild" {
+                a.diagnosis = crate::diagnosis::for_action(&stage.name, a);
+            }
+        }
+    }
     let in_progress = latest.as_ref().is_some_and(|l| {
         l.status == "InProgress"
             || l.status == "Stopping"

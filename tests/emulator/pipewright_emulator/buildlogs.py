@@ -229,8 +229,11 @@ def build_log_lines(schedule: list[dict[str, Any]], ctx: dict[str, Any], seed: s
                 entries.append(("o", cmd[6:-1].replace("$CODEBUILD_SRC_DIR", ctx["src_dir"])))
             elif "docker login" in cmd:
                 if failing:
+                    role = ctx["service_role"].rsplit("/", 1)[-1] or "codebuild-service-role"
+                    user = f"arn:aws:sts::{ctx['account']}:assumed-role/{role}/AWSCodeBuild-{ctx['build_uuid']}"
                     entries.append(("o", f"{RED}An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: "
-                                         f"User is not authorized to perform: ecr:GetAuthorizationToken on resource: *{RESET}"))
+                                         f"User: {user} is not authorized to perform: ecr:GetAuthorizationToken on resource: * "
+                                         f"because no identity-based policy allows the ecr:GetAuthorizationToken action{RESET}"))
                     entries.append(("o", "Error: Cannot perform an interactive login from a non TTY device"))
                 else:
                     entries += [("o", f"{YELLOW}WARNING! Your password will be stored unencrypted in /root/.docker/config.json.{RESET}"),

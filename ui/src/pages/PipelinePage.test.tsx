@@ -102,6 +102,11 @@ describe("Pipeline page: stage diagram", () => {
 
     // The failure: error text and a Retry on the failed stage only.
     expect(screen.getByTestId("action-error-Build-bake")).toHaveTextContent("JobFailed: Build terminated with state: FAILED");
+    // A failed build's diagnosis is on its page (from its log): the action links there.
+    expect(screen.getByTestId("why-Build-bake")).toHaveAttribute(
+      "href",
+      `#/history/cruddur-backend-flask-bake-image/builds/${encodeURIComponent(BUILD_ID)}`,
+    );
     expect(screen.getByTestId("retry-Build")).toBeInTheDocument();
     expect(screen.queryByTestId("retry-Source")).not.toBeInTheDocument();
     // Provider, build id and time in state.
@@ -552,6 +557,14 @@ describe("Pipeline page: the ECS rollout and roll back", () => {
               externalExecutionId: "ecs-svc/1234567890123456789",
               entityUrl: ECS_URL,
               rollout: failedRollout(),
+              diagnosis: {
+                code: "image_not_found",
+                title: "The image the task definition names does not exist",
+                fix: "The build did not push the image it wrote into imagedefinitions.json.",
+                phase: "Deploy",
+                lines: ["CannotPullContainerError: pull image manifest has been retried 5 time(s): not found"],
+                planFix: false,
+              },
             }),
           ],
         }),
@@ -572,6 +585,10 @@ describe("Pipeline page: the ECS rollout and roll back", () => {
       "Rolled back by the circuit breaker to ecs-svc/1111111111111111111",
     );
     expect(within(rollout).getByTestId("rollout-Deploy-Deploy-tasks")).toHaveTextContent("CannotPullContainerError");
+    const diagnosis = screen.getByTestId("diagnosis-Deploy-Deploy");
+    expect(diagnosis).toHaveAttribute("data-code", "image_not_found");
+    expect(within(diagnosis).getByTestId("diagnosis-Deploy-Deploy-fix")).toHaveTextContent("did not push the image");
+    expect(within(diagnosis).queryByTestId("diagnosis-Deploy-Deploy-review-fix")).toBeNull();
   });
 
   it("rolls back after showing what runs now and what it goes back to", async () => {

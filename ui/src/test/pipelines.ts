@@ -66,6 +66,7 @@ export function action(overrides: Partial<ActionView> & { name: string }): Actio
     error: null,
     awaitingApproval: false,
     rollout: null,
+    diagnosis: null,
     ...overrides,
   };
 }

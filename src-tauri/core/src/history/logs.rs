@@ -56,3 +56,32 @@ pub async fn page(
         stream_exists: true,
     })
 }
+
+/// The last `limit` lines of a log stream (GetLogEvents from the tail), oldest first; empty when
+/// the stream is gone.
+pub async fn tail(ctx: &AwsCtx, group: &str, stream: &str, limit: i32) -> Result<Vec<String>> {
+    let result = aws_sdk_cloudwatchlogs::Client::new(&ctx.config)
+        .get_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .start_from_head(false)
+        .limit(limit.clamp(1, 10_000))
+        .send()
+        .await;
+    let Some(out) = or_not_found("GetLogEvents", result, |e| {
+        matches!(e, GetLogEventsError::ResourceNotFoundException(_))
+    })?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(out
+        .events()
+        .iter()
+        .map(|e| {
+            e.message()
+                .unwrap_or_default()
+                .trim_end_matches('\n')
+                .to_owned()
+        })
+        .collect())
+}

@@ -7,6 +7,8 @@ import { ErrorNotice } from "../ErrorNotice";
 import { ArrowLeftIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
 import { LogViewer } from "./LogViewer";
+import { DiagnosisPanel } from "../DiagnosisPanel";
+import { useBuildDiagnosis } from "../../lib/history/queries";
 import { BuildDuration, BuildStatusPill, CommitText, ConsoleButton, InitiatorText, StartedAt } from "./parts";
 import { PhaseTimeline } from "./PhaseTimeline";
 
@@ -15,6 +17,8 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
   const query = useBuild(session, project, buildId);
   const build = query.data;
   const messages = useCommitMessages(session, project, null);
+  // Rust says whether (and why) a finished build failed.
+  const diagnosisQuery = useBuildDiagnosis(session, buildId, build !== undefined && !isInProgress(build));
 
   const back = (
     <a className="history-back" href={historyHref({ project })} data-testid="build-back">
@@ -49,10 +53,12 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
 
   const running = isInProgress(build);
   const started = new Date(toMs(build.startMs));
+  const diagnosis = diagnosisQuery.data ?? null;
   return (
     <div className="history-detail" data-testid="build-detail" data-status={build.status}>
       {back}
       {query.error && <ErrorNotice error={query.error} testId="build-error" />}
+      {diagnosis && <DiagnosisPanel diagnosis={diagnosis} testId="build-diagnosis" fix={{ session, project }} />}
       <section className="card" aria-labelledby="build-title">
         <div className="card-header">
           <div className="history-detail-title">

@@ -22,7 +22,7 @@ import {
   wire,
 } from "../../lib/history/testing";
 import { appError, mockBackend, profile, renderWithProviders } from "../../test/backend";
-import { deferred, SESSION } from "../../test/wizard";
+import { deferred, referencePlan, review, SESSION } from "../../test/wizard";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -111,6 +111,7 @@ function mockHistory(handlers: Record<string, Handler> = {}) {
       history_stats: (args) => stats({ windowDays: args.windowDays as number }),
       history_build: (args) => build(1, { id: args.buildId as string }),
       build_logs: () => logPage([], null),
+      build_diagnosis: () => null,
       history_commits: () => ({}),
       "plugin:opener|open_url": () => null,
       ...handlers,
@@ -555,6 +556,47 @@ describe("Build history: a build", () => {
 
     await userEvent.setup().click(screen.getByTestId("build-console"));
     await waitFor(() => expect(backend.callsTo("plugin:opener|open_url")[0]?.args).toMatchObject({ url: FAILED.consoleUrl }));
+  });
+
+  it("explains the failure at the top, from Rust, and opens the plan's review to fix it", async () => {
+    const diagnosis = {
+      code: "ecr_login_denied",
+      title: "The build may not log in to ECR",
+      fix: 'Grant ecr:GetAuthorizationToken on "*" in the build role\'s policy.',
+      phase: "PRE_BUILD",
+      lines: ["User: arn:aws:sts::1:assumed-role/r/AWSCodeBuild-1 is not authorized to perform: ecr:GetAuthorizationToken on resource: *"],
+      planFix: true,
+    };
+    const backend = detail({
+      build_diagnosis: () => diagnosis,
+      diagnosis_fix_plan: () => referencePlan(),
+      plan_validate: () => [],
+      plan_review: () => review(),
+    });
+    const panel = await screen.findByTestId("build-diagnosis");
+    expect(panel).toHaveAttribute("data-code", "ecr_login_denied");
+    expect(within(panel).getByTestId("build-diagnosis-lines")).toHaveTextContent("ecr:GetAuthorizationToken on resource: *");
+    expect(within(panel).getByTestId("build-diagnosis-fix")).toHaveTextContent('on "*"');
+    expect(backend.callsTo("build_diagnosis")[0]?.args).toMatchObject({ buildId: FAILED.id });
+    await userEvent.setup().click(within(panel).getByTestId("build-diagnosis-review-fix"));
+    await waitFor(() => expect(window.location.hash).toBe("#/new-pipeline"));
+    expect(backend.callsTo("diagnosis_fix_plan")[0]?.args).toMatchObject({ project: PROJECT });
+  });
+
+  it("says when the plan that would fix it was not made on this computer", async () => {
+    detail({
+      build_diagnosis: () => ({
+        code: "docker_daemon_unavailable",
+        title: "Docker is not running in the build container",
+        fix: "Turn on privileged mode.",
+        phase: "BUILD",
+        lines: [],
+        planFix: true,
+      }),
+      diagnosis_fix_plan: () => null,
+    });
+    await userEvent.setup().click(await screen.findByTestId("build-diagnosis-review-fix"));
+    expect(await screen.findByTestId("build-diagnosis-no-plan")).toHaveTextContent(`did not create ${PROJECT}`);
   });
 
   it("shows the commit message of its release in full, as text", async () => {

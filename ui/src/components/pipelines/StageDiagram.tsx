@@ -5,6 +5,8 @@ import { statusTone } from "../../lib/status";
 import { ArrowRightIcon, ClockIcon, LockIcon, RetryIcon } from "../Icons";
 import { Elapsed, ErrorLine, ExternalLink, StatusGlyph, StatusPill } from "./parts";
 import { RolloutPanel } from "./RolloutPanel";
+import { DiagnosisPanel } from "../DiagnosisPanel";
+import { historyHref } from "../../lib/router";
 
 type StageDiagramProps = {
   stages: StageView[];
@@ -151,6 +153,18 @@ function ActionRow({ stage, action }: { stage: string; action: ActionView }) {
         {action.summary && action.category !== "Source" && <p className="stage-action-summary">{action.summary}</p>}
         {action.error && <ErrorLine text={action.error} testId={`action-error-${stage}-${action.name}`} />}
         {action.rollout && <RolloutPanel rollout={action.rollout} testId={`rollout-${stage}-${action.name}`} />}
+        {action.diagnosis && (
+          <DiagnosisPanel diagnosis={action.diagnosis} testId={`diagnosis-${stage}-${action.name}`} compact />
+        )}
+        {action.provider === "CodeBuild" && action.status === "Failed" && action.externalExecutionId?.includes(":") && (
+          <a
+            className="stage-action-why"
+            href={historyHref({ project: action.externalExecutionId.split(":")[0]!, buildId: action.externalExecutionId })}
+            data-testid={`why-${stage}-${action.name}`}
+          >
+            Why it failed
+          </a>
+        )}
       </div>
     </li>
   );

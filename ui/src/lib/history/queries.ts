@@ -212,6 +212,17 @@ export function useBuild(session: Session, project: string, buildId: string) {
   });
 }
 
+/** Why a failed build failed, from Rust (its phases and the end of its log); asked once per build. */
+export function useBuildDiagnosis(session: Session, buildId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...historyKeys.build(session, buildId), "diagnosis"],
+    queryFn: () => api.buildDiagnosis(session, buildId),
+    enabled,
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
 export type BuildLog = {
   lines: LogLine[];
   consoleUrl: string | null;

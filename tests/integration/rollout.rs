@@ -1,0 +1,568 @@
+//! Releases judged by their ECS rollout (completed, rolled back by the circuit breaker, stuck),
+//! roll back (RollbackStage on V2, UpdateService on V1) and failures explained, against the
+//! emulator's ECS deployments; the CLI's exit codes and output for each.
+
+use std::process::Command;
+use std::time::Duration;
+
+use pipewright_core::apply::AwsCtx;
+use pipewright_core::history::{self, HistoryStore};
+use pipewright_core::release::{self, ReleaseRequest};
+use pipewright_core::rollback::{self, RollbackMethod};
+use pipewright_core::rollout::{self, RolloutState};
+use pipewright_tests::{bin, control, emulator_url, new_account};
+use serde_json::json;
+
+const PIPELINE: &str = "cruddur-backend-fargate";
+
+/// A seeded account (pipeline, project, history) whose executions advance every `step` seconds.
+async fn seeded(step: f64) -> (String, AwsCtx) {
+    let account = new_account();
+    control(
+        "/_pipewright/seed",
+        json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}),
+    );
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "stepSeconds": step}),
+    );
+    let ctx = pipewright_tests::aws_ctx(&account).await;
+    (account, ctx)
+}
+
+fn request(token: &str) -> ReleaseRequest {
+    ReleaseRequest {
+        pipeline: PIPELINE.into(),
+        revision: None,
+        variables: vec![],
+        client_request_token: token.into(),
+    }
+}
+
+/// `pipewright-cli` as `account` against the emulator, with its own Pipewright home.
+fn cli(account: &str, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["--endpoint-url", emulator_url(), "--region", "us-east-1"];
+    all.extend_from_slice(args);
+    Command::new(bin("pipewright-cli"))
+        .args(&all)
+        .env("PIPEWRIGHT_HOME", home)
+        .env("AWS_ACCESS_KEY_ID", account)
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+// ------------------------------------------------------------------ the ECS rollout as it went
+
+const SERVICE: &str = "backend-flask";
+
+fn next_rollout(account: &str, outcome: &str, failure: &str, action_result: &str) {
+    control(
+        "/_pipewright/deployments/next-outcome",
+        json!({"account": account, "service": SERVICE, "outcome": outcome, "failure": failure,
+               "actionResult": action_result}),
+    );
+}
+
+#[tokio::test]
+async fn a_completed_rollout_is_a_succeeded_release_with_its_tasks_up() {
+    let (_account, ctx) = seeded(0.1).await;
+    let id = release::release(&ctx, &request("ok")).await.unwrap();
+    let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(status, "Succeeded");
+    let r = release::deploy_rollout(&view, &id).expect("the deploy's rollout");
+    assert_eq!(r.state, RolloutState::Completed);
+    assert_eq!((r.running, r.desired, r.failed_tasks), (1, 1, 0));
+    assert!(!r.rolled_back && r.stopped_tasks.is_empty());
+    assert!(r.deployment_id.starts_with("ecs-svc/"));
+    assert!(r
+        .events
+        .iter()
+        .any(|e| e.message.ends_with("deployment completed.")));
+    let latest = view.latest.unwrap();
+    assert_eq!(
+        (latest.status.as_str(), latest.pipeline_status),
+        ("Succeeded", None)
+    );
+}
+
+/// The case users complain about: the circuit breaker rolls the service back and CodePipeline
+/// says Succeeded. The release is Failed everywhere: the view, `wait`, history and DORA.
+#[tokio::test]
+async fn a_rollout_rolled_back_by_the_circuit_breaker_fails_the_release_though_codepipeline_succeeded(
+) {
+    let (account, ctx) = seeded(0.1).await;
+    next_rollout(
+        &account,
+        "rollback",
+        "CannotPullContainerError",
+        "Succeeded",
+    );
+    let id = release::release(&ctx, &request("bad")).await.unwrap();
+    let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(status, "Failed");
+    let exec = release::execution(&ctx, PIPELINE, &id).await.unwrap();
+    assert_eq!(exec.status, "Succeeded", "CodePipeline's own word");
+
+    let latest = view.latest.as_ref().unwrap();
+    assert_eq!(latest.status, "Failed");
+    assert_eq!(latest.pipeline_status.as_deref(), Some("Succeeded"));
+    assert_eq!(
+        latest.status_summary.as_deref(),
+        Some("rolled back by the circuit breaker: tasks failed to start")
+    );
+    let r = release::deploy_rollout(&view, &id).unwrap();
+    assert_eq!(r.state, RolloutState::Failed);
+    assert!(r.rolled_back && r.rolled_back_to.is_some(), "{r:?}");
+    // ECS no longer lists the failed deployment after the rollback: its events tell it.
+    assert_eq!(
+        r.reason.as_deref(),
+        Some("deployment failed: tasks failed to start.")
+    );
+    assert_eq!(r.stopped_tasks.len(), 3, "the circuit breaker's threshold");
+    for t in &r.stopped_tasks {
+        assert_eq!(t.stop_code.as_deref(), Some("TaskFailedToStart"));
+        assert!(t
+            .stopped_reason
+            .as_deref()
+            .unwrap()
+            .starts_with("CannotPullContainerError"));
+    }
+    assert!(!view.in_progress);
+
+    // History: the release is Failed, its deploy too, and DORA counts a failed change.
+    let store = HistoryStore::in_memory().unwrap();
+    let releases = history::sync_executions(&ctx, &store, PIPELINE)
+        .await
+        .unwrap();
+    let rec = releases.iter().find(|r| r.execution_id == id).unwrap();
+    assert_eq!(rec.status, "Failed");
+    assert_eq!(rec.pipeline_status.as_deref(), Some("Succeeded"));
+    assert_eq!(rec.deploy_status.as_deref(), Some("Failed"));
+    assert!(rec.rollout.as_ref().is_some_and(|r| r.rolled_back));
+    let now = rec.start_ms + 3_600_000;
+    let mine: Vec<_> = releases
+        .iter()
+        .filter(|r| r.execution_id == id)
+        .cloned()
+        .collect();
+    let dora = history::stats::dora(&mine, &Default::default(), now, 30);
+    assert_eq!(dora.change_failure_rate, Some(1.0));
+    assert_eq!(dora.deployments, 0);
+    // A second sync keeps it settled (no refetch loop on the corrected status).
+    let again = history::sync_executions(&ctx, &store, PIPELINE)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.iter().find(|r| r.execution_id == id).unwrap().status,
+        "Failed"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_deploy_action_shows_the_stopped_tasks_exit_codes() {
+    let (account, ctx) = seeded(0.1).await;
+    next_rollout(&account, "rollback", "EssentialContainerExited", "Failed");
+    let id = release::release(&ctx, &request("exit")).await.unwrap();
+    let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(status, "Failed");
+    let r = release::deploy_rollout(&view, &id).unwrap();
+    assert_eq!(r.state, RolloutState::Failed);
+    let reasons = rollout::task_reasons(r);
+    assert!(
+        reasons
+            .iter()
+            .all(|l| l.ends_with("Essential container in task exited; backend-flask exited 1")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rollout_that_never_becomes_healthy_stays_in_progress() {
+    let (account, ctx) = seeded(0.1).await;
+    next_rollout(&account, "stuck", "CannotPullContainerError", "Failed");
+    let id = release::release(&ctx, &request("stuck")).await.unwrap();
+    let view =
+        pipewright_tests::eventually(Duration::from_secs(20), "the rollout to start", || {
+            let ctx = ctx.clone();
+            let id = id.clone();
+            async move {
+                let view = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
+                release::deploy_rollout(&view, &id)
+                    .is_some()
+                    .then_some(view)
+            }
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let view = release::pipeline_view(&ctx, PIPELINE).await.unwrap_or(view);
+    let r = release::deploy_rollout(&view, &id).unwrap();
+    assert_eq!(r.state, RolloutState::InProgress);
+    assert_eq!((r.running, r.pending, r.desired), (0, 1, 1));
+    // Young: no note yet (the note's rule is unit-tested at 10 minutes).
+    assert_eq!(r.stalled, None);
+    assert!(view.in_progress);
+    assert_eq!(view.latest.as_ref().unwrap().status, "InProgress");
+    release::stop(&ctx, PIPELINE, &id, true, None)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn cli_release_wait_and_status_exit_1_with_the_rollout_and_the_stopped_tasks_reasons() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, _ctx) = rt.block_on(seeded(0.1));
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(&account, home.path(), args);
+    next_rollout(
+        &account,
+        "rollback",
+        "CannotPullContainerError",
+        "Succeeded",
+    );
+    let out = cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains(": Failed"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED: rolled back by the circuit breaker: tasks failed to start"),
+        "{stdout}"
+    );
+    // ECS's rolloutStateReason, or once ECS dropped the failed deployment, its event.
+    assert!(
+        stdout.contains("reason: ECS deployment circuit breaker: tasks failed to start.")
+            || stdout.contains("reason: deployment failed: tasks failed to start."),
+        "{stdout}"
+    );
+    assert!(stdout.contains(": CannotPullContainerError"), "{stdout}");
+    assert!(
+        stderr.contains("rolled back by the circuit breaker"),
+        "{stderr}"
+    );
+
+    let status = cli(&["status", PIPELINE]);
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(status.code_or(), 1, "{stdout}");
+    assert!(
+        stdout.contains("latest release")
+            && stdout.contains("Failed (CodePipeline says Succeeded)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(": CannotPullContainerError"), "{stdout}");
+
+    let json_out = cli(&["--json", "status", PIPELINE]);
+    assert_eq!(json_out.code_or(), 1);
+    let v: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_eq!(v["latest"]["status"], "Failed");
+    let deploy = &v["stages"][2]["actions"][0]["rollout"];
+    assert_eq!(deploy["state"], "FAILED");
+    assert_eq!(deploy["rolledBack"], true);
+    assert_eq!(deploy["stoppedTasks"].as_array().unwrap().len(), 3);
+
+    // The next release rolls out fine: status exits 0 again.
+    let ok = cli(&[
+        "--json",
+        "release",
+        PIPELINE,
+        "--wait",
+        "--poll-seconds",
+        "0.1",
+    ]);
+    assert_eq!(ok.code_or(), 0, "{}", String::from_utf8_lossy(&ok.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["status"], "Succeeded");
+    assert_eq!(v["rollout"]["state"], "COMPLETED");
+    assert_eq!(cli(&["status", PIPELINE]).code_or(), 0);
+}
+
+trait CodeOr {
+    fn code_or(&self) -> i32;
+}
+
+impl CodeOr for std::process::Output {
+    fn code_or(&self) -> i32 {
+        self.status.code().unwrap_or(-1)
+    }
+}
+
+// ------------------------------------------------------------------ roll back to a release
+
+async fn release_and_wait(ctx: &AwsCtx, token: &str) -> (String, String) {
+    let id = release::release(ctx, &request(token)).await.unwrap();
+    let (status, _) = release::wait(ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
+        .await
+        .unwrap();
+    (id, status)
+}
+
+async fn service_task_definition(ctx: &AwsCtx) -> String {
+    let out = ctx
+        .ecs()
+        .describe_services()
+        .cluster("cruddur")
+        .services(SERVICE)
+        .send()
+        .await
+        .unwrap();
+    out.services()[0].task_definition().unwrap().to_owned()
+}
+
+/// V1 pipeline: no RollbackStage; the service goes back to the task definition that release
+/// deployed, found again by its image tag once ECS forgot that deployment.
+#[tokio::test]
+async fn rollback_of_a_v1_pipeline_updates_the_service_to_that_release_s_task_definition() {
+    let (_account, ctx) = seeded(0.1).await;
+    let (a, status) = release_and_wait(&ctx, "a").await;
+    assert_eq!(status, "Succeeded");
+    let a_td = service_task_definition(&ctx).await;
+    let (b, status) = release_and_wait(&ctx, "b").await;
+    assert_eq!(status, "Succeeded");
+    assert_ne!(service_task_definition(&ctx).await, a_td);
+
+    let store = HistoryStore::in_memory().unwrap();
+    let plan = rollback::plan(&ctx, &store, PIPELINE, None).await.unwrap();
+    assert_eq!(plan.method, RollbackMethod::UpdateService);
+    assert_eq!(
+        plan.to_execution_id, a,
+        "the last good release before what runs now"
+    );
+    assert_eq!(plan.current_execution_id.as_deref(), Some(b.as_str()));
+    assert_eq!(plan.to_task_definition.as_deref(), Some(a_td.as_str()));
+    assert!(plan.to_commit.is_some() && plan.current_commit.is_some());
+    assert_ne!(plan.current_task_definition, plan.to_task_definition);
+
+    let done = rollback::run(&ctx, &plan).await.unwrap();
+    assert_eq!(done.task_definition.as_deref(), Some(a_td.as_str()));
+    let deployment = ctx
+        .ecs()
+        .describe_services()
+        .cluster("cruddur")
+        .services(SERVICE)
+        .send()
+        .await
+        .unwrap();
+    let d = &deployment.services()[0].deployments()[0];
+    assert_eq!(d.task_definition(), Some(a_td.as_str()));
+    assert_eq!(d.status(), Some("PRIMARY"));
+
+    // Going back to a release that did not deploy is refused before any change, naming the field.
+    let e = rollback::plan(&ctx, &store, PIPELINE, Some("not-an-id"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("to"));
+}
+
+async fn make_v2(ctx: &AwsCtx) {
+    let cp = ctx.codepipeline();
+    let got = cp.get_pipeline().name(PIPELINE).send().await.unwrap();
+    let mut decl = got.pipeline().unwrap().clone();
+    decl.pipeline_type = Some(aws_sdk_codepipeline::types::PipelineType::V2);
+    cp.update_pipeline().pipeline(decl).send().await.unwrap();
+}
+
+#[test]
+fn cli_rollback_of_a_v2_pipeline_runs_rollback_stage_to_the_last_completed_release() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, ctx) = rt.block_on(seeded(0.1));
+    rt.block_on(make_v2(&ctx));
+    let (good, status) = rt.block_on(release_and_wait(&ctx, "good"));
+    assert_eq!(status, "Succeeded");
+    let good_td = rt.block_on(service_task_definition(&ctx));
+    next_rollout(&account, "rollback", "HealthCheckFailed", "Succeeded");
+    let (bad, status) = rt.block_on(release_and_wait(&ctx, "bad"));
+    assert_eq!(status, "Failed", "the circuit breaker rolled it back");
+
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(&account, home.path(), args);
+    // Without a terminal and without --yes: refused, nothing done.
+    let refused = cli(&["rollback", PIPELINE]);
+    assert_eq!(
+        refused.code_or(),
+        2,
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let shown = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        shown.contains(&format!("back to: execution {good}")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("now:     execution {bad}")),
+        "{shown}"
+    );
+    assert!(shown.contains("RollbackStage"), "{shown}");
+    assert!(shown.contains("--yes"), "{shown}");
+
+    let out = cli(&[
+        "--json",
+        "rollback",
+        PIPELINE,
+        "--yes",
+        "--wait",
+        "--poll-seconds",
+        "0.1",
+    ]);
+    assert_eq!(out.code_or(), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["plan"]["method"], "RollbackStage");
+    assert_eq!(v["plan"]["toExecutionId"], good.as_str());
+    assert_eq!(v["status"], "Succeeded");
+    let rb = v["result"]["executionId"].as_str().unwrap().to_owned();
+    let exec = rt
+        .block_on(release::execution(&ctx, PIPELINE, &rb))
+        .unwrap();
+    assert_eq!(exec.execution_type.as_deref(), Some("ROLLBACK"));
+    assert_eq!(exec.trigger.as_deref(), Some("ManualRollback"));
+    // The service runs the good release's image again (a new revision of it).
+    let now_td = rt.block_on(service_task_definition(&ctx));
+    let image = |td: &str| {
+        let out = rt
+            .block_on(
+                ctx.ecs()
+                    .describe_task_definition()
+                    .task_definition(td)
+                    .send(),
+            )
+            .unwrap();
+        out.task_definition().unwrap().container_definitions()[0]
+            .image()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(image(&now_td), image(&good_td));
+}
+
+// ------------------------------------------------------------------ failures explained
+
+const PROJECT: &str = "cruddur-backend-flask-bake-image";
+
+fn fail_next_build(account: &str, phase: &str) {
+    control(
+        "/_pipewright/builds/next-outcome",
+        json!({"project": PROJECT, "outcome": "FAILED", "phase": phase, "account": account}),
+    );
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn cli_explains_an_ecr_login_denied_in_status_and_logs() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, _ctx) = rt.block_on(seeded(0.1));
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(&account, home.path(), args);
+    fail_next_build(&account, "PRE_BUILD");
+    let released = cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
+    assert_eq!(released.status.code(), Some(1));
+
+    let status = cli(&["--json", "status", PIPELINE]);
+    assert_eq!(status.status.code(), Some(1));
+    let v = json_of(&status);
+    let d = &v["stages"][1]["actions"][0]["diagnosis"];
+    assert_eq!(d["code"], "ecr_login_denied", "{v}");
+    assert_eq!(d["phase"], "PRE_BUILD");
+    assert_eq!(d["planFix"], true);
+    assert!(d["fix"].as_str().unwrap().contains("\"*\""));
+    assert!(d["lines"][0]
+        .as_str()
+        .unwrap()
+        .contains("is not authorized to perform: ecr:GetAuthorizationToken on resource: *"));
+
+    let text = cli(&["status", PIPELINE]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("diagnosis: The build may not log in to ECR (in PRE_BUILD)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("apply the plan again"), "{stdout}");
+
+    let build_id = v["stages"][1]["actions"][0]["externalExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let logs = cli(&["--json", "logs", &build_id]);
+    assert_eq!(logs.status.code(), Some(0));
+    let l = json_of(&logs);
+    assert_eq!(l["status"], "FAILED");
+    assert_eq!(l["diagnosis"]["code"], "ecr_login_denied");
+    assert!(l["lines"].as_array().unwrap().len() > 10);
+    let plain = cli(&["logs", &build_id]);
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert!(
+        stderr.starts_with("diagnosis: The build may not log in to ECR (in PRE_BUILD)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_build_failure_is_its_phase_and_last_error_lines() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, _ctx) = rt.block_on(seeded(0.1));
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(&account, home.path(), args);
+    fail_next_build(&account, "BUILD");
+    cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
+    let v = json_of(&cli(&["--json", "status", PIPELINE]));
+    let d = &v["stages"][1]["actions"][0]["diagnosis"];
+    assert_eq!(d["code"], "unknown", "{v}");
+    assert_eq!(d["title"], "Failed in BUILD");
+    let lines: Vec<&str> = d["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("No matching distribution found for flask-otel")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().all(|l| !l.contains('\u{1b}')), "{lines:?}");
+}
+
+#[test]
+fn a_rolled_back_deploy_and_a_pending_connection_are_explained() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, ctx) = rt.block_on(seeded(0.1));
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(&account, home.path(), args);
+    next_rollout(&account, "rollback", "CannotPullContainerError", "Failed");
+    cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
+    let v = json_of(&cli(&["--json", "status", PIPELINE]));
+    let d = &v["stages"][2]["actions"][0]["diagnosis"];
+    assert_eq!(d["code"], "image_not_found", "{v}");
+    assert_eq!(d["phase"], "Deploy");
+
+    // The connection goes back to PENDING: the Source action fails, and says why.
+    let cp = ctx.codepipeline();
+    let got = rt
+        .block_on(cp.get_pipeline().name(PIPELINE).send())
+        .unwrap();
+    let arn = got.pipeline().unwrap().stages()[0].actions()[0]
+        .configuration()
+        .unwrap()["ConnectionArn"]
+        .clone();
+    control(
+        "/_pipewright/connections/complete",
+        json!({"connectionArn": arn, "status": "PENDING"}),
+    );
+    cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
+    let v = json_of(&cli(&["--json", "status", PIPELINE]));
+    let d = &v["stages"][0]["actions"][0]["diagnosis"];
+    assert_eq!(d["code"], "connection_not_available", "{v}");
+}
