@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "release_start",
     "execution_stop",
     "stage_retry",
+    "approval_decide",
     "rollback_plan",
     "rollback_run",
     "build_diagnosis",

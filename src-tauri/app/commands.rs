@@ -13,6 +13,7 @@ use pipewright_core::apply::{
     self, discover, ApplyEvent, ApplyOptions, AwsCtx, ConnectionInfo, EcrRepositoryInfo, Receipt,
     Review,
 };
+use pipewright_core::approval::{self, ApprovalOutcome};
 use pipewright_core::diagnosis::{self, Diagnosis};
 use pipewright_core::history::stats::{BuildStats, DoraStats};
 use pipewright_core::history::{
@@ -407,6 +408,24 @@ pub async fn stage_retry(
         &stage,
         execution_id.as_deref(),
         all_actions,
+    )
+    .await?)
+}
+
+/// Approve or reject the approval waiting in a pipeline (its token stays in Rust).
+#[tauri::command]
+pub async fn approval_decide(
+    state: State<'_, AppState>,
+    session: Session,
+    pipeline: String,
+    approve: bool,
+    comment: Option<String>,
+) -> CmdResult<ApprovalOutcome> {
+    Ok(approval::decide(
+        &ctx(&state, &session).await?,
+        &pipeline,
+        approve,
+        comment.as_deref(),
     )
     .await?)
 }

@@ -121,6 +121,7 @@ pub fn run() {
             commands::release_start,
             commands::execution_stop,
             commands::stage_retry,
+            commands::approval_decide,
             commands::rollback_plan,
             commands::rollback_run,
             commands::build_diagnosis,

@@ -192,3 +192,60 @@ def test_rollback_stage_is_for_v2_pipelines(server, account):
         cp.rollback_stage(pipelineName="app", stageName="Deploy", targetPipelineExecutionId=first)
     assert e.value.response["Error"]["Code"] == "UnableToRollbackStageException"
     assert "V2" in e.value.response["Error"]["Message"]
+
+
+def approval_decl(env: dict[str, Any]) -> dict[str, Any]:
+    decl = pipeline_decl(env, "app")
+    decl["stages"].insert(2, {"name": "Approve", "actions": [{
+        "name": "Review",
+        "actionTypeId": {"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"},
+        "configuration": {"CustomData": "Check staging first", "ExternalEntityLink": "https://example.com/staging"}}]})
+    return decl
+
+
+def waiting_token(cp: Any) -> str | None:
+    st = cp.get_pipeline_state(name="app")["stageStates"][2]["actionStates"][0].get("latestExecution") or {}
+    return st.get("token") if st.get("status") == "InProgress" else None
+
+
+def test_a_manual_approval_waits_for_put_approval_result(server, account):
+    import pytest
+    from botocore.exceptions import ClientError
+
+    env = make_pipeline_env(server, account)
+    cp = server.client("codepipeline", account)
+    cp.create_pipeline(pipeline=approval_decl(env))
+    ex = cp.list_pipeline_executions(pipelineName="app")["pipelineExecutionSummaries"][0]["pipelineExecutionId"]
+    token = wait_for(lambda: waiting_token(cp), timeout=15, what="the approval to wait")
+    import time
+
+    time.sleep(0.5)
+    assert waiting_token(cp) == token, "still waiting"
+    with pytest.raises(ClientError) as e:
+        cp.put_approval_result(pipelineName="app", stageName="Approve", actionName="Review",
+                               result={"summary": "ok", "status": "Approved"}, token="00000000-0000-0000-0000-000000000000")
+    assert e.value.response["Error"]["Code"] == "InvalidApprovalTokenException"
+    with pytest.raises(ClientError) as e:
+        cp.put_approval_result(pipelineName="app", stageName="Approve", actionName="Nope",
+                               result={"summary": "ok", "status": "Approved"}, token=token)
+    assert e.value.response["Error"]["Code"] == "ActionNotFoundException"
+    out = cp.put_approval_result(pipelineName="app", stageName="Approve", actionName="Review",
+                                 result={"summary": "staging looks good", "status": "Approved"}, token=token)
+    assert "approvedAt" in out
+    assert wait_execution(cp, "app", ex) == "Succeeded"
+    review = cp.get_pipeline_state(name="app")["stageStates"][2]["actionStates"][0]["latestExecution"]
+    assert review["status"] == "Succeeded" and "staging looks good" in review["summary"] and "token" not in review
+    with pytest.raises(ClientError) as e:
+        cp.put_approval_result(pipelineName="app", stageName="Approve", actionName="Review",
+                               result={"summary": "again", "status": "Approved"}, token=token)
+    assert e.value.response["Error"]["Code"] == "ApprovalAlreadyCompletedException"
+
+    # Rejected: the execution fails at the approval and Deploy does not run for it.
+    ex2 = cp.start_pipeline_execution(name="app")["pipelineExecutionId"]
+    token2 = wait_for(lambda: (lambda t: t if t and t != token else None)(waiting_token(cp)), timeout=15,
+                      what="the second approval")
+    cp.put_approval_result(pipelineName="app", stageName="Approve", actionName="Review",
+                           result={"summary": "not today", "status": "Rejected"}, token=token2)
+    assert wait_execution(cp, "app", ex2) == "Failed"
+    review = cp.get_pipeline_state(name="app")["stageStates"][2]["actionStates"][0]["latestExecution"]
+    assert review["status"] == "Failed" and "not today" in review["errorDetails"]["message"]

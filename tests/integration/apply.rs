@@ -12,7 +12,7 @@ use pipewright_core::apply::{
 use pipewright_core::paths::AppDirs;
 use pipewright_core::plan::Plan;
 use pipewright_tests::{
-    control, emulator_url, get, inject_fault, new_account, repo_root, sdk_config,
+    control, emulator_url, get, inject_fault, new_account, percent_decode, repo_root, sdk_config,
 };
 use serde_json::json;
 
@@ -349,24 +349,6 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
     let (torn, _) = destroy(&d, &ctx, &updated).await;
     assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);
     assert_nothing_of_pipewright_left(&account).await;
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
 }
 
 /// Lists every resource type Pipewright creates and checks none is left.

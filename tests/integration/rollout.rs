@@ -566,3 +566,170 @@ fn a_rolled_back_deploy_and_a_pending_connection_are_explained() {
     let d = &v["stages"][0]["actions"][0]["diagnosis"];
     assert_eq!(d["code"], "connection_not_available", "{v}");
 }
+
+// ------------------------------------------------------------------ approval before prod
+
+#[tokio::test]
+async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_the_release() {
+    use pipewright_core::apply::{self, ApplyOptions, ReceiptStatus};
+    use pipewright_core::approval;
+    use pipewright_core::plan::{ApprovalSettings, ConnectionChoice, Plan};
+
+    let account = new_account();
+    control(
+        "/_pipewright/seed",
+        json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
+    );
+    control(
+        "/_pipewright/config",
+        json!({"account": account, "stepSeconds": 0.1}),
+    );
+    let ctx = pipewright_tests::aws_ctx(&account).await;
+    let cfg = pipewright_tests::sdk_config(&account).await;
+    let conn = aws_sdk_codestarconnections::Client::new(&cfg)
+        .create_connection()
+        .provider_type(aws_sdk_codestarconnections::types::ProviderType::Github)
+        .connection_name("Cruddur")
+        .send()
+        .await
+        .unwrap();
+    control(
+        "/_pipewright/connections/complete",
+        json!({"connectionArn": conn.connection_arn(), "status": "AVAILABLE"}),
+    );
+    let text = std::fs::read_to_string(
+        pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml"),
+    )
+    .unwrap();
+    let mut plan = Plan::from_toml(&text).unwrap();
+    plan.source.connection = ConnectionChoice::Existing {
+        arn: conn.connection_arn().to_owned(),
+    };
+    let topic = format!("arn:aws:sns:us-east-1:{account}:prod-approvals");
+    plan.pipeline.approval = Some(ApprovalSettings {
+        sns_topic_arn: Some(topic.clone()),
+        review_url: Some("https://staging.example.com".into()),
+        comments: Some("Check staging first".into()),
+    });
+    let home = tempfile::tempdir().unwrap();
+    let dirs = pipewright_core::paths::AppDirs::at(home.path());
+    let opts = ApplyOptions {
+        connection_timeout: Duration::from_secs(30),
+        poll_interval: Duration::from_millis(100),
+    };
+    let receipt = apply::apply(&dirs, &ctx, &plan, &opts, false, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        receipt.status,
+        ReceiptStatus::Succeeded,
+        "{:?}",
+        receipt.error
+    );
+    let name = plan.pipeline.name.clone();
+
+    // The pipeline role may publish to the topic, and to nothing else.
+    let iam = aws_sdk_iam::Client::new(&cfg);
+    let doc = iam
+        .get_role_policy()
+        .role_name(plan.pipeline_role_name("us-east-1"))
+        .policy_name("PipewrightCodePipeline")
+        .send()
+        .await
+        .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&pipewright_tests::percent_decode(doc.policy_document())).unwrap();
+    let sns: Vec<&serde_json::Value> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.to_string().contains("sns:"))
+        .collect();
+    assert_eq!(sns.len(), 1, "{doc}");
+    assert_eq!(sns[0]["Action"], "sns:Publish");
+    assert_eq!(sns[0]["Resource"], topic.as_str());
+
+    // CreatePipeline started an execution: it waits at the approval, with what it asks.
+    let waiting = |ctx: AwsCtx, name: String| async move {
+        let view = release::pipeline_view(&ctx, &name).await.unwrap();
+        let stage = view.stages.iter().find(|s| s.name == "Approval")?.clone();
+        let a = stage.actions.first()?.clone();
+        a.awaiting_approval.then_some((view, a))
+    };
+    let (view, action) =
+        pipewright_tests::eventually(Duration::from_secs(30), "the approval to wait", || {
+            waiting(ctx.clone(), name.clone())
+        })
+        .await;
+    let names: Vec<&str> = view.stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Source", "Build", "Approval", "Deploy"]);
+    let info = action.approval.unwrap();
+    assert_eq!(info.comments.as_deref(), Some("Check staging first"));
+    assert_eq!(
+        info.review_url.as_deref(),
+        Some("https://staging.example.com")
+    );
+    assert!(info.approvers.contains("codepipeline:PutApprovalResult"));
+    let first = view.latest.unwrap().id;
+
+    // A comment over CodePipeline's 512 characters is refused before any call.
+    let long = "x".repeat(513);
+    let e = approval::decide(&ctx, &name, true, Some(&long))
+        .await
+        .unwrap_err();
+    assert_eq!(e.field(), Some("comment"));
+
+    // The CLI approves it; the release goes on to Deploy and succeeds.
+    let out = cli(
+        &account,
+        home.path(),
+        &["approve", &name, "--comment", "staging looks good"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("approved Approval/Approve"));
+    let (status, _) = release::wait(&ctx, &name, &first, Duration::from_millis(50), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(status, "Succeeded");
+    // Nothing waits now: a clear error.
+    let none = cli(&account, home.path(), &["approve", &name]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no approval is waiting"));
+
+    // A rejected release fails at the approval; Deploy does not run for it.
+    let second = release::release(
+        &ctx,
+        &ReleaseRequest {
+            pipeline: name.clone(),
+            revision: None,
+            variables: vec![],
+            client_request_token: "second".into(),
+        },
+    )
+    .await
+    .unwrap();
+    pipewright_tests::eventually(Duration::from_secs(30), "the second approval", || {
+        let (ctx, name, second) = (ctx.clone(), name.clone(), second.clone());
+        async move {
+            waiting(ctx, name)
+                .await
+                .filter(|(v, _)| v.latest.as_ref().is_some_and(|l| l.id == second))
+        }
+    })
+    .await;
+    let done = approval::decide(&ctx, &name, false, Some("not today"))
+        .await
+        .unwrap();
+    assert!(!done.approved);
+    let (status, view) = release::wait(&ctx, &name, &second, Duration::from_millis(50), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(status, "Failed");
+    let deploy = view.stages.iter().find(|s| s.name == "Deploy").unwrap();
+    assert_ne!(deploy.execution_id.as_deref(), Some(second.as_str()));
+}

@@ -13,6 +13,7 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { ActionExecutionView } from "./bindings/ActionExecutionView";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ApprovalOutcome } from "./bindings/ApprovalOutcome";
 import type { ApplyEvent } from "./bindings/ApplyEvent";
 import type { ConnectionInfo } from "./bindings/ConnectionInfo";
 import type { EcrRepositoryInfo } from "./bindings/EcrRepositoryInfo";
@@ -199,6 +200,9 @@ export const api = {
   /** Retries a failed stage; resolves with the execution id. */
   stageRetry: (session: Session, name: string, stage: string, executionId: string | null, allActions: boolean) =>
     call<string>("stage_retry", { session, name, stage, executionId, allActions }),
+  /** Approve or reject the approval waiting in a pipeline (Rust reads its token). */
+  approvalDecide: (session: Session, pipeline: string, approve: boolean, comment: string | null) =>
+    call<ApprovalOutcome>("approval_decide", { session, pipeline, approve, comment }),
   /** What rolling back to `to` (or to the last good release) would do: what runs now, what it goes back to. */
   rollbackPlan: (session: Session, pipeline: string, to: string | null) =>
     call<RollbackPlan>("rollback_plan", { session, pipeline, to }),

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use pipewright_core::apply::{
     self, ApplyEvent, ApplyOptions, AwsCtx, Receipt, ReceiptStatus, Review, Severity, StepStatus,
 };
+use pipewright_core::approval;
 use pipewright_core::aws::{self, AwsTarget, CredentialSource};
 use pipewright_core::diagnosis::{self, Diagnosis};
 use pipewright_core::history::{self, HistoryStore};
@@ -119,6 +120,15 @@ enum Command {
         /// Retry all actions of the stage, not only the failed ones.
         #[arg(long)]
         all_actions: bool,
+    },
+    /// Approve (or --reject) the manual approval waiting in the pipeline, with a comment.
+    Approve {
+        pipeline: String,
+        #[arg(long)]
+        reject: bool,
+        /// Shown in the execution's history (at most 512 characters).
+        #[arg(long)]
+        comment: Option<String>,
     },
     /// Roll the ECS service back to an earlier release: RollbackStage on the deploy stage (V2
     /// pipelines) or UpdateService to the task definition that release deployed (V1). Shows what
@@ -618,6 +628,34 @@ async fn run(cli: Cli) -> Result<()> {
             let id =
                 release::retry(&ctx, &pipeline, &stage, execution.as_deref(), all_actions).await?;
             println!("retrying {stage} of {id}");
+            Ok(())
+        }
+        Command::Approve {
+            pipeline,
+            reject,
+            comment,
+        } => {
+            let ctx = connect(&g).await?;
+            let done = approval::decide(&ctx, &pipeline, !reject, comment.as_deref()).await?;
+            if g.json {
+                println!("{}", to_json(&done)?);
+            } else {
+                println!(
+                    "{} {}/{} of {}{}",
+                    if done.approved {
+                        "approved"
+                    } else {
+                        "rejected"
+                    },
+                    done.stage,
+                    done.action,
+                    pipeline,
+                    done.execution_id
+                        .as_deref()
+                        .map(|id| format!(" (execution {id})"))
+                        .unwrap_or_default()
+                );
+            }
             Ok(())
         }
         Command::Rollback {

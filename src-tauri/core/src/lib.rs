@@ -5,6 +5,7 @@
 
 pub mod app_info;
 pub mod apply;
+pub mod approval;
 pub mod aws;
 pub mod aws_cli;
 pub mod buildspec;

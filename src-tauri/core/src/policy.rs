@@ -107,6 +107,7 @@ pub fn pipeline_policy(
     connection_arn: &str,
     project_arn: &str,
     deploys_to_ecs: bool,
+    approval_topic: Option<&str>,
 ) -> Value {
     let mut statements = vec![
         json!({
@@ -141,6 +142,15 @@ pub fn pipeline_policy(
             "Action": "iam:PassRole",
             "Resource": "*",
             "Condition": {"StringEqualsIfExists": {"iam:PassedToService": ["ecs-tasks.amazonaws.com"]}}
+        }));
+    }
+    if let Some(topic) = approval_topic {
+        // The manual approval tells its topic; it needs nothing else from the role.
+        statements.push(json!({
+            "Sid": "ApprovalNotifications",
+            "Effect": "Allow",
+            "Action": "sns:Publish",
+            "Resource": topic
         }));
     }
     json!({"Version": "2012-10-17", "Statement": statements})

@@ -87,6 +87,8 @@ pub struct ActionView {
     /// Why it failed, for a failed action other than a build (a build's comes from its log:
     /// `diagnosis::of_build`).
     pub diagnosis: Option<crate::diagnosis::Diagnosis>,
+    /// For a manual approval: what it asks and who may answer.
+    pub approval: Option<crate::approval::ApprovalInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -412,8 +414,22 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
                         .map(|t| t.category().as_str().to_owned())
                         .unwrap_or_default();
                     let status = exec.and_then(|e| e.status()).map(|s| s.as_str().to_owned());
+                    let approval = (category == "Approval").then(|| {
+                        crate::approval::info(
+                            (
+                                crate::apply::requests::partition_of(&ctx.region),
+                                &ctx.region,
+                                &ctx.account,
+                            ),
+                            name,
+                            stage.name(),
+                            a.name(),
+                            |k| a.configuration().and_then(|c| c.get(k)).cloned(),
+                        )
+                    });
                     ActionView {
                         name: a.name().to_owned(),
+                        approval,
                         awaiting_approval: category == "Approval"
                             && status.as_deref() == Some("InProgress"),
                         category,

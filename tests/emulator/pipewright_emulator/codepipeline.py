@@ -72,6 +72,7 @@ class ActionRun(BaseModel):
         self.external_url: str | None = None
         self.build: tuple[str, str, str] | None = None  # (account, region, build id)
         self.output_vars: dict[str, str] = {}
+        self.token: str | None = None  # a manual approval's, while it waits
 
     @property
     def type_id(self) -> dict[str, str]:
@@ -107,6 +108,8 @@ class ActionRun(BaseModel):
             d["externalExecutionUrl"] = self.external_url
         if self.error:
             d["errorDetails"] = dict(self.error)
+        if self.token and self.status == "InProgress":
+            d["token"] = self.token
         build = self.build_obj()
         if build is not None:
             d["logStreamARN"] = (f"arn:{get_partition(build.region)}:logs:{build.region}:{build.account}:log-group:"
@@ -311,6 +314,8 @@ class Pipeline(BaseModel):
                 run.error = {"code": "JobFailed", "message": msg}
         else:
             run.status = run.outcome
+            if getattr(run, "expire", False):
+                run.error = {"code": "JobFailed", "message": "The approval request expired after 7 days"}
         run.end = t
         run.last_update = t
         ex.last_update = t
@@ -530,7 +535,15 @@ class Pipeline(BaseModel):
                 run.error = {"code": "JobFailed",
                              "message": "The ECS service did not reach a steady state within 60 minutes."}
         elif category == "Approval":
-            run.summary = "Approved by arn:aws:sts::{}:assumed-role/pipewright-emulator".format(self.account)
+            if plan.get("auto_approve"):
+                run.summary = "Approved by arn:aws:sts::{}:assumed-role/pipewright-emulator".format(self.account)
+            else:
+                # Waits for PutApprovalResult with this token; an approval expires after 7 days.
+                run.token = new_uuid()
+                run.due, run.outcome = t + 7 * 86400, "Failed"
+                run.error = None
+                run.summary = None
+                run.expire = True
         else:
             run.due = t + step
 
@@ -640,6 +653,36 @@ class Pipeline(BaseModel):
             ex.set_status("Stopping", t)
             sr.status = "Stopping"
             self._settle_stage(ex, sr, t)
+
+    def put_approval_result(self, stage: str, action: str, result: dict[str, Any], token: str, t: float,
+                            caller: str) -> float:
+        self.advance(t)
+        idx = self._stage_index(stage)
+        if idx is None:
+            raise err("StageNotFoundException", f"Stage '{stage}' was not found in pipeline '{self.name}'")
+        adecl = next((a for a in self.declaration["stages"][idx]["actions"] if a["name"] == action), None)
+        if adecl is None or adecl["actionTypeId"].get("category") != "Approval":
+            raise err("ActionNotFoundException", f"Approval action '{action}' was not found in stage '{stage}'")
+        run = self.action_latest.get((stage, action))
+        if run is None or run.token is None:
+            raise err("InvalidApprovalTokenException", f"The approval token {token} is not valid")
+        if run.status != "InProgress":
+            raise err("ApprovalAlreadyCompletedException",
+                      f"The approval action '{action}' has already completed with status {run.status}")
+        if token != run.token:
+            raise err("InvalidApprovalTokenException", f"The approval token {token} is not valid")
+        status = result.get("status")
+        if status not in ("Approved", "Rejected"):
+            raise err("ValidationException", "result.status must be Approved or Rejected")
+        summary = result.get("summary", "")
+        run.expire = False
+        run.outcome = "Succeeded" if status == "Approved" else "Failed"
+        run.summary = f"{status} by {caller}" + (f": {summary}" if summary else "")
+        if status == "Rejected":
+            run.error = {"code": "JobFailed", "message": f"Rejected by {caller}" + (f": {summary}" if summary else "")}
+        run.due = t
+        self.advance(t)
+        return t
 
     def rollback_stage(self, stage_name: str, target: Execution, t: float, caller: str) -> Execution:
         """RollbackStage (V2 pipelines): a new execution of type ROLLBACK that runs the one stage
@@ -1170,6 +1213,12 @@ class CodePipelineResponse(JsonResponse):
         ex = self._execution(pipeline, self.require("pipelineExecutionId"))
         pipeline.retry_stage(ex, stage, mode, now())
         return self.reply({"pipelineExecutionId": ex.id})
+
+    def put_approval_result(self):
+        pipeline = self.backend.get(self.require("pipelineName"))
+        at = pipeline.put_approval_result(self.require("stageName"), self.require("actionName"),
+                                          self.require("result"), self.require("token"), now(), self._caller())
+        return self.reply({"approvedAt": ts(at)})
 
     def rollback_stage(self):
         pipeline = self.backend.get(self.require("pipelineName"))

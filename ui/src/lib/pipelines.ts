@@ -169,6 +169,18 @@ export function useRollback(session: Session, name: string) {
   });
 }
 
+export type DecideInput = { approve: boolean; comment: string | null };
+
+export function useDecideApproval(session: Session, name: string) {
+  const refresh = useRefreshPipeline(session);
+  return useMutation({
+    mutationFn: ({ approve, comment }: DecideInput) => api.approvalDecide(session, name, approve, comment),
+    onSuccess: () => {
+      void refresh(name);
+    },
+  });
+}
+
 export type RetryInput = { stage: string; executionId: string | null; allActions: boolean };
 
 export function useRetryStage(session: Session, name: string) {

@@ -640,3 +640,79 @@ describe("Pipeline page: the ECS rollout and roll back", () => {
     expect(screen.getByTestId("rollback-confirm")).toBeDisabled();
   });
 });
+
+describe("Pipeline page: manual approval", () => {
+  function waitingView() {
+    return view({
+      latest: execution({ id: NEW_ID, status: "InProgress" }),
+      stages: [
+        stage({ name: "Source", executionId: NEW_ID, actions: [action({ name: "Source", category: "Source", provider: "CodeStarSourceConnection" })] }),
+        stage({ name: "Build", executionId: NEW_ID, actions: [action({ name: "bake" })] }),
+        stage({
+          name: "Approval",
+          status: "InProgress",
+          executionId: NEW_ID,
+          actions: [
+            action({
+              name: "Approve",
+              category: "Approval",
+              provider: "Manual",
+              status: "InProgress",
+              awaitingApproval: true,
+              approval: {
+                comments: "Check staging first",
+                reviewUrl: "https://staging.example.com",
+                snsTopicArn: null,
+                resourceArn: "arn:aws:codepipeline:us-east-1:123456789012:cruddur-backend-fargate/Approval/Approve",
+                approvers: "Anyone in account 123456789012 allowed codepipeline:PutApprovalResult on cruddur-backend-fargate/Approval/Approve",
+              },
+            }),
+          ],
+        }),
+      ],
+    });
+  }
+
+  it("shows who may approve, and approves with a comment; Rust's field error shows under the comment", async () => {
+    let calls = 0;
+    const backend = mockPipelinesBackend({
+      pipeline_view: () => waitingView(),
+      approval_decide: () => {
+        calls += 1;
+        if (calls === 1) throw appError("validation", "must be at most 512 characters (CodePipeline rule); it has 600", "comment");
+        return { stage: "Approval", action: "Approve", executionId: NEW_ID, approved: true };
+      },
+    });
+    openPipelinePage();
+    const box = await screen.findByTestId("approval-box-Approval-Approve");
+    expect(box).toHaveTextContent("Check staging first");
+    expect(box).toHaveTextContent("codepipeline:PutApprovalResult");
+    await userEvent.click(within(box).getByTestId("approve-Approval-Approve"));
+    const dialog = await screen.findByTestId("approval-dialog");
+    expect(within(dialog).getByTestId("approval-request")).toHaveTextContent("Check staging first");
+    await userEvent.type(within(dialog).getByTestId("approval-comment"), "x".repeat(20));
+    await userEvent.click(within(dialog).getByTestId("approval-confirm"));
+    expect(await within(dialog).findByTestId("approval-comment-error")).toHaveTextContent("at most 512 characters");
+    await userEvent.clear(within(dialog).getByTestId("approval-comment"));
+    await userEvent.type(within(dialog).getByTestId("approval-comment"), "staging is fine");
+    await userEvent.click(within(dialog).getByTestId("approval-confirm"));
+    await waitFor(() => expect(screen.queryByTestId("approval-dialog")).toBeNull());
+    expect(backend.callsTo("approval_decide")[1]?.args).toMatchObject({
+      pipeline: PIPELINE,
+      approve: true,
+      comment: "staging is fine",
+    });
+  });
+
+  it("rejects", async () => {
+    const backend = mockPipelinesBackend({
+      pipeline_view: () => waitingView(),
+      approval_decide: () => ({ stage: "Approval", action: "Approve", executionId: NEW_ID, approved: false }),
+    });
+    openPipelinePage();
+    await userEvent.click(await screen.findByTestId("reject-Approval-Approve"));
+    await userEvent.click(await screen.findByTestId("approval-confirm"));
+    await waitFor(() => expect(backend.callsTo("approval_decide")).toHaveLength(1));
+    expect(backend.callsTo("approval_decide")[0]?.args).toMatchObject({ approve: false, comment: null });
+  });
+});

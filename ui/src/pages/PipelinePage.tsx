@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ExecutionSummary } from "../bindings/ExecutionSummary";
 import type { Session } from "../bindings/Session";
+import type { ActionView } from "../bindings/ActionView";
 import type { StageView } from "../bindings/StageView";
 import { ArrowLeftIcon, RetryIcon, RocketIcon } from "../components/Icons";
 import { ExecutionBanner } from "../components/pipelines/ExecutionBanner";
@@ -9,11 +10,12 @@ import { ExecutionsCard } from "../components/pipelines/ExecutionsCard";
 import { PollError } from "../components/pipelines/parts";
 import { ReleaseDialog } from "../components/pipelines/ReleaseDialog";
 import { StageDiagram } from "../components/pipelines/StageDiagram";
+import { ApprovalDialog } from "../components/pipelines/ApprovalDialog";
 import { RollbackDialog } from "../components/pipelines/RollbackDialog";
 import { RetryDialog, StopDialog } from "../components/pipelines/StopRetryDialogs";
 import { LoadingBlock } from "../components/Spinner";
 import { ConsoleLink } from "../components/wizard/ApplyProgress";
-import { pipelineKeys, usePipelineView, useRetryStage, useStopExecution } from "../lib/pipelines";
+import { pipelineKeys, useDecideApproval, usePipelineView, useRetryStage, useStopExecution } from "../lib/pipelines";
 import { isReported, useWatch, useWatchActions } from "../lib/release/watch";
 import { routeHref } from "../lib/router";
 import { isRunning } from "../lib/status";
@@ -33,6 +35,16 @@ export function PipelinePage({ session, name }: { session: Session; name: string
   const [stopping, setStopping] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<StageView | null>(null);
   const [rollingBack, setRollingBack] = useState(false);
+  const [deciding, setDeciding] = useState<{ stage: StageView; action: ActionView; approve: boolean } | null>(null);
+  const decide = useDecideApproval(session, name);
+  const resetDecide = decide.reset;
+  const onDecide = useCallback(
+    (stage: StageView, action: ActionView, approve: boolean) => {
+      resetDecide();
+      setDeciding({ stage, action, approve });
+    },
+    [resetDecide],
+  );
   const stop = useStopExecution(session, name);
   const retry = useRetryStage(session, name);
 
@@ -193,7 +205,7 @@ export function PipelinePage({ session, name }: { session: Session; name: string
                 Stages
               </h2>
             </div>
-            <StageDiagram stages={data.stages} executionId={current?.id ?? null} onRetry={onRetry} />
+            <StageDiagram stages={data.stages} executionId={current?.id ?? null} onRetry={onRetry} onDecide={onDecide} />
           </section>
           <ExecutionsCard session={session} pipeline={name} />
         </>
@@ -205,6 +217,27 @@ export function PipelinePage({ session, name }: { session: Session; name: string
 
       {releasing && data && (
         <ReleaseDialog session={session} view={data} onStarted={onStarted} onClose={() => setReleasing(false)} />
+      )}
+      {deciding && (
+        <ApprovalDialog
+          stage={deciding.stage.name}
+          action={deciding.action}
+          approve={deciding.approve}
+          busy={decide.isPending}
+          error={decide.error}
+          onCancel={() => setDeciding(null)}
+          onConfirm={(comment) =>
+            decide.mutate(
+              { approve: deciding.approve, comment },
+              {
+                onSuccess: (done) => {
+                  setDeciding(null);
+                  toast.info(done.approved ? "Approved" : "Rejected", `${done.stage} of ${name}.`);
+                },
+              },
+            )
+          }
+        />
       )}
       {rollingBack && (
         <RollbackDialog

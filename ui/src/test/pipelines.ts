@@ -67,6 +67,7 @@ export function action(overrides: Partial<ActionView> & { name: string }): Actio
     awaitingApproval: false,
     rollout: null,
     diagnosis: null,
+    approval: null,
     ...overrides,
   };
 }

@@ -228,6 +228,10 @@ pub fn pipeline_policy(plan: &Plan, n: &Names, connection_arn: &str) -> Value {
         connection_arn,
         &n.project_arn,
         matches!(plan.deploy, DeploySettings::Ecs { .. }),
+        plan.pipeline
+            .approval
+            .as_ref()
+            .and_then(|a| a.sns_topic_arn.as_deref()),
     )
 }
 
@@ -478,6 +482,10 @@ fn action(
     }
 }
 
+/// The manual approval's stage and action (before Deploy).
+pub const APPROVAL_STAGE: &str = "Approval";
+pub const APPROVAL_ACTION: &str = "Approve";
+
 /// CodePipeline CreatePipeline / UpdatePipeline input.
 pub fn pipeline(plan: &Plan, n: &Names, connection_arn: &str) -> CreatePipeline {
     let p = &plan.pipeline;
@@ -524,6 +532,28 @@ pub fn pipeline(plan: &Plan, n: &Names, connection_arn: &str) -> CreatePipeline 
         file_name,
     } = &plan.deploy
     {
+        if let Some(a) = &p.approval {
+            let mut config: Vec<(&str, &str)> = Vec::new();
+            if let Some(topic) = &a.sns_topic_arn {
+                config.push(("NotificationArn", topic));
+            }
+            if let Some(url) = &a.review_url {
+                config.push(("ExternalEntityLink", url));
+            }
+            if let Some(text) = &a.comments {
+                config.push(("CustomData", text));
+            }
+            stages.push(Stage {
+                name: APPROVAL_STAGE.into(),
+                actions: vec![action(
+                    APPROVAL_ACTION,
+                    ("Approval", "Manual"),
+                    &config,
+                    &[],
+                    &[],
+                )],
+            });
+        }
         stages.push(Stage {
             name: "Deploy".into(),
             actions: vec![action(
@@ -606,6 +636,44 @@ mod tests {
         let deploy = &stages[2]["actions"][0]["configuration"];
         assert_eq!(deploy["FileName"], "imagedefinitions.json");
         assert_eq!(req["pipeline"]["pipelineType"], "V2");
+        // No approval: the role may publish to no topic.
+        let policy = pipeline_policy(&plan, &n, "arn:conn").to_string();
+        assert!(!policy.contains("sns:"), "{policy}");
+    }
+
+    #[test]
+    fn an_approval_stage_comes_before_deploy_and_its_topic_is_all_the_role_may_publish_to() {
+        let mut plan = Plan::reference();
+        let topic = "arn:aws:sns:eu-west-2:123456789012:prod-approvals";
+        plan.pipeline.approval = Some(crate::plan::ApprovalSettings {
+            sns_topic_arn: Some(topic.into()),
+            review_url: Some("https://staging.example.com".into()),
+            comments: None,
+        });
+        let n = Names::new(&plan, "123456789012", "eu-west-2");
+        let req = serde_json::to_value(pipeline(&plan, &n, "arn:conn")).unwrap();
+        let stages = req["pipeline"]["stages"].as_array().unwrap();
+        let names: Vec<&str> = stages.iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Source", "Build", "Approval", "Deploy"]);
+        let approve = &stages[2]["actions"][0];
+        assert_eq!(approve["name"], "Approve");
+        assert_eq!(approve["actionTypeId"]["category"], "Approval");
+        assert_eq!(approve["actionTypeId"]["provider"], "Manual");
+        assert_eq!(
+            approve["configuration"],
+            serde_json::json!({"NotificationArn": topic, "ExternalEntityLink": "https://staging.example.com"})
+        );
+        assert_eq!(approve["inputArtifacts"], serde_json::json!([]));
+        let policy = pipeline_policy(&plan, &n, "arn:conn");
+        let sns: Vec<&serde_json::Value> = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s.to_string().contains("sns:"))
+            .collect();
+        assert_eq!(sns.len(), 1);
+        assert_eq!(sns[0]["Action"], "sns:Publish");
+        assert_eq!(sns[0]["Resource"], topic);
     }
 
     #[test]

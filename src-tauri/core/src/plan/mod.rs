@@ -82,6 +82,26 @@ pub struct PipelineSettings {
     pub artifact_bucket_suffix: Option<String>,
     pub pipeline_type: PipelineType,
     pub execution_mode: ExecutionMode,
+    /// A manual approval stage before Deploy; none: every release goes straight to prod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalSettings>,
+}
+
+/// The manual approval before Deploy: who is told (an SNS topic, or nobody but the app), what the
+/// approver should look at, and what the request says.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ApprovalSettings {
+    /// The SNS topic CodePipeline tells when an approval waits (its ARN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sns_topic_arn: Option<String>,
+    /// A URL for the approver to review (e.g. staging): the action's ExternalEntityLink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_url: Option<String>,
+    /// What the request says to the approver: the action's CustomData.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
 }
 
 /// The GitHub connection (CodeStar Connections): a new one by name, or an existing one by ARN.
@@ -303,6 +323,7 @@ impl Plan {
                 artifact_bucket_suffix: Some(random_suffix()),
                 pipeline_type: PipelineType::V2,
                 execution_mode: ExecutionMode::Superseded,
+                approval: None,
             },
             source: SourceSettings {
                 connection: ConnectionChoice::Create {

@@ -224,6 +224,43 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
         );
     }
 
+    if let Some(a) = &p.approval {
+        if !matches!(plan.deploy, DeploySettings::Ecs { .. }) {
+            c.fail(
+                "pipeline.approval",
+                "needs a Deploy stage to come before (choose an ECS deploy, or no approval)",
+            );
+        }
+        if let Some(arn) = &a.sns_topic_arn {
+            c.check(
+                re!(r"^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$")
+                    .is_match(arn),
+                "pipeline.approval.snsTopicArn",
+                "must be a standard SNS topic ARN: arn:aws:sns:<region>:<account>:<name> (letters, digits, '-', '_'; no FIFO topic)",
+            );
+        }
+        if let Some(url) = &a.review_url {
+            c.check(
+                url.starts_with("https://")
+                    && url.len() > 8
+                    && url.len() <= 1000
+                    && !url.contains(char::is_whitespace),
+                "pipeline.approval.reviewUrl",
+                "must be an https:// URL of at most 1000 characters, without spaces",
+            );
+        }
+        if let Some(text) = &a.comments {
+            c.check(
+                text.chars().count() <= 500,
+                "pipeline.approval.comments",
+                &format!(
+                    "must be at most 500 characters (CodePipeline rule); it has {}",
+                    text.chars().count()
+                ),
+            );
+        }
+    }
+
     // Source.
     let s = &plan.source;
     match &s.connection {
@@ -458,6 +495,40 @@ mod tests {
             (
                 |p| p.source.repository = "no-slash".into(),
                 "source.repository",
+            ),
+            (
+                |p| {
+                    p.pipeline.approval = Some(crate::plan::ApprovalSettings {
+                        sns_topic_arn: Some("arn:aws:sns:us-east-1:123456789012:prod.fifo".into()),
+                        ..Default::default()
+                    })
+                },
+                "pipeline.approval.snsTopicArn",
+            ),
+            (
+                |p| {
+                    p.pipeline.approval = Some(crate::plan::ApprovalSettings {
+                        review_url: Some("http://staging.example.com".into()),
+                        ..Default::default()
+                    })
+                },
+                "pipeline.approval.reviewUrl",
+            ),
+            (
+                |p| {
+                    p.pipeline.approval = Some(crate::plan::ApprovalSettings {
+                        comments: Some("x".repeat(501)),
+                        ..Default::default()
+                    })
+                },
+                "pipeline.approval.comments",
+            ),
+            (
+                |p| {
+                    p.pipeline.approval = Some(Default::default());
+                    p.deploy = DeploySettings::None;
+                },
+                "pipeline.approval",
             ),
             (|p| p.source.branch = "feature..x".into(), "source.branch"),
             (|p| p.source.branch = "has space".into(), "source.branch"),

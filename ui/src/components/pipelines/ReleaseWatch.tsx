@@ -7,6 +7,7 @@ import { EXECUTIONS_LIMIT, pipelineKeys, usePipelineView } from "../../lib/pipel
 import {
   WatchActionsContext,
   WatchListContext,
+  approvalNotification,
   endNotification,
   isReported,
   progressOf,
@@ -131,6 +132,22 @@ function Watcher({ watch }: { watch: Watch }) {
     },
     [unwatch, watch.key, watch.executionId, watch.pipeline],
   );
+
+  // A manual approval of the watched execution starts waiting: tell the desktop once.
+  const toldApprovals = useRef(new Set<string>());
+  useEffect(() => {
+    if (!data) return;
+    for (const stage of data.stages) {
+      if (stage.executionId !== watch.executionId) continue;
+      for (const action of stage.actions) {
+        const key = `${stage.name}/${action.name}`;
+        if (!action.awaitingApproval || toldApprovals.current.has(key)) continue;
+        toldApprovals.current.add(key);
+        const { title, body } = approvalNotification(watch.pipeline, stage.name, action);
+        void api.desktop.notify(title, body);
+      }
+    }
+  }, [data, watch.executionId, watch.pipeline]);
 
   useEffect(() => {
     if (!data) return;

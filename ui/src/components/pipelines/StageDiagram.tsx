@@ -13,10 +13,12 @@ type StageDiagramProps = {
   /** The execution on show: stages last run by another one are drawn as "previous run". */
   executionId: string | null;
   onRetry: (stage: StageView) => void;
+  /** Approve (true) or reject a waiting manual approval. */
+  onDecide?: (stage: StageView, action: ActionView, approve: boolean) => void;
 };
 
 /** Stages left to right (top to bottom when narrow), joined by arrows or a disabled-transition lock. */
-export function StageDiagram({ stages, executionId, onRetry }: StageDiagramProps) {
+export function StageDiagram({ stages, executionId, onRetry, onDecide }: StageDiagramProps) {
   return (
     <div className="stage-diagram-scroll">
       <ol
@@ -32,6 +34,7 @@ export function StageDiagram({ stages, executionId, onRetry }: StageDiagramProps
               stage={stage}
               previous={executionId !== null && stage.executionId !== null && stage.executionId !== executionId}
               onRetry={onRetry}
+              onDecide={onDecide}
             />
           </Fragment>
         ))}
@@ -63,9 +66,10 @@ type StageCardProps = {
   stage: StageView;
   previous: boolean;
   onRetry: (stage: StageView) => void;
+  onDecide?: (stage: StageView, action: ActionView, approve: boolean) => void;
 };
 
-const StageCard = memo(function StageCard({ stage, previous, onRetry }: StageCardProps) {
+const StageCard = memo(function StageCard({ stage, previous, onRetry, onDecide }: StageCardProps) {
   const tone = statusTone(stage.status);
   return (
     <li
@@ -83,7 +87,12 @@ const StageCard = memo(function StageCard({ stage, previous, onRetry }: StageCar
       {previous && <p className="stage-note">Last run by an earlier execution</p>}
       <ul className="stage-actions">
         {stage.actions.map((action) => (
-          <ActionRow key={action.name} stage={stage.name} action={action} />
+          <ActionRow
+            key={action.name}
+            stage={stage.name}
+            action={action}
+            onDecide={onDecide ? (approve) => onDecide(stage, action, approve) : undefined}
+          />
         ))}
       </ul>
       {stage.status === "Failed" && (
@@ -115,7 +124,15 @@ function actionLink(action: ActionView): { url: string; label: string } | null {
   return null;
 }
 
-function ActionRow({ stage, action }: { stage: string; action: ActionView }) {
+function ActionRow({
+  stage,
+  action,
+  onDecide,
+}: {
+  stage: string;
+  action: ActionView;
+  onDecide?: (approve: boolean) => void;
+}) {
   const link = actionLink(action);
   return (
     <li
@@ -144,6 +161,37 @@ function ActionRow({ stage, action }: { stage: string; action: ActionView }) {
             <ClockIcon size={13} />
             Waiting for approval
           </span>
+        )}
+        {action.approval && action.awaitingApproval && (
+          <div className="approval-box" data-testid={`approval-box-${stage}-${action.name}`}>
+            {action.approval.comments && <p className="approval-comments">{action.approval.comments}</p>}
+            {action.approval.reviewUrl && (
+              <ExternalLink url={action.approval.reviewUrl} label="Review" testId={`approval-review-${stage}-${action.name}`} />
+            )}
+            <p className="approval-who" title={action.approval.resourceArn}>
+              {action.approval.approvers}
+            </p>
+            {onDecide && (
+              <div className="approval-buttons">
+                <button
+                  type="button"
+                  className="button button-small button-primary"
+                  onClick={() => onDecide(true)}
+                  data-testid={`approve-${stage}-${action.name}`}
+                >
+                  Approve
+                </button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => onDecide(false)}
+                  data-testid={`reject-${stage}-${action.name}`}
+                >
+                  Reject
+                </button>
+              </div>
+            )}
+          </div>
         )}
         {action.provider === "CodeBuild" && action.externalExecutionId && (
           <code className="stage-action-id" title={action.externalExecutionId}>

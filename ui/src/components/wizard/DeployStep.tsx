@@ -3,7 +3,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { useEcsClusters, useEcsServices } from "../../lib/wizard/queries";
 import { applyDeploy, deploySchema, deployValues, type DeployValues } from "../../lib/wizard/schemas";
 import type { z } from "../../lib/zod";
-import { ChoiceCards, Field } from "./fields";
+import { Checkbox, ChoiceCards, Field } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
@@ -19,7 +19,7 @@ export function DeployStep({ plan, session }: StepProps) {
     setValue,
     formState: { errors },
   } = form;
-  const [kind, cluster, service] = useWatch({ control, name: ["kind", "cluster", "service"] });
+  const [kind, cluster, service, approval] = useWatch({ control, name: ["kind", "cluster", "service", "approval"] });
   const ecs = kind === "ecs";
   const clusters = useEcsClusters(session, ecs);
   const services = useEcsServices(session, ecs ? cluster : "");
@@ -89,6 +89,48 @@ export function DeployStep({ plan, session }: StepProps) {
           >
             {(c) => <input type="text" className="mono" autoComplete="off" spellCheck={false} {...c} {...register("fileName")} />}
           </Field>
+        </div>
+      )}
+      {ecs && (
+        <div className="wizard-group">
+          <div className="checkbox-row">
+            <Checkbox
+              label="Manual approval before Deploy"
+              description="Every release waits in an Approval stage until someone approves it (in Pipewright, the CLI or the console)."
+              registration={register("approval")}
+              testId="plan-pipeline-approval"
+            />
+          </div>
+          {approval && (
+            <div className="form-grid">
+              <Field
+                path="pipeline.approval.snsTopicArn"
+                label="SNS topic to tell"
+                optional
+                hint="CodePipeline publishes to it when an approval waits; the pipeline role may publish to it and nothing else."
+              >
+                {(c) => (
+                  <input
+                    type="text"
+                    className="mono"
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="arn:aws:sns:…:…:approvals"
+                    {...c}
+                    {...register("snsTopicArn")}
+                  />
+                )}
+              </Field>
+              <Field path="pipeline.approval.reviewUrl" label="URL to review" optional hint="e.g. staging: shown to the approver.">
+                {(c) => (
+                  <input type="url" autoComplete="off" spellCheck={false} placeholder="https://" {...c} {...register("reviewUrl")} />
+                )}
+              </Field>
+              <Field path="pipeline.approval.comments" label="Comments for the approver" optional className="form-grid-wide">
+                {(c) => <textarea rows={2} {...c} {...register("comments")} />}
+              </Field>
+            </div>
+          )}
         </div>
       )}
     </StepForm>

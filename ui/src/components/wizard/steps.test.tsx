@@ -246,6 +246,38 @@ describe("wizard steps", () => {
     expect(lastPlan(backend).deploy).toEqual({ kind: "none" });
   });
 
+  it("adds a manual approval before Deploy, with Rust's rule for the topic next to its field", async () => {
+    const rule = "must be a standard SNS topic ARN: arn:aws:sns:<region>:<account>:<name> (letters, digits, '-', '_'; no FIFO topic)";
+    const backend = mockWizardBackend({
+      ecs_clusters: () => ["cruddur"],
+      ecs_services: () => ["backend-flask"],
+      plan_validate: ({ plan }) =>
+        (plan as Plan).pipeline.approval?.snsTopicArn?.endsWith(".fifo") ? [{ path: "pipeline.approval.snsTopicArn", message: rule }] : [],
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<NewPipelinePage />);
+    await goToStep(user, 6);
+    expect(screen.queryByTestId("plan-pipeline-approval-snsTopicArn")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("plan-pipeline-approval"));
+    await user.type(screen.getByTestId("plan-pipeline-approval-snsTopicArn"), "arn:aws:sns:us-east-1:123456789012:ok.fifo");
+    expect(await screen.findByTestId("field-error-pipeline-approval-snsTopicArn")).toHaveTextContent("no FIFO topic");
+    await user.clear(screen.getByTestId("plan-pipeline-approval-snsTopicArn"));
+    await user.type(screen.getByTestId("plan-pipeline-approval-snsTopicArn"), "arn:aws:sns:us-east-1:123456789012:approvals");
+    await user.type(screen.getByTestId("plan-pipeline-approval-reviewUrl"), "https://staging.example.com");
+    await next(user, 7);
+    expect(lastPlan(backend).pipeline.approval).toEqual({
+      snsTopicArn: "arn:aws:sns:us-east-1:123456789012:approvals",
+      reviewUrl: "https://staging.example.com",
+      comments: null,
+    });
+    // No deploy stage: no approval either.
+    await user.click(screen.getByTestId("wizard-step-6"));
+    await onStep(6);
+    await user.click(screen.getByTestId("deploy-kind-none"));
+    await next(user, 7);
+    expect(lastPlan(backend).pipeline.approval).toBeNull();
+  });
+
   it("asks for a profile first", async () => {
     mockBackend();
     renderWithProviders(<NewPipelinePage />);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NEW_ID, OLD_ID, PIPELINE, SESSION, action, execution, failedRollout, runningView, stage, view } from "../../test/pipelines";
 import { parsePipelineName, pipelineHref } from "../router";
 import { validateRelease } from "./request";
-import { endNotification, isReported, progressOf, windowTitle, type Watch } from "./watch";
+import { approvalNotification, endNotification, isReported, progressOf, windowTitle, type Watch } from "./watch";
 
 function watch(overrides: Partial<Watch> = {}): Watch {
   return {
@@ -110,5 +110,18 @@ describe("pipeline routes", () => {
     expect(parsePipelineName("#/pipelines")).toBeNull();
     expect(parsePipelineName("#/pipelines/")).toBeNull();
     expect(parsePipelineName("#/history/x")).toBeNull();
+  });
+});
+
+describe("approval notification", () => {
+  it("says which stage waits and what it asks", () => {
+    expect(
+      approvalNotification(PIPELINE, "Approval", {
+        approval: { comments: "Check staging", reviewUrl: null, snsTopicArn: null, resourceArn: "arn", approvers: "x" },
+      }),
+    ).toEqual({
+      title: `${PIPELINE}: approval waiting`,
+      body: "Approval waits for someone to approve or reject it in Pipewright. Check staging",
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { ActionView } from "../../bindings/ActionView";
 /**
  * Executions the user started (release, retry) or watched on a pipeline page. A watcher keeps
  * polling each one's pipeline (sharing the page's query), drives the window title and taskbar
@@ -112,6 +113,19 @@ export function windowTitle(progress: WatchProgress | null): string {
 }
 
 /** The desktop notification for an execution that ended. */
+/** The desktop notification when a manual approval starts waiting. */
+export function approvalNotification(
+  pipeline: string,
+  stage: string,
+  action: Pick<ActionView, "approval">,
+): { title: string; body: string } {
+  const comments = action.approval?.comments ? ` ${action.approval.comments}` : "";
+  return {
+    title: `${pipeline}: approval waiting`,
+    body: `${stage} waits for someone to approve or reject it in Pipewright.${comments}`,
+  };
+}
+
 export function endNotification(
   pipeline: string,
   execution: Pick<ExecutionSummary, "id" | "status" | "statusSummary">,

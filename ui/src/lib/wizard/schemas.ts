@@ -103,6 +103,7 @@ export function applyPipeline(plan: Plan, v: PipelineValues): Plan {
       artifactBucket: v.bucketMode === "custom" && v.artifactBucket.trim() !== "" ? v.artifactBucket.trim() : null,
       pipelineType: v.pipelineType,
       executionMode: v.executionMode,
+      approval: plan.pipeline.approval ?? null,
     },
   };
 }
@@ -358,6 +359,11 @@ export const deploySchema = z
     cluster: z.string(),
     service: z.string(),
     fileName: z.string(),
+    // The manual approval before Deploy (its rules are Rust's: plan_validate).
+    approval: z.boolean(),
+    snsTopicArn: z.string(),
+    reviewUrl: z.string(),
+    comments: z.string(),
   })
   .superRefine((v, ctx) => {
     if (v.kind !== "ecs") return;
@@ -374,17 +380,31 @@ export const DEFAULT_IMAGE_DEFINITIONS = "imagedefinitions.json";
 
 export function deployValues(plan: Plan): DeployValues {
   const d = plan.deploy;
+  const a = plan.pipeline.approval ?? null;
+  const approval = {
+    approval: a !== null,
+    snsTopicArn: a?.snsTopicArn ?? "",
+    reviewUrl: a?.reviewUrl ?? "",
+    comments: a?.comments ?? "",
+  };
   return d.kind === "ecs"
-    ? { kind: "ecs", cluster: d.cluster, service: d.service, fileName: d.fileName }
-    : { kind: "none", cluster: "", service: "", fileName: DEFAULT_IMAGE_DEFINITIONS };
+    ? { kind: "ecs", cluster: d.cluster, service: d.service, fileName: d.fileName, ...approval }
+    : { kind: "none", cluster: "", service: "", fileName: DEFAULT_IMAGE_DEFINITIONS, ...approval };
 }
 
+const orNull = (s: string) => (s.trim() === "" ? null : s.trim());
+
 export function applyDeploy(plan: Plan, v: DeployValues): Plan {
+  const ecs = v.kind === "ecs";
   return {
     ...plan,
-    deploy:
-      v.kind === "ecs"
-        ? { kind: "ecs", cluster: v.cluster, service: v.service, fileName: v.fileName.trim() }
-        : { kind: "none" },
+    pipeline: {
+      ...plan.pipeline,
+      approval:
+        ecs && v.approval
+          ? { snsTopicArn: orNull(v.snsTopicArn), reviewUrl: orNull(v.reviewUrl), comments: orNull(v.comments) }
+          : null,
+    },
+    deploy: ecs ? { kind: "ecs", cluster: v.cluster, service: v.service, fileName: v.fileName.trim() } : { kind: "none" },
   };
 }
