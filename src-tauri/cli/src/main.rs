@@ -964,6 +964,20 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
         line.push_str(&format!("{}: {}  ", stage.name, status));
     }
     eprintln!("{}", line.trim_end());
+    if let Some(id) = execution {
+        for stage in view
+            .stages
+            .iter()
+            .filter(|s| s.execution_id.as_deref() == Some(id))
+        {
+            if stage.actions.iter().any(|a| a.awaiting_approval) {
+                eprintln!(
+                    "{} waits for approval: `pipewright-cli approve {}` (or --reject)",
+                    stage.name, view.name
+                );
+            }
+        }
+    }
     if execution.is_none() {
         if let Some(l) = &view.latest {
             println!(
