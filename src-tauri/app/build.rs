@@ -10,7 +10,6 @@ const COMMANDS: &[&str] = &[
     "credentials_test",
     "session_get",
     "session_set",
-    "session_identity",
     "plan_reference",
     "plan_validate",
     "plan_open",

@@ -131,16 +131,6 @@ async fn ctx(state: &AppState, session: &Session) -> CmdResult<AwsCtx> {
 }
 
 #[tauri::command]
-pub async fn session_identity(state: State<'_, AppState>, session: Session) -> CmdResult<Identity> {
-    let ctx = ctx(&state, &session).await?;
-    Ok(Identity {
-        account: ctx.account,
-        arn: ctx.arn,
-        user_id: String::new(),
-    })
-}
-
-#[tauri::command]
 pub fn plan_reference() -> Plan {
     Plan::reference()
 }

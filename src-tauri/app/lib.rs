@@ -93,7 +93,6 @@ pub fn run() {
             commands::credentials_test,
             commands::session_get,
             commands::session_set,
-            commands::session_identity,
             commands::plan_reference,
             commands::plan_validate,
             commands::plan_open,

@@ -114,10 +114,48 @@ async fn a_double_click_starts_one_execution() {
         release::release(&ctx, &first),
         release::release(&ctx, &second)
     );
-    assert_eq!(a.unwrap(), b.unwrap());
+    let a = a.unwrap();
+    assert_eq!(a, b.unwrap());
     let listed = release::executions(&ctx, PIPELINE, 10).await.unwrap();
     let running = listed.iter().filter(|e| e.status == "InProgress").count();
     assert_eq!(running, 1);
+    // The same dialog with another commit is another release: the token follows the content.
+    let mut changed = request("same-token");
+    changed.revision = Some("0123456789abcdef0123456789abcdef01234567".into());
+    let c = release::release(&ctx, &changed).await.unwrap();
+    assert_ne!(c, a);
+    assert_eq!(release::release(&ctx, &changed).await.unwrap(), c);
+}
+
+#[test]
+fn cli_release_with_the_same_client_request_token_starts_one_execution() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, _ctx) = rt.block_on(seeded(0.5));
+    let run = |token: &str| {
+        let out = Command::new(bin("pipewright-cli"))
+            .args([
+                "release",
+                PIPELINE,
+                "--client-request-token",
+                token,
+                "--endpoint-url",
+                emulator_url(),
+                "--region",
+                "us-east-1",
+            ])
+            .env("AWS_ACCESS_KEY_ID", &account)
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    // Run again after a dropped connection: the same execution, not a second release.
+    let first = run("deploy-1234");
+    assert_eq!(run("deploy-1234"), first);
+    assert_ne!(run("deploy-5678"), first);
 }
 
 #[tokio::test]

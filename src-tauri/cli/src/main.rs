@@ -98,6 +98,10 @@ enum Command {
         /// Seconds between polls with --wait.
         #[arg(long, default_value_t = 2.0, hide = true)]
         poll_seconds: f64,
+        /// Idempotency: the same token and the same request start one execution, so running the
+        /// command again after a dropped connection does not release twice (1–128 characters).
+        #[arg(long)]
+        client_request_token: Option<String>,
     },
     /// The pipeline's stages and their latest status.
     Status { pipeline: String },
@@ -493,6 +497,7 @@ async fn run(cli: Cli) -> Result<()> {
             variables,
             wait,
             poll_seconds,
+            client_request_token,
         } => {
             let variables = variables
                 .iter()
@@ -512,14 +517,16 @@ async fn run(cli: Cli) -> Result<()> {
                 pipeline: pipeline.clone(),
                 revision,
                 variables,
-                client_request_token: format!(
-                    "pipewright-cli-{}-{}",
-                    std::process::id(),
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_millis())
-                        .unwrap_or_default()
-                ),
+                client_request_token: client_request_token.unwrap_or_else(|| {
+                    format!(
+                        "pipewright-cli-{}-{}",
+                        std::process::id(),
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_millis())
+                            .unwrap_or_default()
+                    )
+                }),
             };
             let ctx = connect(&g).await?;
             let id = release::release(&ctx, &request).await?;

@@ -161,7 +161,8 @@ pub struct ReleaseRequest {
     pub revision: Option<String>,
     #[serde(default)]
     pub variables: Vec<PipelineVariable>,
-    /// The same token twice starts one execution (a double click, a retried request).
+    /// The caller's idempotency seed: with the request's content it makes the token CodePipeline
+    /// gets ([`request_token`]), so the same request twice starts one execution.
     pub client_request_token: String,
 }
 
@@ -581,6 +582,40 @@ async fn read_rollouts(
     Ok(())
 }
 
+/// The idempotency token CodePipeline gets: the caller's seed (one per release dialog, per CLI
+/// run, or the CLI's `--client-request-token`) joined with what the request asks (pipeline,
+/// commit, variables). The same request sent again (a double click, a retry after a dropped
+/// connection) starts one execution; a changed request (another commit, other variables) starts
+/// its own even from the same dialog.
+pub fn request_token(req: &ReleaseRequest) -> String {
+    let mut content = Vec::new();
+    for part in [
+        req.client_request_token.as_str(),
+        req.pipeline.as_str(),
+        req.revision.as_deref().map(str::trim).unwrap_or_default(),
+    ] {
+        content.extend_from_slice(part.as_bytes());
+        content.push(0);
+    }
+    for v in &req.variables {
+        content.extend_from_slice(v.name.as_bytes());
+        content.push(b'=');
+        content.extend_from_slice(v.value.as_bytes());
+        content.push(0);
+    }
+    // Two 64-bit FNV-1a over the content (stable across versions and platforms).
+    let fnv = |offset: u64| {
+        content.iter().fold(offset, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    format!(
+        "pw-{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x6c62_272e_07bb_0142)
+    )
+}
+
 /// Starts a release. Offline checks first (names, commit id), then one StartPipelineExecution.
 pub async fn release(ctx: &AwsCtx, req: &ReleaseRequest) -> Result<String> {
     if !crate::plan::validate::is_pipeline_name(&req.pipeline) {
@@ -623,7 +658,7 @@ pub async fn release(ctx: &AwsCtx, req: &ReleaseRequest) -> Result<String> {
     let mut start = client
         .start_pipeline_execution()
         .name(&req.pipeline)
-        .client_request_token(&req.client_request_token);
+        .client_request_token(request_token(req));
     if let Some(rev) = revision {
         // The override names the source action: read it from the pipeline.
         let declaration = client
@@ -959,6 +994,42 @@ pub fn deploy_rollout<'a>(view: &'a PipelineView, execution_id: &str) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_request_token_follows_the_seed_and_the_content() {
+        let req = |seed: &str, rev: Option<&str>, vars: &[(&str, &str)]| ReleaseRequest {
+            pipeline: "p".into(),
+            revision: rev.map(str::to_owned),
+            variables: vars
+                .iter()
+                .map(|(n, v)| PipelineVariable {
+                    name: (*n).into(),
+                    value: (*v).into(),
+                })
+                .collect(),
+            client_request_token: seed.into(),
+        };
+        let a = request_token(&req("dialog-1", Some("abc1234"), &[("ENV", "prod")]));
+        assert_eq!(
+            a,
+            request_token(&req("dialog-1", Some(" abc1234 "), &[("ENV", "prod")]))
+        );
+        assert!(a.len() <= 128 && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        for other in [
+            req("dialog-2", Some("abc1234"), &[("ENV", "prod")]),
+            req("dialog-1", Some("def5678"), &[("ENV", "prod")]),
+            req("dialog-1", None, &[("ENV", "prod")]),
+            req("dialog-1", Some("abc1234"), &[("ENV", "staging")]),
+            req("dialog-1", Some("abc1234"), &[]),
+        ] {
+            assert_ne!(request_token(&other), a, "{other:?}");
+        }
+        // Boundaries between fields count: ("ab", "c") is not ("a", "bc").
+        assert_ne!(
+            request_token(&req("s", None, &[("ab", "c")])),
+            request_token(&req("s", None, &[("a", "bc")]))
+        );
+    }
 
     #[test]
     fn github_summaries_become_the_first_line_of_the_message() {

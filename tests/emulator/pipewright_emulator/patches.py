@@ -17,10 +17,11 @@ def install() -> None:
     from moto.core.responses import BaseResponse
     from moto.moto_api._internal.models import MotoAPIBackend
 
-    from . import codebuild, codepipeline, codestar_connections, ecs, state
+    from . import codebuild, codepipeline, codestar_connections, codestar_notifications, ecs, state
     from .protocol import resolve_account
 
     codestar_connections.register()
+    codestar_notifications.register()
     codebuild.register()
     codepipeline.register()
     ecs.register()

@@ -150,6 +150,8 @@ _SERVICE_ALIASES = {
     "codestarconnections": "codestar-connections",
     "codestar-connections": "codestar-connections",
     "codeconnections": "codestar-connections",
+    "codestarnotifications": "codestar-notifications",
+    "codestar-notifications": "codestar-notifications",
     "cloudwatchlogs": "logs",
     "monitoring": "cloudwatch",
 }

@@ -711,4 +711,29 @@ def validate_request(info: RequestInfo, environ: dict[str, Any]) -> Rejection | 
         return validate_query(service, info.operation, pairs)
     if service == "s3" and protocol == "rest-xml":
         return validate_s3(info, environ)
+    if protocol == "rest-json" and service in REST_JSON_BODY_ONLY:
+        return _validate_rest_json_body(service, info.operation, environ)
     return None
+
+
+# rest-json services whose operations Pipewright uses take every member in the JSON body (no URI,
+# query or header members), so the body alone is the whole input.
+REST_JSON_BODY_ONLY = {"codestar-notifications"}
+
+
+def _validate_rest_json_body(service: str, operation: str, environ: dict[str, Any]) -> Rejection | None:
+    model = service_model(service)
+    if model is None or operation not in model.operation_names:
+        return None
+    shape = model.operation_model(operation).input_shape
+    if shape is None or any(m.serialization.get("location") for m in shape.members.values()):
+        return None  # an operation with URI/query/header members: not checked from the body alone
+    node = input_node(service, operation)
+    body = _body(environ)
+    if node is None or body is None:
+        return None
+    try:
+        params = json.loads(body) if body.strip() else {}
+    except ValueError as e:
+        return Rejection("SerializationException", f"The request body is not valid JSON: {e}")
+    return _judge_json(service, node, params)
