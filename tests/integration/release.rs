@@ -149,7 +149,12 @@ fn cli_release_with_the_same_client_request_token_starts_one_execution() {
             .env_remove("AWS_PROFILE")
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     };
     // Run again after a dropped connection: the same execution, not a second release.

@@ -7,6 +7,7 @@ export type ReleaseRequest = { pipeline: string,
  */
 revision: string | null, variables: Array<PipelineVariable>, 
 /**
- * The same token twice starts one execution (a double click, a retried request).
+ * The caller's idempotency seed: with the request's content it makes the token CodePipeline
+ * gets ([`request_token`]), so the same request twice starts one execution.
  */
 clientRequestToken: string, };
