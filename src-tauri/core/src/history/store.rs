@@ -260,9 +260,38 @@ pub struct HistoryStore {
 }
 
 impl HistoryStore {
+    /// Opens (or creates) the store at `path`: the file owner-only (0600; SQLite gives its -wal
+    /// and -shm files the same mode), in a directory created owner-only (0700). A store file
+    /// left readable by others is made owner-only again.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            if !dir.exists() {
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::DirBuilderExt;
+                    builder.mode(0o700);
+                }
+                builder.create(dir)?;
+            }
+        }
+        {
+            let mut options = std::fs::OpenOptions::new();
+            options.read(true).write(true).create(true).truncate(false);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let file = options.open(path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                if file.metadata()?.permissions().mode() & 0o077 != 0 {
+                    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
         }
         Self::init(
             Connection::open(path).map_err(db_err)?,
@@ -780,6 +809,29 @@ impl HistoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_store_is_owner_only_in_an_owner_only_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data").join("pipewright");
+        let path = dir.join("history.sqlite");
+        let s = HistoryStore::open(&path).unwrap();
+        s.upsert_releases("a", &[]).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&path), 0o600);
+        let wal = dir.join("history.sqlite-wal");
+        if wal.exists() {
+            assert_eq!(mode(&wal), 0o600);
+        }
+        drop(s);
+        // A store someone left readable by others is made owner-only again.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        HistoryStore::open(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
+    }
     use crate::history::types::Initiator;
 
     pub fn build(id: &str, start_ms: i64, status: &str) -> BuildRecord {
