@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "rollback_plan",
     "rollback_run",
     "build_diagnosis",
+    "open_external",
     "diagnosis_fix_plan",
     "history_builds",
     "history_sync",

@@ -443,6 +443,17 @@ pub async fn rollback_run(
     Ok(rollback::run(&ctx(&state, &session).await?, &plan).await?)
 }
 
+/// Opens an https page of the AWS console or GitHub in the browser, after Rust checked the URL
+/// (`links::check_external`); nothing else is opened.
+#[tauri::command]
+pub async fn open_external(app: tauri::AppHandle, url: String) -> CmdResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let url = pipewright_core::links::check_external(&url)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| AppError::from(Error::internal(e)))
+}
+
 /// Why a build failed (None unless it failed): its phases and the end of its log.
 #[tauri::command]
 pub async fn build_diagnosis(

@@ -124,6 +124,7 @@ pub fn run() {
             commands::rollback_plan,
             commands::rollback_run,
             commands::build_diagnosis,
+            commands::open_external,
             commands::diagnosis_fix_plan,
             commands::history_builds,
             commands::history_sync,

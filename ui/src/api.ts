@@ -9,7 +9,6 @@ import { invoke, type Channel, type InvokeArgs } from "@tauri-apps/api/core";
 import { getCurrentWindow, ProgressBarStatus } from "@tauri-apps/api/window";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
-import { openUrl } from "@tauri-apps/plugin-opener";
 import type { ActionExecutionView } from "./bindings/ActionExecutionView";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -214,7 +213,7 @@ export const api = {
   rollbackRun: (session: Session, plan: RollbackPlan) => call<RollbackResult>("rollback_run", { session, plan }),
 
   /** Open an https link in the user's browser (never inside the app window). */
-  openExternal: (url: string): Promise<void> => plugin(() => openUrl(url)),
+  openExternal: (url: string) => call<null>("open_external", { url }).then(() => undefined),
 
   /**
    * The window title, taskbar progress and desktop notifications during a release. All optional:

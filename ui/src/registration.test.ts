@@ -51,7 +51,7 @@ describe("command registration", () => {
         "notification:allow-is-permission-granted",
         "notification:allow-notify",
         "notification:allow-request-permission",
-        "opener:allow-open-url",
+        // No opener permission: URLs open through open_external, which Rust checks.
       ]),
     );
     // The UI imports nothing else from the plugins.
@@ -59,7 +59,7 @@ describe("command registration", () => {
       (m) => `${m[2]}: ${sorted(m[1]!.split(",").map((s) => s.trim().split(" as ")[0]!).filter(Boolean)).join(", ")}`,
     );
     expect(sorted(imports)).toEqual(
-      sorted(["dialog: open, save", "notification: isPermissionGranted, requestPermission, sendNotification", "opener: openUrl"]),
+      sorted(["dialog: open, save", "notification: isPermissionGranted, requestPermission, sendNotification"]),
     );
   });
 });

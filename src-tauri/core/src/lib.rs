@@ -13,6 +13,7 @@ pub mod diagnosis;
 pub mod error;
 pub mod history;
 pub mod keyring_store;
+pub mod links;
 pub mod paths;
 pub mod plan;
 pub mod policy;

@@ -126,7 +126,7 @@ describe("Pipeline page: stage diagram", () => {
     await user.click(screen.getByTestId("action-link-Build-bake"));
     await user.click(screen.getByTestId("action-link-Deploy-Deploy"));
     await user.click(screen.getByTestId("pipeline-console"));
-    const opened = backend.callsTo("plugin:opener|open_url").map((c) => c.args.url);
+    const opened = backend.callsTo("open_external").map((c) => c.args.url);
     expect(opened).toEqual([BUILD_URL, ECS_URL, view().consoleUrl]);
   });
 
@@ -527,7 +527,7 @@ describe("Pipeline page: recent executions", () => {
     expect(within(detail).getByTestId("build-id-Build-bake")).toHaveTextContent(BUILD_ID);
     expect(within(detail).getByTestId("action-execution-Build-bake")).toHaveTextContent("JobFailed");
     await user.click(within(detail).getByTestId("action-execution-link-Build-bake"));
-    expect(backend.callsTo("plugin:opener|open_url").at(-1)?.args.url).toBe(BUILD_URL);
+    expect(backend.callsTo("open_external").at(-1)?.args.url).toBe(BUILD_URL);
 
     await user.click(rows[0]!);
     expect(screen.queryByTestId(`execution-detail-${NEW_ID}`)).not.toBeInTheDocument();

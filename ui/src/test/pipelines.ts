@@ -153,7 +153,7 @@ export function mockPipelinesBackend(handlers: Record<string, Handler> = {}) {
       pipeline_view: () => view(),
       pipeline_executions: () => [execution()],
       pipeline_action_executions: () => [],
-      "plugin:opener|open_url": () => null,
+      open_external: () => null,
       "plugin:window|set_title": () => null,
       "plugin:window|set_progress_bar": () => null,
       ...handlers,

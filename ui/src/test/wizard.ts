@@ -211,7 +211,7 @@ export function mockWizardBackend(handlers: Record<string, Handler> = {}) {
       plan_review: () => review(),
       receipts_list: () => [],
       receipts_unfinished: () => [],
-      "plugin:opener|open_url": () => null,
+      open_external: () => null,
       ...handlers,
     },
   });

@@ -113,7 +113,7 @@ function mockHistory(handlers: Record<string, Handler> = {}) {
       build_logs: () => logPage([], null),
       build_diagnosis: () => null,
       history_commits: () => ({}),
-      "plugin:opener|open_url": () => null,
+      open_external: () => null,
       ...handlers,
       // As Rust answers: the list gets summaries; the detail asks history_build for the whole record.
       history_builds: async (args) => {
@@ -555,7 +555,7 @@ describe("Build history: a build", () => {
     expect(screen.getByTestId("build-phase-messages")).toHaveTextContent("COMMAND_EXECUTION_ERROR");
 
     await userEvent.setup().click(screen.getByTestId("build-console"));
-    await waitFor(() => expect(backend.callsTo("plugin:opener|open_url")[0]?.args).toMatchObject({ url: FAILED.consoleUrl }));
+    await waitFor(() => expect(backend.callsTo("open_external")[0]?.args).toMatchObject({ url: FAILED.consoleUrl }));
   });
 
   it("explains the failure at the top, from Rust, and opens the plan's review to fix it", async () => {

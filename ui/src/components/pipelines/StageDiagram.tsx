@@ -166,7 +166,11 @@ function ActionRow({
           <div className="approval-box" data-testid={`approval-box-${stage}-${action.name}`}>
             {action.approval.comments && <p className="approval-comments">{action.approval.comments}</p>}
             {action.approval.reviewUrl && (
-              <ExternalLink url={action.approval.reviewUrl} label="Review" testId={`approval-review-${stage}-${action.name}`} />
+              // Any https URL the pipeline's author chose: shown to copy, not opened by the app
+              // (the app opens only AWS console and GitHub pages).
+              <p className="approval-review" data-testid={`approval-review-${stage}-${action.name}`}>
+                Review: <span className="mono">{action.approval.reviewUrl}</span>
+              </p>
             )}
             <p className="approval-who" title={action.approval.resourceArn}>
               {action.approval.approvers}

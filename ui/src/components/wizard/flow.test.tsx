@@ -60,7 +60,7 @@ describe("source step: GitHub connection", () => {
     expect(backend.callsTo("connection_create")[0]?.args).toEqual({ session: SESSION, name: "Cruddur" });
 
     await user.click(screen.getByTestId("connection-open-console"));
-    expect(backend.callsTo("plugin:opener|open_url")[0]?.args).toMatchObject({ url: pending.consoleUrl });
+    expect(backend.callsTo("open_external")[0]?.args).toMatchObject({ url: pending.consoleUrl });
 
     // Polled every few seconds until AVAILABLE, then on to Build without a click.
     await onStep(3);
@@ -213,7 +213,7 @@ describe("create", () => {
         channel = args.onEvent;
         return run.promise;
       },
-      "plugin:opener|open_url": () => null,
+      open_external: () => null,
     });
     expect(backend.callsTo("apply_start")[0]?.args).toMatchObject({ session: SESSION });
     expect((backend.callsTo("apply_start")[0]?.args.plan as Plan).pipeline.name).toBe("cruddur-backend-fargate");
@@ -224,7 +224,7 @@ describe("create", () => {
     emit(channel, event("connection", "waiting", { consoleUrl: "https://console.aws.amazon.com/codesuite/settings/connections" }));
     expect(screen.getByTestId("apply-step-connection")).toHaveAttribute("data-status", "waiting");
     await user.click(screen.getByTestId("apply-connection-console"));
-    expect(backend.callsTo("plugin:opener|open_url")).toHaveLength(1);
+    expect(backend.callsTo("open_external")).toHaveLength(1);
 
     emit(
       channel,

@@ -1,0 +1,61 @@
+// What the webview may ask of Rust, in the real window: a script in the page (as an injection
+// would run) cannot open a URL that is not an AWS console or GitHub page, cannot reach the opener
+// plugin directly, nor the notification commands the capability does not grant, nor a command
+// that no longer exists.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { emulatorUrl, find, freshHome, startDriver } from "../harness.mjs";
+
+let drivers;
+
+before(async () => {
+  drivers = await startDriver({ PIPEWRIGHT_HOME: freshHome(), PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl });
+});
+
+after(async () => {
+  await drivers?.stop();
+});
+
+/** invoke(cmd, args) from the page; resolves to {ok, value} or {ok: false, error}. */
+async function invoke(driver, cmd, args) {
+  return driver.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+       .then((value) => done({ ok: true, value: value ?? null }))
+       .catch((error) => done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }));`,
+    cmd,
+    args,
+  );
+}
+
+test("the page can open only checked URLs and call only what it is granted", async () => {
+  const driver = await drivers.launch();
+  try {
+    await find(driver, "sandbox-badge");
+    for (const url of [
+      "https://evil.example/.console.aws.amazon.com/",
+      "https://github.com@evil.example/",
+      "http://github.com/",
+      "file:///etc/passwd",
+      "javascript:alert(1)",
+    ]) {
+      const r = await invoke(driver, "open_external", { url });
+      assert.equal(r.ok, false, url);
+      assert.match(r.error, /"code":"validation"/, url);
+      assert.match(r.error, /"field":"url"/, url);
+    }
+    for (const [cmd, args] of [
+      ["plugin:opener|open_url", { url: "https://github.com/" }],
+      ["plugin:opener|open_path", { path: "/etc/passwd" }],
+      ["plugin:notification|cancel", {}],
+      ["plugin:notification|get_active", {}],
+      ["session_identity", {}],
+    ]) {
+      const r = await invoke(driver, cmd, args);
+      assert.equal(r.ok, false, `${cmd} should be refused`);
+      assert.match(r.error, /not allowed|not found|unknown|denied/i, `${cmd}: ${r.error}`);
+    }
+  } finally {
+    await driver.quit();
+  }
+});
