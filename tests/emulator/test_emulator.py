@@ -916,15 +916,15 @@ def test_unimplemented_operations_fail_fast(server, account):
     with pytest.raises(ClientError) as e:
         cs.create_host(Name="h", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghe.example.com")
     assert error_code(e.value) == "NotImplemented"
-    notifications = server.client("codestar-notifications", account, retries=3)  # a service moto lacks entirely
+    notifications = server.client("codestar-notifications", account, retries=3)  # the emulator's own service
     with pytest.raises(ClientError) as e:
-        notifications.list_notification_rules()
+        notifications.list_event_types()
     assert error_code(e.value) == "NotImplemented"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     _, counts = server.ctl("GET", f"/_pipewright/requests?account={account}")
     assert counts["counts"] == {"codepipeline.ListWebhooks": 1, "iam.ChangePassword": 1,
                                 "codestar-connections.CreateHost": 1,
-                                "codestar-notifications.ListNotificationRules": 1}, "501s must not be retried"
+                                "codestar-notifications.ListEventTypes": 1}, "501s must not be retried"
 
 
 def test_fault_injection(server, account):
