@@ -213,7 +213,7 @@ impl ViewCache {
     }
 }
 
-fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+pub(crate) fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     let t = t?;
     time::OffsetDateTime::from_unix_timestamp_nanos(t.as_nanos())
         .ok()?
@@ -518,11 +518,12 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
     })
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-fn parse_ms(t: Option<&str>) -> Option<i64> {
+/// RFC 3339 → Unix milliseconds.
+pub(crate) fn parse_ms(t: Option<&str>) -> Option<i64> {
     let t = time::OffsetDateTime::parse(t?, &time::format_description::well_known::Rfc3339).ok()?;
     Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }

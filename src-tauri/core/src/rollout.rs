@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::apply::AwsCtx;
 use crate::aws::map_sdk_error;
+use crate::release::{parse_ms, rfc3339};
 use crate::Result;
 
 /// The cluster and service an ECS deploy action updates (its configuration).
@@ -172,14 +173,6 @@ pub fn stall_note(
     ))
 }
 
-fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
-    let t = t?;
-    time::OffsetDateTime::from_unix_timestamp_nanos(t.as_nanos())
-        .ok()?
-        .format(&time::format_description::well_known::Rfc3339)
-        .ok()
-}
-
 fn ms(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
     t.map(|t| (t.as_nanos() / 1_000_000) as i64)
 }
@@ -251,18 +244,13 @@ pub async fn read(
             if r.failed_tasks > 0 || r.state == RolloutState::Failed {
                 r.stopped_tasks = stopped_tasks(ctx, &target.cluster, &r.deployment_id).await?;
             }
-            let created = r.created_at.as_deref().and_then(parse_ms);
+            let created = parse_ms(r.created_at.as_deref());
             r.stalled = stall_note(r.state, created, r.running, r.desired, now_ms);
             r.summary = headline(r);
         }
         rollouts.push(rollout);
     }
     Ok(rollouts)
-}
-
-fn parse_ms(t: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()?;
-    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 fn deployment_events(service: &ecs::Service, id: &str) -> Vec<RolloutEvent> {
@@ -309,7 +297,7 @@ fn from_deployment(target: &EcsTarget, d: &ecs::Deployment, service: &ecs::Servi
     let failed_at = events
         .iter()
         .find(|e| e.message.contains("deployment failed"))
-        .and_then(|e| e.at.as_deref().and_then(parse_ms));
+        .and_then(|e| parse_ms(e.at.as_deref()));
     let rolled_back_to = (state == RolloutState::Failed)
         .then(|| rolled_back_to(service, failed_at))
         .flatten();
@@ -357,7 +345,7 @@ fn from_events(target: &EcsTarget, deploy: &DeployRef, service: &ecs::Service) -
         }
     })?;
     let rolled_back_to = (state == RolloutState::Failed)
-        .then(|| rolled_back_to(service, at.as_deref().and_then(parse_ms)))
+        .then(|| rolled_back_to(service, parse_ms(at.as_deref())))
         .flatten();
     Some(Rollout {
         cluster: target.cluster.clone(),

@@ -350,12 +350,7 @@ pub async fn sync_executions(
 }
 
 fn parse_ms(t: &Option<String>) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(
-        t.as_deref()?,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .ok()?;
-    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+    release::parse_ms(t.as_deref())
 }
 
 /// The last Deploy action of an execution: the one that reaches prod.
@@ -397,7 +392,7 @@ async fn deploy_rollouts(
             },
         ));
     }
-    let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let now = release::now_ms();
     let mut out = HashMap::new();
     for (target, deploys) in by_service {
         let refs: Vec<rollout::DeployRef> = deploys.iter().map(|(_, d)| d.clone()).collect();
