@@ -99,6 +99,8 @@ export async function find(driver, id, timeout = 15_000) {
 
 export async function click(driver, id) {
   const el = await find(driver, id);
+  // To the middle of the view: WebDriver scrolls it only to an edge, where a sticky footer may cover it.
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
   await el.click();
   return el;
 }
@@ -168,4 +170,23 @@ export async function aws(account, service, target, body, region = "us-east-1") 
   const text = await response.text();
   if (!response.ok) throw new Error(`${target} answered ${response.status}: ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/**
+ * One AWS query-protocol call (SNS, IAM, STS) to the emulator as `account`, e.g.
+ * `awsQuery(acct, "sns", { Action: "CreateTopic", Name: "team", Version: "2010-03-31" })`; the
+ * answer is AWS's XML, as text.
+ */
+export async function awsQuery(account, service, params, region = "us-east-1") {
+  const response = await fetch(`${emulatorUrl}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+      authorization: `AWS4-HMAC-SHA256 Credential=${account}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${params.Action} answered ${response.status}: ${text}`);
+  return text;
 }

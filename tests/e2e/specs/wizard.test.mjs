@@ -1,17 +1,32 @@
 // The New pipeline wizard in the real window, in sandbox mode against an empty emulator account that
 // only has an ECR repository and an ECS cluster/service: keep the defaults, create the GitHub
 // connection and complete its handshake while the wizard waits, review, create, and check that every
-// resource was created. A screenshot of every page goes to target/e2e-screenshots/.
+// resource was created. The Deploy step adds a manual approval and a notification rule to the team's
+// SNS topic (whose policy lets CodeStar Notifications publish). A screenshot of every page goes to
+// target/e2e-screenshots/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { By, until } from "selenium-webdriver";
-import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, waitForText, control } from "../harness.mjs";
+import {
+  awsQuery,
+  byTestId,
+  click,
+  control,
+  emulatorUrl,
+  find,
+  freshHome,
+  screenshot,
+  startDriver,
+  type,
+  waitForText,
+} from "../harness.mjs";
 
 // A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
 // test's AWS state is isolated (and starts empty).
 const ACCOUNT = `3${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
 const REGION = "us-east-1";
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:team`;
 
 const SHORT = 15_000;
 const LOOKUP = 30_000;
@@ -23,6 +38,21 @@ let drivers;
 
 before(async () => {
   await control("seed", { account: ACCOUNT, region: REGION, only: ["ecr", "ecs"] });
+  await awsQuery(ACCOUNT, "sns", { Action: "CreateTopic", Name: "team", Version: "2010-03-31" });
+  const statement = {
+    Sid: "AllowCodeStarNotifications",
+    Effect: "Allow",
+    Principal: { Service: "codestar-notifications.amazonaws.com" },
+    Action: "SNS:Publish",
+    Resource: TOPIC,
+  };
+  await awsQuery(ACCOUNT, "sns", {
+    Action: "SetTopicAttributes",
+    TopicArn: TOPIC,
+    AttributeName: "Policy",
+    AttributeValue: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+    Version: "2010-03-31",
+  });
   drivers = await startDriver({
     PIPEWRIGHT_HOME: freshHome(),
     PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
@@ -171,12 +201,25 @@ test("create a pipeline with the wizard in an empty sandbox account", async () =
     await pick(driver, "plan-deploy-service", "backend-flask");
     assert.equal(await value(driver, "plan-deploy-fileName"), "imagedefinitions.json");
     await screenshot(driver, "wizard-6-deploy");
+    // A manual approval before Deploy, and a rule telling the team's topic.
+    await click(driver, "plan-pipeline-approval");
+    await type(driver, "plan-pipeline-approval-reviewUrl", "https://staging.example.com");
+    await click(driver, "plan-pipeline-notifications");
+    await type(driver, "plan-pipeline-notifications-snsTopicArn", TOPIC);
+    await click(driver, "plan-notification-event-approval_needed");
+    const notify = await find(driver, "plan-pipeline-notifications-snsTopicArn");
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", notify);
+    await screenshot(driver, "wizard-6-deploy-approval-notifications");
     await next(driver, 7);
 
     // 7. Review: the sandbox account, no error findings, Create enabled.
     await waitForText(driver, "review-target", ACCOUNT, LOOKUP);
     assert.equal((await driver.findElements(byTestId("review-finding-error"))).length, 0, "review found errors");
     await find(driver, "review-step-pipeline");
+    const rule = await find(driver, "review-step-notifications");
+    assert.match(await rule.getText(), /cruddur-backend-fargate-pipewright/);
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", rule);
+    await screenshot(driver, "wizard-7-review-notifications");
     const create = await find(driver, "review-create");
     await driver.wait(until.elementIsEnabled(create), LOOKUP, "Create pipeline stayed disabled");
     await screenshot(driver, "wizard-7-review");
@@ -196,6 +239,7 @@ test("create a pipeline with the wizard in an empty sandbox account", async () =
       assert.ok(expected.includes(status), `${id} ended ${status}, expected ${expected.join(" or ")}`);
     }
     await find(driver, "receipt-resource-pipeline");
+    await find(driver, "receipt-resource-notifications");
     await screenshot(driver, "wizard-8-created");
     const receipt = await find(driver, "receipt");
     await driver.executeScript("arguments[0].scrollIntoView()", receipt);

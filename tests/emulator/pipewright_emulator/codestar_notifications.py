@@ -148,7 +148,7 @@ class CodeStarNotificationsBackend(BaseBackend):
             topic = sns_backends[parts["account"]][parts["region"]].topics.get(address)
             if topic is None:
                 raise err("ConfigurationException", f"The SNS topic {address} does not exist")
-            if not _allows_notifications(json.loads(topic.policy)):
+            if not _allows_notifications(json.loads(topic.policy), address):
                 raise err("ConfigurationException",
                           f"The access policy of SNS topic {address} does not allow {PRINCIPAL} to publish to it")
 
@@ -212,18 +212,25 @@ class CodeStarNotificationsBackend(BaseBackend):
         return out
 
 
-def _allows_notifications(policy: dict[str, Any]) -> bool:
-    for st in policy.get("Statement", []) or []:
+def _allows_notifications(policy: dict[str, Any], topic_arn: str) -> bool:
+    statements = policy.get("Statement") or []
+    for st in [statements] if isinstance(statements, dict) else statements:
         if st.get("Effect") != "Allow":
             continue
         principal = st.get("Principal") or {}
         services = principal.get("Service") if isinstance(principal, dict) else None
         services = [services] if isinstance(services, str) else (services or [])
-        if PRINCIPAL not in services and principal != "*":
+        anyone = (principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*")) \
+            and not st.get("Condition")
+        if PRINCIPAL not in services and not anyone:
             continue
         actions = st.get("Action") or []
         actions = [actions] if isinstance(actions, str) else actions
-        if any(a in ("sns:Publish", "sns:*", "*") for a in actions):
+        resources = st.get("Resource", "*")
+        resources = [resources] if isinstance(resources, str) else resources
+        if not any(r in ("*", topic_arn) for r in resources):
+            continue
+        if any(a.lower() in ("sns:publish", "sns:*", "*") for a in actions):
             return True
     return False
 

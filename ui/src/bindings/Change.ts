@@ -4,4 +4,4 @@
  * A change to something Pipewright did not create, with what was there before, so that a rollback
  * or tear-down can put it back.
  */
-export type Change = { "kind": "rolePolicy", role: string, policyName: string, previous: string | null, } | { "kind": "project", name: string, previous: string, } | { "kind": "webhook", project: string, previous: string, } | { "kind": "pipeline", name: string, previous: string, };
+export type Change = { "kind": "rolePolicy", role: string, policyName: string, previous: string | null, } | { "kind": "project", name: string, previous: string, } | { "kind": "webhook", project: string, previous: string, } | { "kind": "pipeline", name: string, previous: string, } | { "kind": "notificationRule", arn: string, previous: string, };

@@ -3,4 +3,4 @@
 /**
  * The resources the wizard creates, in dependency order.
  */
-export type StepId = "connection" | "artifact_bucket" | "codebuild_role" | "ecr_policy" | "codebuild_project" | "webhook" | "pipeline_role" | "pipeline";
+export type StepId = "connection" | "artifact_bucket" | "codebuild_role" | "ecr_policy" | "codebuild_project" | "webhook" | "pipeline_role" | "pipeline" | "notifications";

@@ -26,6 +26,7 @@ export function referencePlan(): Plan {
       name: "cruddur-backend-fargate",
       role: { mode: "create", name: null },
       artifactBucket: null,
+      artifactBucketSuffix: "k3v9q2xa",
       pipelineType: "V2",
       executionMode: "SUPERSEDED",
     },
@@ -103,6 +104,7 @@ export const STEP_TITLES: [StepId, string][] = [
   ["webhook", "CodeBuild webhook"],
   ["pipeline_role", "CodePipeline service role"],
   ["pipeline", "Pipeline"],
+  ["notifications", "Notification rule"],
 ];
 
 export function review(overrides: Partial<Review> = {}): Review {

@@ -62,6 +62,12 @@ impl AwsCtx {
     pub fn connections(&self) -> aws_sdk_codestarconnections::Client {
         aws_sdk_codestarconnections::Client::new(&self.config)
     }
+    pub fn notifications(&self) -> aws_sdk_codestarnotifications::Client {
+        aws_sdk_codestarnotifications::Client::new(&self.config)
+    }
+    pub fn sns(&self) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.config)
+    }
 }
 
 /// Connected contexts by profile + region, so the wizard's many look-ups do not each load the
@@ -118,6 +124,10 @@ pub mod console {
     pub fn build(region: &str, account: &str, project: &str, build_id: &str) -> String {
         let id = build_id.replace(':', "%3A");
         format!("https://{region}.console.aws.amazon.com/codesuite/codebuild/{account}/projects/{project}/build/{id}/?region={region}")
+    }
+    /// The notification rules page (the console links a rule by an id it does not document).
+    pub fn notification_rules(region: &str) -> String {
+        format!("https://{region}.console.aws.amazon.com/codesuite/settings/notifications?region={region}")
     }
     pub fn pipeline(region: &str, name: &str) -> String {
         format!("https://{region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{name}/view?region={region}")

@@ -166,6 +166,7 @@ impl Run<'_> {
                 .await
             }
             StepId::Pipeline => self.pipeline().await,
+            StepId::Notifications => self.notifications().await,
         }
     }
 }

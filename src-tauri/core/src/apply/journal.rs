@@ -195,6 +195,7 @@ impl Journal {
                     owner_created(StepId::Webhook) || owner_created(StepId::CodebuildProject)
                 }
                 Change::Pipeline { .. } => owner_created(StepId::Pipeline),
+                Change::NotificationRule { .. } => owner_created(StepId::Notifications),
             };
             if created {
                 return;

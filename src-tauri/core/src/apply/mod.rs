@@ -23,6 +23,7 @@ mod undo;
 pub use ctx::{console, AwsCtx, CtxCache};
 pub use engine::{ApplyOptions, Sink};
 pub use journal::unfinished;
+pub use resources::notifications::{topic_allows, topic_statement};
 pub use review::{cost_estimate, review, Prices};
 pub use run::{apply, destroy, resolve};
 pub use types::*;

@@ -26,6 +26,7 @@ pub struct Names {
     pub project_arn: String,
     pub repository_arn: String,
     pub pipeline_arn: String,
+    pub notification_rule: String,
 }
 
 pub const CODEBUILD_BASE_POLICY: &str = "PipewrightCodeBuildBase";
@@ -85,6 +86,7 @@ impl Names {
                 "arn:{partition}:codepipeline:{region}:{account}:{}",
                 plan.pipeline.name
             ),
+            notification_rule: plan.notification_rule_name(),
             bucket,
             bucket_is_default,
             partition,

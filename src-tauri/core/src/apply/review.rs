@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::ctx::AwsCtx;
 use super::discover;
 use super::requests;
+use super::resources::notifications;
 use super::types::*;
 use crate::aws::{map_sdk_error, or_not_found};
 use crate::plan::{
@@ -246,6 +247,7 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
         project,
         pipeline,
         containers,
+        rule,
     ) = tokio::join!(
         connection,
         bucket,
@@ -256,6 +258,7 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
         project,
         pipeline,
         containers,
+        notifications::review(ctx, plan, &n),
     );
     let (
         connection,
@@ -278,6 +281,14 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
         pipeline?,
         containers?,
     );
+    let (rule_action, rule_request, rule_findings) = rule?;
+    for (severity, message) in rule_findings {
+        findings.push(finding(
+            severity,
+            Some("pipeline.notifications.snsTopicArn"),
+            message,
+        ));
+    }
 
     // Findings.
     match &connection {
@@ -596,6 +607,13 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
         } else {
             json!({"CreatePipeline": pipeline_req})
         },
+    );
+
+    push(
+        StepId::Notifications,
+        n.notification_rule.clone(),
+        rule_action,
+        rule_request,
     );
 
     findings.sort_by_key(|f| f.severity as u8);

@@ -6,6 +6,7 @@ use super::ctx::AwsCtx;
 use super::engine::{apply_steps, now_rfc3339, ApplyOptions, Sink};
 use super::journal::{current_receipt, Journal};
 use super::requests::Names;
+use super::resources::notifications;
 use super::types::*;
 use super::undo;
 use crate::aws::map_sdk_error;
@@ -69,6 +70,23 @@ pub async fn resolve(ctx: &AwsCtx, plan: &Plan) -> Result<Names> {
     Ok(names)
 }
 
+/// Refuses, before any change, a notification rule whose topic would refuse it (missing, in
+/// another region, or a policy that does not let CodeStar Notifications publish): the review's
+/// error, as a field error.
+async fn check_notification_topic(ctx: &AwsCtx, plan: &Plan) -> Result<()> {
+    let Some(n) = &plan.pipeline.notifications else {
+        return Ok(());
+    };
+    let found = notifications::check_topic(ctx, &n.sns_topic_arn).await?;
+    match found.into_iter().find(|(s, _)| *s == Severity::Error) {
+        Some((_, message)) => Err(Error::validation(
+            "pipeline.notifications.snsTopicArn",
+            message,
+        )),
+        None => Ok(()),
+    }
+}
+
 fn new_receipt(ctx: &AwsCtx, plan: &Plan) -> Receipt {
     Receipt {
         id: format!(
@@ -109,6 +127,7 @@ pub async fn apply(
         return Err(issue.into_error());
     }
     let names = resolve(ctx, plan).await?;
+    check_notification_topic(ctx, plan).await?;
     let receipt = current_receipt(dirs, &ctx.account, &ctx.region, &plan.pipeline.name)?
         .unwrap_or_else(|| new_receipt(ctx, plan));
     let journal = Journal::open(

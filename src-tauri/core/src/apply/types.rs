@@ -18,10 +18,11 @@ pub enum StepId {
     Webhook,
     PipelineRole,
     Pipeline,
+    Notifications,
 }
 
 impl StepId {
-    pub const ALL: [StepId; 8] = [
+    pub const ALL: [StepId; 9] = [
         StepId::Connection,
         StepId::ArtifactBucket,
         StepId::CodebuildRole,
@@ -30,6 +31,7 @@ impl StepId {
         StepId::Webhook,
         StepId::PipelineRole,
         StepId::Pipeline,
+        StepId::Notifications,
     ];
 
     pub fn title(self) -> &'static str {
@@ -42,6 +44,7 @@ impl StepId {
             StepId::Webhook => "CodeBuild webhook",
             StepId::PipelineRole => "CodePipeline service role",
             StepId::Pipeline => "Pipeline",
+            StepId::Notifications => "Notification rule",
         }
     }
 
@@ -63,6 +66,8 @@ impl StepId {
                 StepId::Webhook,
                 StepId::PipelineRole,
             ],
+            // A rule is on the pipeline's ARN, which must exist.
+            StepId::Notifications => &[StepId::Pipeline],
         }
     }
 }
@@ -221,6 +226,8 @@ pub enum Change {
     Webhook { project: String, previous: String },
     /// UpdatePipeline; `previous` is the declaration as GetPipeline returned it (AWS's JSON).
     Pipeline { name: String, previous: String },
+    /// UpdateNotificationRule; `previous` is the rule as DescribeNotificationRule returned it.
+    NotificationRule { arn: String, previous: String },
 }
 
 impl Change {
@@ -241,7 +248,10 @@ impl Change {
             ) => a == b && pa == pb,
             (Change::Project { name: a, .. }, Change::Project { name: b, .. })
             | (Change::Pipeline { name: a, .. }, Change::Pipeline { name: b, .. })
-            | (Change::Webhook { project: a, .. }, Change::Webhook { project: b, .. }) => a == b,
+            | (Change::Webhook { project: a, .. }, Change::Webhook { project: b, .. })
+            | (Change::NotificationRule { arn: a, .. }, Change::NotificationRule { arn: b, .. }) => {
+                a == b
+            }
             _ => false,
         }
     }

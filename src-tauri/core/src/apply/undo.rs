@@ -9,7 +9,9 @@
 use super::ctx::AwsCtx;
 use super::engine::{event, Sink};
 use super::journal::Journal;
-use super::resources::{bucket, connection, pipeline, policy, project, role, webhook, GONE};
+use super::resources::{
+    bucket, connection, notifications, pipeline, policy, project, role, webhook, GONE,
+};
 use super::types::*;
 use crate::{AppError, Error, Result};
 
@@ -141,6 +143,9 @@ async fn restore(ctx: &AwsCtx, change: &Change) -> Result<()> {
         Change::Project { name, previous } => project::restore(ctx, name, previous).await,
         Change::Webhook { project, previous } => webhook::restore(ctx, project, previous).await,
         Change::Pipeline { name, previous } => pipeline::restore(ctx, name, previous).await,
+        Change::NotificationRule { arn, previous } => {
+            notifications::restore(ctx, arn, previous).await
+        }
     }
 }
 
@@ -149,6 +154,9 @@ async fn delete(ctx: &AwsCtx, receipt: &Receipt, res: &ReceiptResource) -> Resul
     let name = res.name.as_str();
     let deleted = format!("deleted {name}");
     match res.step {
+        StepId::Notifications => {
+            notifications::delete(ctx, receipt, name, res.arn.as_deref()).await
+        }
         StepId::Pipeline => pipeline::delete(ctx, name).await,
         StepId::Webhook => {
             let project = receipt

@@ -85,6 +85,84 @@ pub struct PipelineSettings {
     /// A manual approval stage before Deploy; none: every release goes straight to prod.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<ApprovalSettings>,
+    /// A CodeStar Notifications rule on the pipeline, so the team hears of it even when no
+    /// Pipewright is open; none: only this desktop is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<NotificationSettings>,
+}
+
+/// The pipeline's events a notification rule can send (CodeStar Notifications event types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum NotificationEvent {
+    ExecutionStarted,
+    ExecutionFailed,
+    ExecutionSucceeded,
+    ExecutionCanceled,
+    ApprovalNeeded,
+}
+
+impl NotificationEvent {
+    pub const ALL: [NotificationEvent; 5] = [
+        Self::ExecutionStarted,
+        Self::ExecutionFailed,
+        Self::ExecutionSucceeded,
+        Self::ExecutionCanceled,
+        Self::ApprovalNeeded,
+    ];
+
+    /// Its CodeStar Notifications event type id.
+    pub fn event_type_id(self) -> &'static str {
+        match self {
+            Self::ExecutionStarted => "codepipeline-pipeline-pipeline-execution-started",
+            Self::ExecutionFailed => "codepipeline-pipeline-pipeline-execution-failed",
+            Self::ExecutionSucceeded => "codepipeline-pipeline-pipeline-execution-succeeded",
+            Self::ExecutionCanceled => "codepipeline-pipeline-pipeline-execution-canceled",
+            Self::ApprovalNeeded => "codepipeline-pipeline-manual-approval-needed",
+        }
+    }
+
+    pub fn from_event_type_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.event_type_id() == id)
+    }
+}
+
+/// How much a notification says (CodeStar Notifications' DetailType).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum NotificationDetail {
+    Basic,
+    #[default]
+    Full,
+}
+
+impl NotificationDetail {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Basic => "BASIC",
+            Self::Full => "FULL",
+        }
+    }
+}
+
+/// A notification rule on the pipeline to an SNS topic. Pipewright never changes the topic: its
+/// access policy must already let `codestar-notifications.amazonaws.com` publish (the review
+/// checks it and shows the statement to add).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct NotificationSettings {
+    /// The SNS topic told (its ARN), in the pipeline's region.
+    pub sns_topic_arn: String,
+    pub events: Vec<NotificationEvent>,
+    #[serde(default)]
+    pub detail: NotificationDetail,
+    /// The rule's name; empty = `<pipeline>-pipewright` (CodeStar Notifications names are unique
+    /// per account and region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
 }
 
 /// The manual approval before Deploy: who is told (an SNS topic, or nobody but the app), what the
@@ -324,6 +402,7 @@ impl Plan {
                 pipeline_type: PipelineType::V2,
                 execution_mode: ExecutionMode::Superseded,
                 approval: None,
+                notifications: None,
             },
             source: SourceSettings {
                 connection: ConnectionChoice::Create {
@@ -421,8 +500,50 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The notification rule's name: the plan's, or `<pipeline>-pipewright` within CodeStar
+    /// Notifications' rule (64 of letters, digits, '-', '_', ' '). A pipeline name with other
+    /// characters ('.', '@') gets them as '-' plus a hash of the real name, so `a.b` and `a-b`
+    /// do not share a rule name.
+    pub fn notification_rule_name(&self) -> String {
+        if let Some(name) = self
+            .pipeline
+            .notifications
+            .as_ref()
+            .and_then(|n| n.rule_name.as_deref())
+            .filter(|s| !s.is_empty())
+        {
+            return name.to_owned();
+        }
+        let name = &self.pipeline.name;
+        let clean: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        if &clean == name {
+            fit_role_name(format!("{clean}-pipewright"))
+        } else {
+            let keep: String = clean.chars().take(ROLE_NAME_MAX - 20).collect();
+            format!("{keep}-{:08x}-pipewright", fnv1a(name))
+        }
+    }
+}
+
 /// IAM's limit on a role name.
 pub const ROLE_NAME_MAX: usize = 64;
+
+/// FNV-1a: stable across versions and platforms (std's hasher is neither).
+fn fnv1a(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
 
 /// A default role name within IAM's 64 characters: kept as it is when it fits, else cut and given a
 /// stable hash of the whole name, so two long names that share their first 55 characters still get
@@ -431,10 +552,7 @@ pub fn fit_role_name(name: String) -> String {
     if name.len() <= ROLE_NAME_MAX {
         return name;
     }
-    // FNV-1a: stable across versions and platforms (std's hasher is neither).
-    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
+    let hash = fnv1a(&name);
     let keep = ROLE_NAME_MAX - 9;
     format!("{}-{hash:08x}", &name[..keep])
 }

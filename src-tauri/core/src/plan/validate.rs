@@ -182,6 +182,68 @@ pub fn is_connection_arn(s: &str) -> bool {
 }
 
 /// Every issue of the plan, in field order. Empty = valid.
+pub const SNS_TOPIC_RULE: &str = "must be a standard SNS topic ARN: arn:aws:sns:<region>:<account>:<name> (letters, digits, '-', '_'; no FIFO topic)";
+
+pub fn is_sns_topic_arn(s: &str) -> bool {
+    re!(r"^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$").is_match(s)
+}
+
+/// CodeStar Notifications' rule name: 1–64 of letters, digits, '-', '_' and space.
+pub fn is_notification_rule_name(s: &str) -> bool {
+    re!(r"^[A-Za-z0-9\-_ ]{1,64}$").is_match(s)
+}
+
+fn notifications(c: &mut Checker, plan: &Plan, n: &crate::plan::NotificationSettings) {
+    let base = "pipeline.notifications";
+    if !is_sns_topic_arn(&n.sns_topic_arn) {
+        c.fail(&format!("{base}.snsTopicArn"), SNS_TOPIC_RULE);
+    } else if let Some(region) = plan.region.as_deref().filter(|r| !r.is_empty()) {
+        let topic_region = n.sns_topic_arn.split(':').nth(3).unwrap_or_default();
+        c.check(
+            topic_region == region,
+            &format!("{base}.snsTopicArn"),
+            &format!("must be a topic in the pipeline's region, {region} (it is in {topic_region}): CodeStar Notifications tells topics of the resource's region only"),
+        );
+    }
+    if n.events.is_empty() {
+        c.fail(
+            &format!("{base}.events"),
+            "choose at least one event to tell the team about",
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = n.events.iter().find(|e| !seen.insert(**e)) {
+        c.fail(
+            &format!("{base}.events"),
+            format!("lists {} twice", dup.event_type_id()),
+        );
+    }
+    if n.events
+        .contains(&crate::plan::NotificationEvent::ApprovalNeeded)
+        && plan.pipeline.approval.is_none()
+    {
+        c.fail(
+            &format!("{base}.events"),
+            "\"approval needed\" needs the approval stage: turn on the approval before Deploy, or drop that event",
+        );
+    }
+    if let Some(name) = n.rule_name.as_deref().filter(|s| !s.is_empty()) {
+        let count = name.chars().count();
+        c.check(
+            is_notification_rule_name(name),
+            &format!("{base}.ruleName"),
+            &if count > 64 {
+                format!(
+                    "must be at most 64 characters (CodeStar Notifications rule); it has {count}"
+                )
+            } else {
+                "may hold only letters, digits, '-', '_' and spaces (CodeStar Notifications rule)"
+                    .to_owned()
+            },
+        );
+    }
+}
+
 pub fn validate(plan: &Plan) -> Vec<Issue> {
     let mut c = Checker { issues: Vec::new() };
     c.check(
@@ -233,10 +295,9 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
         }
         if let Some(arn) = &a.sns_topic_arn {
             c.check(
-                re!(r"^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$")
-                    .is_match(arn),
+                is_sns_topic_arn(arn),
                 "pipeline.approval.snsTopicArn",
-                "must be a standard SNS topic ARN: arn:aws:sns:<region>:<account>:<name> (letters, digits, '-', '_'; no FIFO topic)",
+                SNS_TOPIC_RULE,
             );
         }
         if let Some(url) = &a.review_url {
@@ -259,6 +320,10 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
                 ),
             );
         }
+    }
+
+    if let Some(n) = &p.notifications {
+        notifications(&mut c, plan, n);
     }
 
     // Source.
@@ -437,7 +502,34 @@ pub fn validate(plan: &Plan) -> Vec<Issue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{EnvVar, WebhookSettings};
+    use crate::plan::{EnvVar, NotificationEvent, WebhookSettings};
+
+    const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:team";
+
+    fn notify(topic: &str) -> crate::plan::NotificationSettings {
+        crate::plan::NotificationSettings {
+            sns_topic_arn: topic.into(),
+            events: vec![NotificationEvent::ExecutionFailed],
+            detail: Default::default(),
+            rule_name: None,
+        }
+    }
+
+    #[test]
+    fn a_notification_rule_at_its_limits_is_valid() {
+        let mut p = Plan::reference();
+        p.region = Some("us-east-1".into());
+        p.pipeline.approval = Some(Default::default());
+        let mut n = notify(TOPIC);
+        n.events = NotificationEvent::ALL.to_vec();
+        n.rule_name = Some("a-b_c d".repeat(9).chars().take(64).collect());
+        p.pipeline.notifications = Some(n.clone());
+        assert_eq!(validate(&p), vec![]);
+        // The message of a too-long name counts.
+        n.rule_name = Some("r".repeat(70));
+        p.pipeline.notifications = Some(n);
+        assert!(validate(&p)[0].message.contains("it has 70"));
+    }
 
     fn paths(plan: &Plan) -> Vec<String> {
         validate(plan).into_iter().map(|i| i.path).collect()
@@ -529,6 +621,57 @@ mod tests {
                     p.deploy = DeploySettings::None;
                 },
                 "pipeline.approval",
+            ),
+            (
+                |p| p.pipeline.notifications = Some(notify("arn:aws:sns:us-east-1:1:x")),
+                "pipeline.notifications.snsTopicArn",
+            ),
+            (
+                |p| {
+                    p.region = Some("eu-west-1".into());
+                    p.pipeline.notifications = Some(notify(TOPIC));
+                },
+                "pipeline.notifications.snsTopicArn",
+            ),
+            (
+                |p| {
+                    let mut n = notify(TOPIC);
+                    n.events.clear();
+                    p.pipeline.notifications = Some(n);
+                },
+                "pipeline.notifications.events",
+            ),
+            (
+                |p| {
+                    let mut n = notify(TOPIC);
+                    n.events.push(NotificationEvent::ExecutionFailed);
+                    p.pipeline.notifications = Some(n);
+                },
+                "pipeline.notifications.events",
+            ),
+            (
+                |p| {
+                    let mut n = notify(TOPIC);
+                    n.events.push(NotificationEvent::ApprovalNeeded);
+                    p.pipeline.notifications = Some(n);
+                },
+                "pipeline.notifications.events",
+            ),
+            (
+                |p| {
+                    let mut n = notify(TOPIC);
+                    n.rule_name = Some("prod.rule".into());
+                    p.pipeline.notifications = Some(n);
+                },
+                "pipeline.notifications.ruleName",
+            ),
+            (
+                |p| {
+                    let mut n = notify(TOPIC);
+                    n.rule_name = Some("r".repeat(65));
+                    p.pipeline.notifications = Some(n);
+                },
+                "pipeline.notifications.ruleName",
             ),
             (|p| p.source.branch = "feature..x".into(), "source.branch"),
             (|p| p.source.branch = "has space".into(), "source.branch"),

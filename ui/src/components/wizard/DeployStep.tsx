@@ -1,9 +1,16 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, useWatch } from "react-hook-form";
 import { useEcsClusters, useEcsServices } from "../../lib/wizard/queries";
-import { applyDeploy, deploySchema, deployValues, type DeployValues } from "../../lib/wizard/schemas";
+import type { NotificationEvent } from "../../bindings/NotificationEvent";
+import {
+  applyDeploy,
+  deploySchema,
+  deployValues,
+  NOTIFICATION_EVENTS,
+  type DeployValues,
+} from "../../lib/wizard/schemas";
 import type { z } from "../../lib/zod";
-import { Checkbox, ChoiceCards, Field } from "./fields";
+import { Checkbox, ChoiceCards, Field, PathMessage } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
@@ -19,7 +26,10 @@ export function DeployStep({ plan, session }: StepProps) {
     setValue,
     formState: { errors },
   } = form;
-  const [kind, cluster, service, approval] = useWatch({ control, name: ["kind", "cluster", "service", "approval"] });
+  const [kind, cluster, service, approval, notify] = useWatch({
+    control,
+    name: ["kind", "cluster", "service", "approval", "notify"],
+  });
   const ecs = kind === "ecs";
   const clusters = useEcsClusters(session, ecs);
   const services = useEcsServices(session, ecs ? cluster : "");
@@ -133,6 +143,79 @@ export function DeployStep({ plan, session }: StepProps) {
           )}
         </div>
       )}
+      <div className="wizard-group">
+        <div className="checkbox-row">
+          <Checkbox
+            label="Tell the team through an SNS topic"
+            description="A CodeStar Notifications rule on the pipeline publishes its events to the topic, so people hear of them with no Pipewright open."
+            registration={register("notify")}
+            testId="plan-pipeline-notifications"
+          />
+        </div>
+        {notify && (
+          <div className="form-grid">
+            <Field
+              path="pipeline.notifications.snsTopicArn"
+              label="SNS topic"
+              className="form-grid-wide"
+              hint="In the pipeline's region. Its access policy must let codestar-notifications.amazonaws.com publish; Pipewright checks it on Review and never changes the topic."
+            >
+              {(c) => (
+                <input
+                  type="text"
+                  className="mono"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="arn:aws:sns:…:…:team"
+                  {...c}
+                  {...register("notifyTopicArn")}
+                />
+              )}
+            </Field>
+            <fieldset className="choice-group form-grid-wide">
+              <legend className="choice-legend">Events</legend>
+              <div className="checkbox-list">
+                {NOTIFICATION_EVENTS.map((event) => (
+                  <label key={event} className="checkbox">
+                    <input
+                      type="checkbox"
+                      value={event}
+                      data-testid={`plan-notification-event-${event}`}
+                      {...register("notifyEvents")}
+                    />
+                    <span>{EVENT_LABELS[event]}</span>
+                  </label>
+                ))}
+              </div>
+              <PathMessage path="pipeline.notifications.events" />
+            </fieldset>
+            <Field path="pipeline.notifications.detail" label="Detail">
+              {(c) => (
+                <select {...c} {...register("notifyDetail")}>
+                  <option value="FULL">Full: the event and what CodePipeline says of it</option>
+                  <option value="BASIC">Basic: the event only</option>
+                </select>
+              )}
+            </Field>
+            <Field
+              path="pipeline.notifications.ruleName"
+              label="Rule name"
+              optional
+              hint="Empty: the pipeline's name with -pipewright."
+            >
+              {(c) => <input type="text" autoComplete="off" spellCheck={false} {...c} {...register("notifyRuleName")} />}
+            </Field>
+          </div>
+        )}
+      </div>
     </StepForm>
   );
 }
+
+const EVENT_LABELS: Record<NotificationEvent, string> = {
+  execution_failed: "A release failed",
+  execution_succeeded: "A release succeeded",
+  approval_needed: "An approval is waiting",
+  execution_started: "A release started",
+  execution_canceled: "A release was stopped",
+};

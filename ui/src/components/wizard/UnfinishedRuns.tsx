@@ -17,6 +17,7 @@ const STEP_TITLES: { id: StepId; title: string }[] = [
   { id: "webhook", title: "CodeBuild webhook" },
   { id: "pipeline_role", title: "CodePipeline service role" },
   { id: "pipeline", title: "Pipeline" },
+  { id: "notifications", title: "Notification rule" },
 ];
 
 function summary(r: Receipt): string {

@@ -278,6 +278,46 @@ describe("wizard steps", () => {
     expect(lastPlan(backend).pipeline.approval).toBeNull();
   });
 
+  it("adds a notification rule to an SNS topic, with Rust's rule for its events", async () => {
+    const backend = mockWizardBackend({
+      ecs_clusters: () => ["cruddur"],
+      ecs_services: () => ["backend-flask"],
+      plan_validate: ({ plan }) => {
+        const p = plan as Plan;
+        return p.pipeline.notifications?.events.includes("approval_needed") && !p.pipeline.approval
+          ? [{ path: "pipeline.notifications.events", message: '"approval needed" needs the approval stage' }]
+          : [];
+      },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<NewPipelinePage />);
+    await goToStep(user, 6);
+    expect(screen.queryByTestId("plan-pipeline-notifications-snsTopicArn")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("plan-pipeline-notifications"));
+    await user.type(screen.getByTestId("plan-pipeline-notifications-snsTopicArn"), "arn:aws:sns:us-east-1:123456789012:team");
+    // Failed and succeeded are on by default; "approval needed" without an approval is Rust's error.
+    expect(screen.getByTestId("plan-notification-event-execution_failed")).toBeChecked();
+    await user.click(screen.getByTestId("plan-notification-event-approval_needed"));
+    expect(await screen.findByTestId("field-error-pipeline-notifications-events")).toHaveTextContent("needs the approval stage");
+    await user.click(screen.getByTestId("plan-pipeline-approval"));
+    await waitFor(() => expect(screen.queryByTestId("field-error-pipeline-notifications-events")).not.toBeInTheDocument());
+    await user.click(screen.getByTestId("plan-notification-event-execution_succeeded"));
+    await user.selectOptions(screen.getByTestId("plan-pipeline-notifications-detail"), "BASIC");
+    await next(user, 7);
+    expect(lastPlan(backend).pipeline.notifications).toEqual({
+      snsTopicArn: "arn:aws:sns:us-east-1:123456789012:team",
+      events: ["execution_failed", "approval_needed"],
+      detail: "BASIC",
+      ruleName: null,
+    });
+    // The pipeline step keeps what the deploy step set (and the bucket suffix).
+    await user.click(screen.getByTestId("wizard-step-1"));
+    await onStep(1);
+    await next(user, 2);
+    expect(lastPlan(backend).pipeline.notifications?.detail).toBe("BASIC");
+    expect(lastPlan(backend).pipeline.artifactBucketSuffix).toBe(referencePlan().pipeline.artifactBucketSuffix);
+  });
+
   it("asks for a profile first", async () => {
     mockBackend();
     renderWithProviders(<NewPipelinePage />);

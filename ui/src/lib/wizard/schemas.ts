@@ -6,6 +6,7 @@
 import type { BuildSettings } from "../../bindings/BuildSettings";
 import type { ComputeType } from "../../bindings/ComputeType";
 import type { ExecutionMode } from "../../bindings/ExecutionMode";
+import type { NotificationEvent } from "../../bindings/NotificationEvent";
 import type { PipelineType } from "../../bindings/PipelineType";
 import type { Plan } from "../../bindings/Plan";
 import type { RoleChoice } from "../../bindings/RoleChoice";
@@ -13,6 +14,15 @@ import type { SourceOutputFormat } from "../../bindings/SourceOutputFormat";
 import type { WebhookEvent } from "../../bindings/WebhookEvent";
 import { z } from "../zod";
 import type { ConnectionMode } from "./store";
+
+/** The events a notification rule can tell, in the order the wizard offers them. */
+export const NOTIFICATION_EVENTS = [
+  "execution_failed",
+  "execution_succeeded",
+  "approval_needed",
+  "execution_started",
+  "execution_canceled",
+] as const satisfies readonly NotificationEvent[];
 
 const required = (message: string) => z.string().trim().min(1, message);
 
@@ -98,12 +108,13 @@ export function applyPipeline(plan: Plan, v: PipelineValues): Plan {
   return {
     ...plan,
     pipeline: {
+      // What other steps own (the bucket suffix, the approval, the notification rule) stays.
+      ...plan.pipeline,
       name: v.name.trim(),
       role: toRole(v),
       artifactBucket: v.bucketMode === "custom" && v.artifactBucket.trim() !== "" ? v.artifactBucket.trim() : null,
       pipelineType: v.pipelineType,
       executionMode: v.executionMode,
-      approval: plan.pipeline.approval ?? null,
     },
   };
 }
@@ -364,6 +375,12 @@ export const deploySchema = z
     snsTopicArn: z.string(),
     reviewUrl: z.string(),
     comments: z.string(),
+    // The notification rule to an SNS topic (its rules are Rust's: plan_validate).
+    notify: z.boolean(),
+    notifyTopicArn: z.string(),
+    notifyEvents: z.array(z.enum(NOTIFICATION_EVENTS)),
+    notifyDetail: z.enum(["FULL", "BASIC"]),
+    notifyRuleName: z.string(),
   })
   .superRefine((v, ctx) => {
     if (v.kind !== "ecs") return;
@@ -381,11 +398,17 @@ export const DEFAULT_IMAGE_DEFINITIONS = "imagedefinitions.json";
 export function deployValues(plan: Plan): DeployValues {
   const d = plan.deploy;
   const a = plan.pipeline.approval ?? null;
+  const n = plan.pipeline.notifications ?? null;
   const approval = {
     approval: a !== null,
     snsTopicArn: a?.snsTopicArn ?? "",
     reviewUrl: a?.reviewUrl ?? "",
     comments: a?.comments ?? "",
+    notify: n !== null,
+    notifyTopicArn: n?.snsTopicArn ?? "",
+    notifyEvents: n?.events ?? ["execution_failed", "execution_succeeded"],
+    notifyDetail: n?.detail ?? "FULL",
+    notifyRuleName: n?.ruleName ?? "",
   };
   return d.kind === "ecs"
     ? { kind: "ecs", cluster: d.cluster, service: d.service, fileName: d.fileName, ...approval }
@@ -404,6 +427,14 @@ export function applyDeploy(plan: Plan, v: DeployValues): Plan {
         ecs && v.approval
           ? { snsTopicArn: orNull(v.snsTopicArn), reviewUrl: orNull(v.reviewUrl), comments: orNull(v.comments) }
           : null,
+      notifications: v.notify
+        ? {
+            snsTopicArn: v.notifyTopicArn.trim(),
+            events: NOTIFICATION_EVENTS.filter((e) => v.notifyEvents.includes(e)),
+            detail: v.notifyDetail,
+            ruleName: orNull(v.notifyRuleName),
+          }
+        : null,
     },
     deploy: ecs ? { kind: "ecs", cluster: v.cluster, service: v.service, fileName: v.fileName.trim() } : { kind: "none" },
   };
