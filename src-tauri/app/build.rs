@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "approval_decide",
     "rollback_plan",
     "rollback_run",
+    "service_changes",
+    "service_change_undo",
     "build_diagnosis",
     "open_external",
     "diagnosis_fix_plan",

@@ -24,6 +24,7 @@ use pipewright_core::release::{
     self, ActionExecutionView, ExecutionSummary, PipelineSummary, PipelineView, ReleaseRequest,
 };
 use pipewright_core::rollback::{self, RollbackPlan, RollbackResult};
+use pipewright_core::service_change::{self, ServiceChange};
 use pipewright_core::{buildspec, policy, AppError, Error};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -440,7 +441,35 @@ pub async fn rollback_run(
     session: Session,
     plan: RollbackPlan,
 ) -> CmdResult<RollbackResult> {
-    Ok(rollback::run(&ctx(&state, &session).await?, &plan).await?)
+    let ctx = ctx(&state, &session).await?;
+    Ok(rollback::run(&ctx, state.profiles.dirs(), &plan).await?)
+}
+
+/// The service updates Pipewright made for a pipeline (V1 rollbacks), newest first.
+#[tauri::command]
+pub async fn service_changes(
+    state: State<'_, AppState>,
+    session: Session,
+    pipeline: String,
+) -> CmdResult<Vec<ServiceChange>> {
+    let ctx = ctx(&state, &session).await?;
+    Ok(service_change::list(
+        state.profiles.dirs(),
+        &ctx.account,
+        &ctx.region,
+        &pipeline,
+    )?)
+}
+
+/// Puts a service back on what it ran before one of those updates.
+#[tauri::command]
+pub async fn service_change_undo(
+    state: State<'_, AppState>,
+    session: Session,
+    id: String,
+) -> CmdResult<ServiceChange> {
+    let ctx = ctx(&state, &session).await?;
+    Ok(service_change::undo(&ctx, state.profiles.dirs(), &id).await?)
 }
 
 /// Opens an https page of the AWS console or GitHub in the browser, after Rust checked the URL

@@ -123,6 +123,8 @@ pub fn run() {
             commands::approval_decide,
             commands::rollback_plan,
             commands::rollback_run,
+            commands::service_changes,
+            commands::service_change_undo,
             commands::build_diagnosis,
             commands::open_external,
             commands::diagnosis_fix_plan,

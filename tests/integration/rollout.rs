@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use pipewright_core::apply::AwsCtx;
 use pipewright_core::history::{self, HistoryStore};
+use pipewright_core::paths::AppDirs;
 use pipewright_core::release::{self, ReleaseRequest};
 use pipewright_core::rollback::{self, RollbackMethod};
 use pipewright_core::rollout::{self, RolloutState};
+use pipewright_core::service_change::{self, ServiceChangeState};
 use pipewright_tests::{bin, control, emulator_url, new_account};
 use serde_json::json;
 
@@ -341,8 +343,20 @@ async fn rollback_of_a_v1_pipeline_updates_the_service_to_that_release_s_task_de
     assert!(plan.to_commit.is_some() && plan.current_commit.is_some());
     assert_ne!(plan.current_task_definition, plan.to_task_definition);
 
-    let done = rollback::run(&ctx, &plan).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let dirs = AppDirs::at(home.path());
+    let b_td = service_task_definition(&ctx).await;
+    let done = rollback::run(&ctx, &dirs, &plan).await.unwrap();
     assert_eq!(done.task_definition.as_deref(), Some(a_td.as_str()));
+    // The update is journaled, with what the service ran before.
+    let change = done.change.clone().unwrap();
+    assert_eq!(change.state, ServiceChangeState::Done);
+    assert_eq!(change.from_task_definition, b_td);
+    assert_eq!(change.to_task_definition, a_td);
+    assert_eq!(
+        service_change::list(&dirs, &ctx.account, &ctx.region, PIPELINE).unwrap(),
+        vec![change.clone()]
+    );
     let deployment = ctx
         .ecs()
         .describe_services()
@@ -354,12 +368,87 @@ async fn rollback_of_a_v1_pipeline_updates_the_service_to_that_release_s_task_de
     let d = &deployment.services()[0].deployments()[0];
     assert_eq!(d.task_definition(), Some(a_td.as_str()));
     assert_eq!(d.status(), Some("PRIMARY"));
+    // Its rollout is followed to the end.
+    let rolled = service_change::wait(&ctx, &change, Duration::from_millis(100), |_| {})
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rolled.state, RolloutState::Completed);
+
+    // Undo puts the service back on what it ran, once.
+    let undone = service_change::undo(&ctx, &dirs, &change.id).await.unwrap();
+    assert_eq!(undone.state, ServiceChangeState::Undone);
+    assert_eq!(service_task_definition(&ctx).await, b_td);
+    let again = service_change::undo(&ctx, &dirs, &change.id)
+        .await
+        .unwrap_err();
+    assert!(again.message().contains("already undone"), "{again:?}");
+    // After a later release the service has moved on: undo does not overwrite it.
+    let redo = rollback::run(&ctx, &dirs, &plan)
+        .await
+        .unwrap()
+        .change
+        .unwrap();
+    let (_c, status) = release_and_wait(&ctx, "c").await;
+    assert_eq!(status, "Succeeded");
+    let c_td = service_task_definition(&ctx).await;
+    let refused = service_change::undo(&ctx, &dirs, &redo.id)
+        .await
+        .unwrap_err();
+    assert!(refused.message().contains("has moved on"), "{refused:?}");
+    assert_eq!(service_task_definition(&ctx).await, c_td);
 
     // Going back to a release that did not deploy is refused before any change, naming the field.
     let e = rollback::plan(&ctx, &store, PIPELINE, Some("not-an-id"))
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("to"));
+}
+
+#[test]
+fn cli_rollback_of_a_v1_pipeline_waits_for_its_rollout_and_undo_puts_it_back() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (account, ctx) = rt.block_on(seeded(0.1));
+    let (_a, status) = rt.block_on(release_and_wait(&ctx, "a"));
+    assert_eq!(status, "Succeeded");
+    let a_td = rt.block_on(service_task_definition(&ctx));
+    let (_b, status) = rt.block_on(release_and_wait(&ctx, "b"));
+    assert_eq!(status, "Succeeded");
+    let b_td = rt.block_on(service_task_definition(&ctx));
+
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| cli(&account, home.path(), args);
+    let wait = ["--yes", "--wait", "--poll-seconds", "0.1"];
+    let out = cli(&[&["--json", "rollback", PIPELINE][..], &wait[..]].concat());
+    assert_eq!(out.code_or(), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["plan"]["method"], "UpdateService");
+    assert_eq!(v["result"]["change"]["state"], "done");
+    assert_eq!(v["result"]["change"]["fromTaskDefinition"], b_td.as_str());
+    assert_eq!(
+        v["status"], "Succeeded",
+        "the rollout was followed to its end"
+    );
+    assert_eq!(rt.block_on(service_task_definition(&ctx)), a_td);
+
+    // Undo: asked for --yes, then the service goes back to what it ran.
+    let refused = cli(&["rollback", PIPELINE, "--undo"]);
+    assert_eq!(refused.code_or(), 2);
+    let shown = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        shown.contains(&format!("back from {a_td} to {b_td}")),
+        "{shown}"
+    );
+    let out = cli(&[&["--json", "rollback", PIPELINE, "--undo"][..], &wait[..]].concat());
+    assert_eq!(out.code_or(), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["change"]["state"], "undone");
+    assert_eq!(v["status"], "Succeeded");
+    assert_eq!(rt.block_on(service_task_definition(&ctx)), b_td);
+    // Nothing left to undo.
+    let none = cli(&["rollback", PIPELINE, "--undo", "--yes"]);
+    assert_ne!(none.code_or(), 0);
+    assert!(String::from_utf8_lossy(&none.stderr).contains("to undo"));
 }
 
 async fn make_v2(ctx: &AwsCtx) {

@@ -33,6 +33,7 @@ import type { ReleaseRequest } from "./bindings/ReleaseRequest";
 import type { RollbackPlan } from "./bindings/RollbackPlan";
 import type { RollbackResult } from "./bindings/RollbackResult";
 import type { Review } from "./bindings/Review";
+import type { ServiceChange } from "./bindings/ServiceChange";
 import type { Session } from "./bindings/Session";
 
 /** Runtime mirror of the generated `ErrorCode` union; `satisfies` makes the compiler flag drift. */
@@ -211,6 +212,11 @@ export const api = {
   diagnosisFixPlan: (session: Session, project: string) => call<Plan | null>("diagnosis_fix_plan", { session, project }),
   /** Does a confirmed rollback plan. */
   rollbackRun: (session: Session, plan: RollbackPlan) => call<RollbackResult>("rollback_run", { session, plan }),
+  /** The service updates Pipewright made for a pipeline (V1 rollbacks), newest first. */
+  serviceChanges: (session: Session, pipeline: string) =>
+    call<ServiceChange[]>("service_changes", { session, pipeline }),
+  /** Puts the service back on what it ran before that update (refused if it has moved on since). */
+  serviceChangeUndo: (session: Session, id: string) => call<ServiceChange>("service_change_undo", { session, id }),
 
   /** Open an https link in the user's browser (never inside the app window). */
   openExternal: (url: string) => call<null>("open_external", { url }).then(() => undefined),

@@ -22,6 +22,7 @@ use pipewright_core::profiles::{
 use pipewright_core::release::{self, PipelineVariable, PipelineView, ReleaseRequest};
 use pipewright_core::rollback::{self, RollbackPlan};
 use pipewright_core::rollout::{self, Rollout, RolloutState};
+use pipewright_core::service_change::{self, ServiceChange, ServiceChangeState};
 use pipewright_core::{AppError, Error, ErrorCode, Result, Secret};
 
 #[derive(Parser)]
@@ -151,6 +152,10 @@ enum Command {
         /// Wait for the rollback to end (its rollout too); exit 1 unless it succeeds.
         #[arg(long)]
         wait: bool,
+        /// Undo the last service update a rollback of this (V1) pipeline made: the service goes
+        /// back to what it ran before, unless it has moved on since.
+        #[arg(long, conflicts_with_all = ["to", "dry_run"])]
+        undo: bool,
         #[arg(long, default_value_t = 2.0, hide = true)]
         poll_seconds: f64,
     },
@@ -671,10 +676,16 @@ async fn run(cli: Cli) -> Result<()> {
             yes,
             dry_run,
             wait,
+            undo,
             poll_seconds,
         } => {
             let ctx = connect(&g).await?;
-            let history = HistoryStore::open(&AppDirs::from_env()?.data.join("history.sqlite"))?;
+            let dirs = AppDirs::from_env()?;
+            let poll = std::time::Duration::from_secs_f64(poll_seconds.max(0.05));
+            if undo {
+                return undo_rollback(&g, &ctx, &dirs, &pipeline, yes, wait, poll).await;
+            }
+            let history = HistoryStore::open(&dirs.data.join("history.sqlite"))?;
             let plan = rollback::plan(&ctx, &history, &pipeline, to.as_deref()).await?;
             print_rollback_plan(&plan);
             if dry_run {
@@ -699,19 +710,18 @@ async fn run(cli: Cli) -> Result<()> {
                     return Ok(());
                 }
             }
-            let result = rollback::run(&ctx, &plan).await?;
+            let result = rollback::run(&ctx, &dirs, &plan).await?;
             let mut status = None;
             if wait {
                 if let Some(id) = &result.execution_id {
-                    let (s, _) = release::wait(
-                        &ctx,
-                        &pipeline,
-                        id,
-                        std::time::Duration::from_secs_f64(poll_seconds.max(0.05)),
-                        |view| print_stages(view, Some(id)),
-                    )
+                    let (s, _) = release::wait(&ctx, &pipeline, id, poll, |view| {
+                        print_stages(view, Some(id))
+                    })
                     .await?;
                     status = Some(s);
+                }
+                if let Some(change) = &result.change {
+                    status = rollout_status(&ctx, change, poll).await?;
                 }
             }
             if g.json {
@@ -1014,6 +1024,79 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
                 }
             }
         }
+    }
+}
+
+/// Follows a service update's rollout: "Succeeded" once it completes, "Failed" otherwise.
+async fn rollout_status(
+    ctx: &AwsCtx,
+    change: &ServiceChange,
+    poll: std::time::Duration,
+) -> Result<Option<String>> {
+    let done =
+        service_change::wait(ctx, change, poll, |r| eprintln!("  rollout: {}", r.summary)).await?;
+    Ok(done.map(|r| {
+        if r.state == RolloutState::Completed {
+            "Succeeded".to_owned()
+        } else {
+            for reason in rollout::task_reasons(&r) {
+                eprintln!("  {reason}");
+            }
+            "Failed".to_owned()
+        }
+    }))
+}
+
+/// `rollback --undo`: the pipeline's last service update, put back.
+async fn undo_rollback(
+    g: &Global,
+    ctx: &AwsCtx,
+    dirs: &AppDirs,
+    pipeline: &str,
+    yes: bool,
+    wait: bool,
+    poll: std::time::Duration,
+) -> Result<()> {
+    let last = service_change::list(dirs, &ctx.account, &ctx.region, pipeline)?
+        .into_iter()
+        .find(|c| c.state != ServiceChangeState::Undone)
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "a rollback of {pipeline} by Pipewright to undo (in account {}, {})",
+                ctx.account, ctx.region
+            ))
+        })?;
+    eprintln!(
+        "undo: service {} goes back from {} to {}",
+        last.target.service, last.to_task_definition, last.from_task_definition
+    );
+    if !yes {
+        return Err(Error::validation("yes", "pass --yes to undo the rollback"));
+    }
+    let done = service_change::undo(ctx, dirs, &last.id).await?;
+    let status = if wait {
+        rollout_status(ctx, &done, poll).await?
+    } else {
+        None
+    };
+    if g.json {
+        println!(
+            "{}",
+            serde_json::json!({ "change": done, "status": status })
+        );
+    } else {
+        println!(
+            "service {} now rolls out {}",
+            done.target.service, done.from_task_definition
+        );
+    }
+    match status.as_deref() {
+        Some(s) if s != "Succeeded" => Err(Error::Aws {
+            operation: "rollback --undo".into(),
+            code: s.to_owned(),
+            message: format!("the service's rollout ended {s}"),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -24,6 +24,7 @@ pub mod release;
 pub mod rollback;
 pub mod rollout;
 pub mod secret;
+pub mod service_change;
 pub mod session;
 
 pub use error::{AppError, Error, ErrorCode, Result};

@@ -9,7 +9,9 @@ use ts_rs::TS;
 use crate::apply::AwsCtx;
 use crate::aws::map_sdk_error;
 use crate::history::{self, HistoryStore, ReleaseRecord};
+use crate::paths::AppDirs;
 use crate::rollout::{EcsTarget, RolloutState};
+use crate::service_change::{self, ServiceChange};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -54,6 +56,9 @@ pub struct RollbackResult {
     pub execution_id: Option<String>,
     /// The task definition the service now rolls out (UpdateService).
     pub task_definition: Option<String>,
+    /// The journaled service update (UpdateService), which [`crate::service_change::undo`]
+    /// puts back.
+    pub change: Option<ServiceChange>,
 }
 
 fn is_rollback(r: &ReleaseRecord) -> bool {
@@ -295,8 +300,8 @@ async fn task_definition_for_commit(
     Ok(None)
 }
 
-/// Does what the plan says.
-pub async fn run(ctx: &AwsCtx, plan: &RollbackPlan) -> Result<RollbackResult> {
+/// Does what the plan says (an UpdateService journaled in `dirs`, see [`crate::service_change`]).
+pub async fn run(ctx: &AwsCtx, dirs: &AppDirs, plan: &RollbackPlan) -> Result<RollbackResult> {
     match plan.method {
         RollbackMethod::RollbackStage => {
             let out = ctx
@@ -312,24 +317,27 @@ pub async fn run(ctx: &AwsCtx, plan: &RollbackPlan) -> Result<RollbackResult> {
                 method: plan.method,
                 execution_id: Some(out.pipeline_execution_id().to_owned()),
                 task_definition: None,
+                change: None,
             })
         }
         RollbackMethod::UpdateService => {
             let td = plan.to_task_definition.as_deref().ok_or_else(|| {
                 Error::validation("toTaskDefinition", "is needed to update the service")
             })?;
-            ctx.ecs()
-                .update_service()
-                .cluster(&plan.target.cluster)
-                .service(&plan.target.service)
-                .task_definition(td)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("UpdateService", e))?;
+            let change = service_change::update(
+                ctx,
+                dirs,
+                &plan.pipeline,
+                &plan.target,
+                td,
+                Some(&plan.to_execution_id),
+            )
+            .await?;
             Ok(RollbackResult {
                 method: plan.method,
                 execution_id: None,
                 task_definition: Some(td.to_owned()),
+                change: Some(change),
             })
         }
     }

@@ -1,7 +1,8 @@
 // A release whose ECS rollout the circuit breaker rolls back, in the real window (sandbox mode,
 // seeded emulator account): CodePipeline says Succeeded, the app says Failed, with the stopped
 // task's reason under the Deploy stage and in the releases timeline; then "Roll back to this
-// release" from the timeline puts the service back on an earlier release's task definition.
+// release" from the timeline puts the service back on an earlier release's task definition, and
+// Undo on the pipeline page puts it back on what it ran.
 // Screenshots go to target/e2e-screenshots/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -132,6 +133,24 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     const revision = td.split("/").pop();
     assert.notEqual(td, before, "the service still runs what it ran");
     assert.ok(toTaskDefinition.includes(`Task definition ${revision}`), `${toTaskDefinition} vs ${td}`);
+
+    // The pipeline page shows the rollback (a V1 pipeline: no execution does), and Undo puts the
+    // service back on what it ran before.
+    await driver.executeScript(`window.location.hash = "#/pipelines/${PIPELINE}"`);
+    const banner = await find(driver, "service-change", LOOKUP);
+    assert.equal(await banner.getAttribute("data-state"), "done");
+    const said = await banner.getText();
+    assert.ok(said.includes(`runs ${revision}`), said);
+    await screenshot(driver, "rollout-5-service-change");
+    await click(driver, "service-change-undo");
+    await click(driver, "service-change-undo-confirm");
+    await driver.wait(
+      async () => (await driver.findElements(byTestId("service-change"))).length === 0,
+      LOOKUP,
+      "the rollback banner stayed after Undo",
+    );
+    assert.equal(await serviceTaskDefinition(), before, "Undo did not put the service back");
+    await screenshot(driver, "rollout-6-undone");
   } finally {
     await driver.quit();
   }

@@ -35,6 +35,7 @@ export const pipelineKeys = {
   pipeline: (session: Session, name: string) => ["pipelines", "pipeline", session, name] as const,
   view: (session: Session, name: string) => ["pipelines", "pipeline", session, name, "view"] as const,
   executions: (session: Session, name: string) => ["pipelines", "pipeline", session, name, "executions"] as const,
+  serviceChanges: (session: Session, name: string) => ["pipelines", "pipeline", session, name, "service-changes"] as const,
   actionExecutions: (session: Session, name: string, executionId: string) =>
     ["pipelines", "pipeline", session, name, "actions", executionId] as const,
 };
@@ -188,6 +189,24 @@ export function useRetryStage(session: Session, name: string) {
   return useMutation({
     mutationFn: ({ stage, executionId, allActions }: RetryInput) =>
       api.stageRetry(session, name, stage, executionId, allActions),
+    onSuccess: () => {
+      void refresh(name);
+    },
+  });
+}
+
+/** The service updates Pipewright made for the pipeline (V1 rollbacks), newest first. */
+export function useServiceChanges(session: Session, name: string) {
+  return useQuery({
+    queryKey: pipelineKeys.serviceChanges(session, name),
+    queryFn: () => api.serviceChanges(session, name),
+  });
+}
+
+export function useUndoServiceChange(session: Session, name: string) {
+  const refresh = useRefreshPipeline(session);
+  return useMutation({
+    mutationFn: (id: string) => api.serviceChangeUndo(session, id),
     onSuccess: () => {
       void refresh(name);
     },

@@ -12,6 +12,7 @@ import { ReleaseDialog } from "../components/pipelines/ReleaseDialog";
 import { StageDiagram } from "../components/pipelines/StageDiagram";
 import { ApprovalDialog } from "../components/pipelines/ApprovalDialog";
 import { RollbackDialog } from "../components/pipelines/RollbackDialog";
+import { ServiceChangeBanner } from "../components/pipelines/ServiceChangeBanner";
 import { RetryDialog, StopDialog } from "../components/pipelines/StopRetryDialogs";
 import { LoadingBlock } from "../components/Spinner";
 import { ConsoleLink } from "../components/wizard/ApplyProgress";
@@ -199,6 +200,7 @@ export function PipelinePage({ session, name }: { session: Session; name: string
               if (current) setStopping(current.id);
             }}
           />
+          <ServiceChangeBanner session={session} pipeline={name} />
           <section className="card stage-card" aria-labelledby="stages-title">
             <div className="card-header">
               <h2 className="card-title" id="stages-title">
@@ -247,6 +249,7 @@ export function PipelinePage({ session, name }: { session: Session; name: string
           onCancel={() => setRollingBack(false)}
           onDone={(result, plan) => {
             setRollingBack(false);
+            void client.invalidateQueries({ queryKey: pipelineKeys.serviceChanges(session, name) });
             if (result.executionId) startWatching({ session, pipeline: name, executionId: result.executionId, kind: "release" });
             toast.info(
               "Rolling back",
