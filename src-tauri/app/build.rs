@@ -42,6 +42,7 @@ const COMMANDS: &[&str] = &[
     "rollback_run",
     "service_changes",
     "service_change_undo",
+    "desktop_notify",
     "build_diagnosis",
     "open_external",
     "diagnosis_fix_plan",

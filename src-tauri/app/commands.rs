@@ -14,6 +14,7 @@ use pipewright_core::apply::{
     Review,
 };
 use pipewright_core::approval::{self, ApprovalOutcome};
+use pipewright_core::desktop::{self, NotificationOpen};
 use pipewright_core::diagnosis::{self, Diagnosis};
 use pipewright_core::history::stats::{BuildStats, DoraStats};
 use pipewright_core::history::{
@@ -470,6 +471,21 @@ pub async fn service_change_undo(
 ) -> CmdResult<ServiceChange> {
     let ctx = ctx(&state, &session).await?;
     Ok(service_change::undo(&ctx, state.profiles.dirs(), &id).await?)
+}
+
+/// Shows a desktop notification; clicked, it opens `open` (a pipeline's page, at its approval).
+#[tauri::command]
+pub async fn desktop_notify(
+    app: tauri::AppHandle,
+    title: String,
+    body: String,
+    open: Option<NotificationOpen>,
+) -> CmdResult<()> {
+    desktop::check_text(&title, &body)?;
+    if let Some(o) = &open {
+        o.check()?;
+    }
+    crate::notify::show(&app, &title, &body, open)
 }
 
 /// Opens an https page of the AWS console or GitHub in the browser, after Rust checked the URL

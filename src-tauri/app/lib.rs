@@ -1,6 +1,7 @@
 //! The desktop app: a window, the plugins it uses, and thin commands over `pipewright-core`.
 
 mod commands;
+mod notify;
 pub mod webview_env;
 
 use std::sync::Arc;
@@ -125,6 +126,7 @@ pub fn run() {
             commands::rollback_run,
             commands::service_changes,
             commands::service_change_undo,
+            commands::desktop_notify,
             commands::build_diagnosis,
             commands::open_external,
             commands::diagnosis_fix_plan,

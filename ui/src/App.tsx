@@ -4,7 +4,9 @@ import { BuildHistoryPage } from "./pages/BuildHistoryPage";
 import { NewPipelinePage } from "./pages/NewPipelinePage";
 import { PipelinesPage } from "./pages/PipelinesPage";
 import { ProfilesPage } from "./pages/ProfilesPage";
-import { ROUTE_TITLES, useRoute, type Route } from "./lib/router";
+import { useEffect } from "react";
+import { api } from "./api";
+import { pipelineHref, ROUTE_TITLES, useRoute, type Route } from "./lib/router";
 
 function Page({ route }: { route: Route }) {
   switch (route) {
@@ -21,6 +23,14 @@ function Page({ route }: { route: Route }) {
 
 export function App() {
   const route = useRoute();
+  // A clicked notification (Rust brought the window forward) opens the page it is about.
+  useEffect(
+    () =>
+      api.desktop.onNotificationOpen((open) => {
+        window.location.hash = pipelineHref(open.pipeline) + (open.approval ? "?approval" : "");
+      }),
+    [],
+  );
   return (
     <div className="app">
       <Sidebar route={route} />

@@ -8,7 +8,8 @@
 import { invoke, type Channel, type InvokeArgs } from "@tauri-apps/api/core";
 import { getCurrentWindow, ProgressBarStatus } from "@tauri-apps/api/window";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
-import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
+import { listen } from "@tauri-apps/api/event";
+import { isPermissionGranted, requestPermission } from "@tauri-apps/plugin-notification";
 import type { ActionExecutionView } from "./bindings/ActionExecutionView";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -21,6 +22,7 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExecutionSummary } from "./bindings/ExecutionSummary";
 import type { Identity } from "./bindings/Identity";
 import type { Issue } from "./bindings/Issue";
+import type { NotificationOpen } from "./bindings/NotificationOpen";
 import type { PipelineSummary } from "./bindings/PipelineSummary";
 import type { PipelineView } from "./bindings/PipelineView";
 import type { Plan } from "./bindings/Plan";
@@ -237,10 +239,25 @@ export const api = {
       ),
     /** Ask for the notification permission now (call it from a click), so the end of a release can notify. */
     prepareNotifications: () => optional(notificationsAllowed),
-    notify: (title: string, body: string) =>
+    /** A notification; clicked, it brings the window forward and opens `open` (see onNotificationOpen). */
+    notify: (title: string, body: string, open: NotificationOpen | null = null) =>
       optional(async () => {
-        if (await notificationsAllowed()) sendNotification({ title, body });
+        if (await notificationsAllowed()) await call<null>("desktop_notify", { title, body, open });
       }),
+    /** Calls `handler` when a notification that names what it opens is clicked; returns the unsubscribe. */
+    onNotificationOpen: (handler: (open: NotificationOpen) => void): (() => void) => {
+      let stop: (() => void) | null = null;
+      let stopped = false;
+      listen<NotificationOpen>("notification-open", (e) => handler(e.payload))
+        .then((unlisten) => (stopped ? unlisten() : (stop = unlisten)))
+        .catch(() => {
+          // No Tauri here (tests): nothing to listen to.
+        });
+      return () => {
+        stopped = true;
+        stop?.();
+      };
+    },
   },
 };
 

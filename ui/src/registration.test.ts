@@ -47,10 +47,12 @@ describe("command registration", () => {
         "core:window:allow-set-title",
         "dialog:allow-open",
         "dialog:allow-save",
-        // isPermissionGranted, requestPermission and sendNotification (window.Notification → notify)
+        // isPermissionGranted and requestPermission (notifications are shown by desktop_notify)
         "notification:allow-is-permission-granted",
-        "notification:allow-notify",
         "notification:allow-request-permission",
+        // listen("notification-open"): a clicked notification tells the page where to go
+        "core:event:allow-listen",
+        "core:event:allow-unlisten",
         // No opener permission: URLs open through open_external, which Rust checks.
       ]),
     );
@@ -59,7 +61,7 @@ describe("command registration", () => {
       (m) => `${m[2]}: ${sorted(m[1]!.split(",").map((s) => s.trim().split(" as ")[0]!).filter(Boolean)).join(", ")}`,
     );
     expect(sorted(imports)).toEqual(
-      sorted(["dialog: open, save", "notification: isPermissionGranted, requestPermission, sendNotification"]),
+      sorted(["dialog: open, save", "notification: isPermissionGranted, requestPermission"]),
     );
   });
 });

@@ -9,6 +9,7 @@ pub mod approval;
 pub mod aws;
 pub mod aws_cli;
 pub mod buildspec;
+pub mod desktop;
 pub mod diagnosis;
 pub mod error;
 pub mod history;

@@ -1,11 +1,14 @@
 // A manual approval before Deploy, answered from the app (sandbox mode, seeded emulator account
-// whose pipeline gets an Approval stage): the release waits at it, the stage shows what it asks
-// and who may approve, Approve with a comment lets it through to Deploy. Screenshots go to
+// whose pipeline gets an Approval stage): the release waits at it, the desktop notification says
+// so and, clicked, opens the approval with Approve focused; the stage shows what it asks and who
+// may approve, Approve with a comment lets it through to Deploy. A notification server on the
+// test's private D-Bus session stands in for the desktop's. Screenshots go to
 // target/e2e-screenshots/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { aws, byTestId, click, control, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText } from "../harness.mjs";
+import { startNotificationServer } from "../notifications.mjs";
 
 const ACCOUNT = `4${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
 const REGION = "us-east-1";
@@ -14,6 +17,7 @@ const LOOKUP = 30_000;
 const RELEASE = 120_000;
 
 let drivers;
+let notifications;
 
 before(async () => {
   await control("seed", { account: ACCOUNT, region: REGION, builds: 5, executions: 2 });
@@ -34,6 +38,7 @@ before(async () => {
     ],
   });
   await aws(ACCOUNT, "codepipeline", "CodePipeline_20150709.UpdatePipeline", { pipeline });
+  notifications = await startNotificationServer();
   drivers = await startDriver({
     PIPEWRIGHT_HOME: freshHome(),
     PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
@@ -43,6 +48,7 @@ before(async () => {
 
 after(async () => {
   await drivers?.stop();
+  notifications?.stop();
 });
 
 async function attr(driver, id, name) {
@@ -64,6 +70,34 @@ test("a release waits at the approval and goes on when approved from the app", a
     const previousId = await attr(driver, "execution-banner", "data-execution-id");
     await click(driver, "release-button");
     await click(driver, "release-confirm");
+    // The user goes elsewhere while it runs.
+    await driver.executeScript(`window.location.hash = "#/profiles"`);
+
+    // The desktop is told when the approval waits; a click on the notification opens it.
+    let told;
+    await driver.wait(
+      async () => {
+        told = notifications.shown().find((n) => n.summary === `${PIPELINE}: approval waiting`);
+        return told !== undefined;
+      },
+      RELEASE,
+      "no desktop notification of the waiting approval",
+    );
+    assert.equal(told.appName, "Pipewright");
+    assert.match(told.body, /Check staging first/);
+    assert.ok(told.actions.includes("default"), `the notification cannot be clicked: ${told.actions}`);
+    notifications.click(told.id);
+    await driver.wait(
+      async () => (await driver.executeScript("return window.location.hash")) === `#/pipelines/${PIPELINE}`,
+      LOOKUP,
+      "the clicked notification did not open the pipeline",
+    );
+    await driver.wait(
+      async () => (await driver.executeScript("return document.activeElement?.dataset.testid")) === "approve-Approval-Approve",
+      LOOKUP,
+      "the clicked notification did not bring the approval's Approve into focus",
+    );
+    await screenshot(driver, "approval-0-from-notification");
 
     // It waits at the approval, which says what it asks and who may approve.
     const box = await find(driver, "approval-box-Approval-Approve", RELEASE);

@@ -36,6 +36,16 @@ export function parsePipelineName(hash: string): string | null {
   }
 }
 
+/** `#/pipelines/<name>?approval`: the page should bring the waiting approval into view. */
+export function wantsApproval(hash: string): boolean {
+  return /^#?\/?pipelines\/[^/?]+\?(.*&)?approval(&|=|$)/.test(hash);
+}
+
+/** The same address without what follows `?` (once the page has done what it asked). */
+export function withoutQuery(hash: string): string {
+  return hash.split("?")[0] ?? hash;
+}
+
 /** The address of one pipeline's page. */
 export function pipelineHref(name: string): string {
   return `#/pipelines/${encodeURIComponent(name)}`;
@@ -53,6 +63,11 @@ function subscribe(onChange: () => void): () => void {
 /** Tiny hash router: `#/profiles`, `#/pipelines`, … */
 export function useRoute(): Route {
   return useSyncExternalStore(subscribe, () => parseRoute(window.location.hash));
+}
+
+/** Whether the address asks the pipeline page for its waiting approval (`?approval`). */
+export function useWantsApproval(): boolean {
+  return useSyncExternalStore(subscribe, () => wantsApproval(window.location.hash));
 }
 
 /** The pipeline of `#/pipelines/<name>`, or null. */

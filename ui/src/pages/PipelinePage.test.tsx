@@ -403,16 +403,11 @@ describe("Pipeline page: stop and retry", () => {
 });
 
 describe("Pipeline page: live feedback", () => {
-  let sent: { title: string; body?: string }[];
-
   beforeEach(() => {
-    sent = [];
+    // The plugin asks the webview's Notification for the permission; Rust shows the notification.
     class FakeNotification {
       static permission = "granted";
       static requestPermission = () => Promise.resolve("granted");
-      constructor(title: string, options?: { body?: string }) {
-        sent.push({ title, body: options?.body });
-      }
     }
     Object.defineProperty(window, "Notification", { value: FakeNotification, configurable: true, writable: true });
   });
@@ -447,9 +442,12 @@ describe("Pipeline page: live feedback", () => {
 
     done = true;
     await act(() => vi.advanceTimersByTimeAsync(2000));
-    await waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]?.title).toBe(`${PIPELINE}: Succeeded`);
-    expect(sent[0]?.body).toContain("every stage succeeded");
+    await waitFor(() => expect(backend.callsTo("desktop_notify")).toHaveLength(1));
+    const told = backend.callsTo("desktop_notify")[0]?.args as { title: string; body: string; open: unknown };
+    expect(told.title).toBe(`${PIPELINE}: Succeeded`);
+    expect(told.body).toContain("every stage succeeded");
+    // Clicked, it opens this pipeline's page.
+    expect(told.open).toEqual({ pipeline: PIPELINE, approval: false });
     await waitFor(() => expect(backend.callsTo("plugin:window|set_title").at(-1)?.args.value).toBe("Pipewright"));
     expect(backend.callsTo("plugin:window|set_progress_bar").at(-1)?.args.value).toEqual({ status: "none" });
     expect(screen.getByTestId("execution-banner")).toHaveAttribute("data-status", "Succeeded");
@@ -702,6 +700,16 @@ describe("Pipeline page: manual approval", () => {
       approve: true,
       comment: "staging is fine",
     });
+  });
+
+  it("opened from the notification (?approval), brings the approval into view with Approve focused", async () => {
+    mockPipelinesBackend({ pipeline_view: () => waitingView() });
+    window.location.hash = `#/pipelines/${PIPELINE}?approval`;
+    renderWithProviders(<PipelinesPage />);
+    const approve = await screen.findByTestId("approve-Approval-Approve");
+    await waitFor(() => expect(approve).toHaveFocus());
+    // Done once: the address loses its ?approval.
+    await waitFor(() => expect(window.location.hash).toBe(`#/pipelines/${PIPELINE}`));
   });
 
   it("rejects", async () => {

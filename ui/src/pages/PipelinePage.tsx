@@ -18,7 +18,7 @@ import { LoadingBlock } from "../components/Spinner";
 import { ConsoleLink } from "../components/wizard/ApplyProgress";
 import { pipelineKeys, useDecideApproval, usePipelineView, useRetryStage, useStopExecution } from "../lib/pipelines";
 import { isReported, useWatch, useWatchActions } from "../lib/release/watch";
-import { routeHref } from "../lib/router";
+import { routeHref, useWantsApproval, withoutQuery } from "../lib/router";
 import { isRunning } from "../lib/status";
 import { useToast } from "../lib/toast";
 
@@ -46,6 +46,20 @@ export function PipelinePage({ session, name }: { session: Session; name: string
     },
     [resetDecide],
   );
+  // Opened from the notification of a waiting approval: bring it into view, its Approve focused.
+  const wantsApproval = useWantsApproval();
+  useEffect(() => {
+    if (!wantsApproval || !data) return;
+    const waiting = data.stages.flatMap((s) =>
+      s.actions.filter((a) => a.awaitingApproval).map((a) => `approve-${s.name}-${a.name}`),
+    )[0];
+    const button = waiting ? document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(waiting)}"]`) : null;
+    if (button) {
+      button.scrollIntoView({ block: "center" });
+      button.focus();
+    }
+    window.location.replace(withoutQuery(window.location.hash));
+  }, [wantsApproval, data]);
   const stop = useStopExecution(session, name);
   const retry = useRetryStage(session, name);
 

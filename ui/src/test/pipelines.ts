@@ -154,6 +154,8 @@ export function mockPipelinesBackend(handlers: Record<string, Handler> = {}) {
       pipeline_executions: () => [execution()],
       pipeline_action_executions: () => [],
       open_external: () => null,
+      desktop_notify: () => null,
+      service_changes: () => [],
       "plugin:window|set_title": () => null,
       "plugin:window|set_progress_bar": () => null,
       ...handlers,

@@ -22,7 +22,7 @@ export function ApprovalDialog({ stage, action, approve, busy, error, onConfirm,
   const fieldError = error?.field === "comment" ? error : null;
   return (
     <Modal
-      title={approve ? `Approve ${stage}?` : `Reject ${stage}?`}
+      title={approve ? `Approve the release at ${stage}?` : `Reject the release at ${stage}?`}
       onClose={onCancel}
       busy={busy}
       size="small"

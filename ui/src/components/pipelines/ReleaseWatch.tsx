@@ -127,7 +127,7 @@ function Watcher({ watch }: { watch: Watch }) {
   const finish = useCallback(
     (execution: ExecutionSummary, last: PipelineView | undefined) => {
       const { title, body } = endNotification(watch.pipeline, execution, last);
-      void api.desktop.notify(title, body);
+      void api.desktop.notify(title, body, { pipeline: watch.pipeline, approval: false });
       unwatch(watch.key, watch.executionId);
     },
     [unwatch, watch.key, watch.executionId, watch.pipeline],
@@ -144,7 +144,7 @@ function Watcher({ watch }: { watch: Watch }) {
         if (!action.awaitingApproval || toldApprovals.current.has(key)) continue;
         toldApprovals.current.add(key);
         const { title, body } = approvalNotification(watch.pipeline, stage.name, action);
-        void api.desktop.notify(title, body);
+        void api.desktop.notify(title, body, { pipeline: watch.pipeline, approval: true });
       }
     }
   }, [data, watch.executionId, watch.pipeline]);

@@ -112,7 +112,6 @@ export function windowTitle(progress: WatchProgress | null): string {
   return `Pipewright — ${progress.pipeline}: ${progress.stage} (${progress.n}/${progress.total})`;
 }
 
-/** The desktop notification for an execution that ended. */
 /** The desktop notification when a manual approval starts waiting. */
 export function approvalNotification(
   pipeline: string,
@@ -126,6 +125,7 @@ export function approvalNotification(
   };
 }
 
+/** The desktop notification for an execution that ended. */
 export function endNotification(
   pipeline: string,
   execution: Pick<ExecutionSummary, "id" | "status" | "statusSummary">,
