@@ -26,6 +26,7 @@ use pipewright_core::release::{
 };
 use pipewright_core::rollback::{self, RollbackPlan, RollbackResult};
 use pipewright_core::service_change::{self, ServiceChange};
+use pipewright_core::verdict;
 use pipewright_core::{buildspec, policy, AppError, Error};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -324,7 +325,10 @@ pub async fn pipelines_list(
     state: State<'_, AppState>,
     session: Session,
 ) -> CmdResult<Vec<PipelineSummary>> {
-    Ok(release::list_pipelines(&ctx(&state, &session).await?).await?)
+    let ctx = ctx(&state, &session).await?;
+    let mut list = release::list_pipelines(&ctx).await?;
+    verdict::judge_latest(&ctx, &state.verdicts, &mut list).await;
+    Ok(list)
 }
 
 #[tauri::command]

@@ -12,6 +12,7 @@ use pipewright_core::keyring_store::OsKeyring;
 use pipewright_core::paths::AppDirs;
 use pipewright_core::profiles::{ProfileStore, Sandbox};
 use pipewright_core::release::ViewCache;
+use pipewright_core::verdict::VerdictCache;
 
 pub struct AppState {
     pub profiles: Arc<ProfileStore>,
@@ -19,6 +20,8 @@ pub struct AppState {
     pub contexts: CtxCache,
     /// Last pipeline views, so idle polls cost one request.
     pub views: ViewCache,
+    /// The Pipelines list's settled rollout verdicts.
+    pub verdicts: VerdictCache,
     /// The local build history (SQLite in the data dir), opened on first use: once, even when
     /// several commands ask for it at the same moment.
     history: std::sync::Mutex<Option<Arc<HistoryStore>>>,
@@ -32,6 +35,7 @@ impl AppState {
             profiles: Arc::new(profiles),
             contexts: CtxCache::default(),
             views: ViewCache::default(),
+            verdicts: VerdictCache::default(),
             history: std::sync::Mutex::new(None),
         })
     }

@@ -12,6 +12,7 @@ use pipewright_core::release::{self, ReleaseRequest};
 use pipewright_core::rollback::{self, RollbackMethod};
 use pipewright_core::rollout::{self, RolloutState};
 use pipewright_core::service_change::{self, ServiceChangeState};
+use pipewright_core::verdict::{self, VerdictCache};
 use pipewright_tests::{bin, control, emulator_url, new_account};
 use serde_json::json;
 
@@ -449,6 +450,68 @@ fn cli_rollback_of_a_v1_pipeline_waits_for_its_rollout_and_undo_puts_it_back() {
     let none = cli(&["rollback", PIPELINE, "--undo", "--yes"]);
     assert_ne!(none.code_or(), 0);
     assert!(String::from_utf8_lossy(&none.stderr).contains("to undo"));
+}
+
+/// The Pipelines list judges the latest release by its rollout, as the pipeline page does, and
+/// asks AWS about a settled one only once.
+#[tokio::test]
+async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled_back() {
+    let (account, ctx) = seeded(0.1).await;
+    next_rollout(
+        &account,
+        "rollback",
+        "CannotPullContainerError",
+        "Succeeded",
+    );
+    let (bad, status) = release_and_wait(&ctx, "bad").await;
+    assert_eq!(status, "Failed");
+    let cache = VerdictCache::default();
+    let latest = |list: &[release::PipelineSummary]| {
+        list.iter()
+            .find(|p| p.name == PIPELINE)
+            .and_then(|p| p.latest.clone())
+            .unwrap()
+    };
+    let mut list = release::list_pipelines(&ctx).await.unwrap();
+    assert_eq!(latest(&list).id, bad);
+    assert_eq!(latest(&list).status, "Succeeded", "CodePipeline's word");
+    verdict::judge_latest(&ctx, &cache, &mut list).await;
+    let judged = latest(&list);
+    assert_eq!(judged.status, "Failed");
+    assert_eq!(judged.pipeline_status.as_deref(), Some("Succeeded"));
+    assert!(
+        judged
+            .status_summary
+            .as_deref()
+            .is_some_and(|s| s.contains("circuit breaker")),
+        "{judged:?}"
+    );
+
+    // Settled: the next poll asks nothing more than the list itself.
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    let mut again = release::list_pipelines(&ctx).await.unwrap();
+    verdict::judge_latest(&ctx, &cache, &mut again).await;
+    assert_eq!(latest(&again).status, "Failed");
+    let counts = pipewright_tests::get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    );
+    let asked: Vec<&String> = counts["counts"].as_object().unwrap().keys().collect();
+    assert!(
+        asked
+            .iter()
+            .all(|k| k.contains("ListPipelines") || k.contains("ListPipelineExecutions")),
+        "{asked:?}"
+    );
+
+    // A release whose rollout completes stays Succeeded.
+    let (good, status) = release_and_wait(&ctx, "good").await;
+    assert_eq!(status, "Succeeded");
+    let mut list = release::list_pipelines(&ctx).await.unwrap();
+    verdict::judge_latest(&ctx, &cache, &mut list).await;
+    assert_eq!(latest(&list).id, good);
+    assert_eq!(latest(&list).status, "Succeeded");
+    assert_eq!(latest(&list).pipeline_status, None);
 }
 
 async fn make_v2(ctx: &AwsCtx) {

@@ -27,6 +27,7 @@ pub mod rollout;
 pub mod secret;
 pub mod service_change;
 pub mod session;
+pub mod verdict;
 
 pub use error::{AppError, Error, ErrorCode, Result};
 pub use secret::Secret;

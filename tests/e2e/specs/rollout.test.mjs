@@ -99,6 +99,15 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", panel);
     await screenshot(driver, "rollout-1-rolled-back");
 
+    // The Pipelines list says the same.
+    await driver.executeScript(`window.location.hash = "#/pipelines"`);
+    await driver.wait(
+      async () => (await attr(driver, `pipeline-status-${PIPELINE}`, "data-status")) === "Failed",
+      LOOKUP,
+      "the Pipelines list does not say Failed",
+    );
+    await screenshot(driver, "rollout-1-list");
+
     // The releases timeline: Failed, with the reason; roll back to the newest earlier good release.
     await driver.executeScript(`window.location.hash = "#/history/releases/${PIPELINE}"`);
     const row = await find(driver, `release-row-${newId}`, LOOKUP);

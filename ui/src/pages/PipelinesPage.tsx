@@ -103,7 +103,9 @@ function PipelineList({ session, region }: { session: Session; region: string })
               Pipelines in <span className="mono">{region}</span>
             </h2>
             <p className="card-subtitle">
-              {shown.length === all.length ? `${all.length} pipelines` : `${shown.length} of ${all.length} pipelines`}
+              {shown.length === all.length
+                ? `${all.length} ${all.length === 1 ? "pipeline" : "pipelines"}`
+                : `${shown.length} of ${all.length} pipelines`}
             </p>
           </div>
           <span className="spacer" />

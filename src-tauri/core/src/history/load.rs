@@ -364,7 +364,7 @@ fn last_deploy(actions: &[release::ActionExecutionView]) -> Option<&release::Act
 /// The ECS rollout of each execution's last deploy, by execution id: one DescribeServices per
 /// service for all of them (ECS lists only current deployments and the last 100 events, so
 /// older executions get none).
-async fn deploy_rollouts(
+pub(crate) async fn deploy_rollouts(
     ctx: &AwsCtx,
     executions: &[release::ExecutionSummary],
     actions: &HashMap<String, Vec<release::ActionExecutionView>>,

@@ -2,7 +2,7 @@
 //! local SQLite store (so reopening is instant and history outlives AWS's retention), and turned
 //! into figures (success rate, percentiles, phase sums, DORA, cost).
 
-mod load;
+pub(crate) mod load;
 pub mod logs;
 pub mod stats;
 mod store;

@@ -1,7 +1,7 @@
 import { memo } from "react";
 import type { PipelineSummary } from "../../bindings/PipelineSummary";
 import { navigateToPipeline, pipelineHref } from "../../lib/router";
-import { isRunning, triggerLabel } from "../../lib/status";
+import { isRunning, statusLabel, triggerLabel } from "../../lib/status";
 import { Ago, ExecutionDuration, RevisionText, StatusPill } from "./parts";
 
 /** Every pipeline with its latest execution. Rows are memoized: a refresh re-renders only what changed. */
@@ -39,7 +39,14 @@ const PipelineRow = memo(function PipelineRow({ pipeline }: { pipeline: Pipeline
         </a>
         {pipeline.pipelineType && <span className="pipeline-type muted small">{pipeline.pipelineType}</span>}
       </td>
-      <td className="nowrap">
+      <td
+        className="nowrap"
+        title={
+          latest?.pipelineStatus
+            ? `CodePipeline says ${statusLabel(latest.pipelineStatus)}${latest.statusSummary ? `; ${latest.statusSummary}` : ""}`
+            : undefined
+        }
+      >
         <StatusPill
           status={latest?.status}
           label={latest ? undefined : "Never run"}
