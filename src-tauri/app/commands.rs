@@ -337,7 +337,11 @@ pub async fn pipeline_view(
     session: Session,
     name: String,
 ) -> CmdResult<PipelineView> {
-    Ok(release::pipeline_view(&ctx(&state, &session).await?, &name).await?)
+    // An idle poll is one request when nothing changed (the view cache); a full read otherwise.
+    Ok(state
+        .views
+        .poll(&ctx(&state, &session).await?, &name)
+        .await?)
 }
 
 #[tauri::command]
@@ -367,7 +371,10 @@ pub async fn release_start(
     session: Session,
     request: ReleaseRequest,
 ) -> CmdResult<String> {
-    Ok(release::release(&ctx(&state, &session).await?, &request).await?)
+    let ctx = ctx(&state, &session).await?;
+    let id = release::release(&ctx, &request).await?;
+    state.views.invalidate(&ctx, &request.pipeline);
+    Ok(id)
 }
 
 #[tauri::command]
@@ -379,14 +386,9 @@ pub async fn execution_stop(
     abandon: bool,
     reason: Option<String>,
 ) -> CmdResult<()> {
-    Ok(release::stop(
-        &ctx(&state, &session).await?,
-        &name,
-        &execution_id,
-        abandon,
-        reason.as_deref(),
-    )
-    .await?)
+    let ctx = ctx(&state, &session).await?;
+    state.views.invalidate(&ctx, &name);
+    Ok(release::stop(&ctx, &name, &execution_id, abandon, reason.as_deref()).await?)
 }
 
 #[tauri::command]
@@ -398,14 +400,9 @@ pub async fn stage_retry(
     execution_id: Option<String>,
     all_actions: bool,
 ) -> CmdResult<String> {
-    Ok(release::retry(
-        &ctx(&state, &session).await?,
-        &name,
-        &stage,
-        execution_id.as_deref(),
-        all_actions,
-    )
-    .await?)
+    let ctx = ctx(&state, &session).await?;
+    state.views.invalidate(&ctx, &name);
+    Ok(release::retry(&ctx, &name, &stage, execution_id.as_deref(), all_actions).await?)
 }
 
 /// Approve or reject the approval waiting in a pipeline (its token stays in Rust).
@@ -417,13 +414,9 @@ pub async fn approval_decide(
     approve: bool,
     comment: Option<String>,
 ) -> CmdResult<ApprovalOutcome> {
-    Ok(approval::decide(
-        &ctx(&state, &session).await?,
-        &pipeline,
-        approve,
-        comment.as_deref(),
-    )
-    .await?)
+    let ctx = ctx(&state, &session).await?;
+    state.views.invalidate(&ctx, &pipeline);
+    Ok(approval::decide(&ctx, &pipeline, approve, comment.as_deref()).await?)
 }
 
 /// What "Roll back to this release" would do (`to`: that execution, or the last good release).
@@ -447,6 +440,7 @@ pub async fn rollback_run(
     plan: RollbackPlan,
 ) -> CmdResult<RollbackResult> {
     let ctx = ctx(&state, &session).await?;
+    state.views.invalidate(&ctx, &plan.pipeline);
     Ok(rollback::run(&ctx, state.profiles.dirs(), &plan).await?)
 }
 
@@ -474,7 +468,9 @@ pub async fn service_change_undo(
     id: String,
 ) -> CmdResult<ServiceChange> {
     let ctx = ctx(&state, &session).await?;
-    Ok(service_change::undo(&ctx, state.profiles.dirs(), &id).await?)
+    let done = service_change::undo(&ctx, state.profiles.dirs(), &id).await?;
+    state.views.invalidate(&ctx, &done.pipeline);
+    Ok(done)
 }
 
 /// Shows a desktop notification; clicked, it opens `open` (a pipeline's page, at its approval).

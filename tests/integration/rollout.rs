@@ -514,6 +514,35 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
     assert_eq!(latest(&list).pipeline_status, None);
 }
 
+/// A settled release the rollout failed is cached like any idle view: an idle poll is one request
+/// (not the stopped tasks again), though its status is the rollout's, not CodePipeline's.
+#[tokio::test]
+async fn an_idle_poll_of_a_rolled_back_release_is_one_request() {
+    let (account, ctx) = seeded(0.1).await;
+    next_rollout(
+        &account,
+        "rollback",
+        "EssentialContainerExited",
+        "Succeeded",
+    );
+    let (_bad, status) = release_and_wait(&ctx, "bad").await;
+    assert_eq!(status, "Failed");
+    let cache = release::ViewCache::default();
+    let first = cache.poll(&ctx, PIPELINE).await.unwrap();
+    assert!(!first.in_progress);
+    assert_eq!(first.latest.as_ref().unwrap().status, "Failed");
+    control("/_pipewright/requests/reset", json!({"account": account}));
+    for _ in 0..3 {
+        let view = cache.poll(&ctx, PIPELINE).await.unwrap();
+        assert_eq!(view.latest.as_ref().unwrap().status, "Failed");
+    }
+    let counts = pipewright_tests::get(
+        emulator_url(),
+        &format!("/_pipewright/requests?account={account}"),
+    );
+    assert_eq!(counts["total"], 3, "{counts}");
+}
+
 async fn make_v2(ctx: &AwsCtx) {
     let cp = ctx.codepipeline();
     let got = cp.get_pipeline().name(PIPELINE).send().await.unwrap();

@@ -196,8 +196,12 @@ impl ViewCache {
         if let Some((at, view)) = cached {
             if !view.in_progress && at.elapsed() < Duration::from_secs(600) {
                 let latest = executions(ctx, name, 1).await?.into_iter().next();
+                // CodePipeline's status on both sides (the view's may be the rollout's verdict).
                 let same = |l: &Option<ExecutionSummary>| {
-                    l.as_ref().map(|e| (e.id.clone(), e.status.clone()))
+                    l.as_ref().map(|e| {
+                        let status = e.pipeline_status.as_ref().unwrap_or(&e.status);
+                        (e.id.clone(), status.clone())
+                    })
                 };
                 if same(&latest) == same(&view.latest) {
                     return Ok(view);
