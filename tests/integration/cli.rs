@@ -255,6 +255,69 @@ fn unreachable_endpoint_is_a_network_error() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["error"]["code"], "network");
+
+    // In words: one line, what failed and why, no SDK Debug dump and no log lines.
+    let out = cli(
+        home.path(),
+        &["whoami", "--endpoint-url", "http://127.0.0.1:9"],
+        &as_refs(&env),
+        None,
+    );
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        said.trim(),
+        "error: GetCallerIdentity: could not reach AWS: tcp connect error: Connection refused (os error 111). Check your network connection, a proxy, or the endpoint URL."
+    );
+    // --verbose: the whole cause chain, in the debug log.
+    let out = cli(
+        home.path(),
+        &[
+            "whoami",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--verbose",
+        ],
+        &as_refs(&env),
+        None,
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("AWS call failed") && said.contains("ConnectionRefused"),
+        "{said}"
+    );
+}
+
+#[test]
+fn no_credentials_at_all_is_one_sentence_with_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    // An AWS CLI profile with a region and no way to get credentials; no keys in the environment.
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[profile empty]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    let out = cli(
+        home.path(),
+        &[
+            "whoami",
+            "--profile",
+            "empty",
+            "--endpoint-url",
+            emulator_url(),
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        said.starts_with("error: GetCallerIdentity: no usable AWS credentials: ")
+            && said.contains("Check the profile's keys")
+            && said.trim().lines().count() == 1
+            && !said.contains("DispatchFailure")
+            && !said.contains("WARN"),
+        "{said}"
+    );
 }
 
 #[test]

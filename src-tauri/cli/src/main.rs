@@ -54,6 +54,10 @@ struct Global {
     /// Print machine-readable JSON on stdout (errors as {"error": {code, message, field}}).
     #[arg(long, global = true)]
     json: bool,
+    /// Log what happens on stderr, AWS failures with their whole cause chain (PIPEWRIGHT_LOG
+    /// sets the filter itself, e.g. `PIPEWRIGHT_LOG=debug`). Quiet otherwise.
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -216,14 +220,20 @@ enum ProfilesCommand {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Nothing but the command's own output unless asked: the SDK's warnings would read as errors.
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("PIPEWRIGHT_LOG").unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(if cli.global.verbose {
+                "warn,pipewright_core=debug,pipewright_cli=debug"
+            } else {
+                "off"
+            })
+        });
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PIPEWRIGHT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let json = cli.global.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -132,36 +132,127 @@ const DENIED_CODES: &[&str] = &[
     "AuthorizationError",
 ];
 
-/// Maps any SDK error to a Pipewright error with a message a person can act on.
+const THROTTLED_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+];
+const CLOCK_SKEW_CODES: &[&str] = &["RequestTimeTooSkewed", "RequestInTheFuture"];
+
+/// Links of an error's cause chain that say nothing by themselves.
+const GENERIC: &[&str] = &[
+    "dispatch failure",
+    "io error",
+    "other",
+    "service error",
+    "unhandled error",
+    "an error occurred while loading credentials",
+];
+
+/// The useful end of an error's cause chain, in one line: its last link, with the one before
+/// when that names the kind of failure (e.g. "dns error: failed to lookup address information:
+/// Name or service not known", "tcp connect error: Connection refused (os error 111)").
+pub fn leaf(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut links = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        links.push(e.to_string());
+        cur = e.source();
+    }
+    // One line each: a link's first line, without what it goes on to list.
+    let mut links: Vec<String> = links
+        .iter()
+        .map(|l| {
+            let first = l.lines().next().unwrap_or_default().trim();
+            first
+                .trim_end_matches("Attempted:")
+                .trim()
+                .trim_end_matches('.')
+                .to_owned()
+        })
+        .collect();
+    links.dedup();
+    let useful: Vec<&String> = links
+        .iter()
+        .filter(|l| !GENERIC.contains(&l.as_str()) && !l.starts_with("client error ("))
+        .collect();
+    match useful.as_slice() {
+        [] => links.last().cloned().unwrap_or_default(),
+        [one] => (*one).clone(),
+        [.., before, last] if before.len() <= 24 && !last.contains(before.as_str()) => {
+            format!("{before}: {last}")
+        }
+        [.., last] => (*last).clone(),
+    }
+}
+
+/// Whether an error's cause chain is about loading credentials.
+fn about_credentials(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        let text = e.to_string().to_ascii_lowercase();
+        if text.contains("credential") || text.contains("sso") || text.contains("access token") {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
+/// A failure to get credentials at all (before any request): what failed and what to do.
+fn no_credentials(operation: &str, cause: &str) -> Error {
+    let sso = cause.to_ascii_lowercase().contains("sso");
+    if sso {
+        Error::ExpiredCredentials(format!(
+            "{operation}: no usable AWS credentials: {cause}. Sign in again with `aws sso login` (for this profile), then try again."
+        ))
+    } else {
+        Error::InvalidCredentials(format!(
+            "{operation}: no usable AWS credentials: {cause}. Check the profile's keys (or its AWS CLI configuration)."
+        ))
+    }
+}
+
+/// Maps any SDK error to a Pipewright error a person can act on: one sentence that says what
+/// failed, the useful end of the cause chain ([`leaf`]) and what to do. The whole chain goes to
+/// the debug log only (`PIPEWRIGHT_LOG=debug`, or the CLI's `--verbose`).
 pub fn map_sdk_error<E, R>(operation: &str, err: SdkError<E, R>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    tracing::debug!(operation, error = %DisplayErrorContext(&err), "AWS call failed");
     match &err {
         SdkError::TimeoutError(_) => Error::Network(format!(
-            "{operation}: AWS did not answer in time. Check your network connection (or the endpoint URL)."
+            "{operation}: AWS did not answer in time. Check your network connection, a proxy, or the endpoint URL."
         )),
         SdkError::DispatchFailure(failure) => {
-            let detail = DisplayErrorContext(&err).to_string();
+            let cause = leaf(&err);
             if failure.is_io() || failure.is_timeout() {
                 Error::Network(format!(
-                    "{operation}: could not reach AWS. Check your network connection (or the endpoint URL). ({})",
-                    short(&detail)
+                    "{operation}: could not reach AWS: {cause}. Check your network connection, a proxy, or the endpoint URL."
                 ))
-            } else if detail.to_ascii_lowercase().contains("credential") {
-                Error::InvalidCredentials(format!(
-                    "{operation}: no usable AWS credentials ({})",
-                    short(&detail)
-                ))
+            } else if about_credentials(&err) {
+                no_credentials(operation, &cause)
             } else {
-                Error::Network(format!("{operation}: request failed: {}", short(&detail)))
+                Error::Network(format!("{operation}: the request failed: {cause}"))
             }
         }
         _ => {
             let code = err.code().unwrap_or_default().to_owned();
             let message = err.message().unwrap_or_default().to_owned();
-            if INVALID_KEY_CODES.contains(&code.as_str()) {
+            let skewed = CLOCK_SKEW_CODES.contains(&code.as_str())
+                || (code.contains("Signature") && message.contains("Signature expired"));
+            if skewed {
+                Error::InvalidCredentials(format!(
+                    "{operation}: AWS refused the request because this computer's clock is wrong ({code}). Set the clock right (turn on automatic time), then try again."
+                ))
+            } else if INVALID_KEY_CODES.contains(&code.as_str()) {
                 Error::InvalidCredentials(format!(
                     "AWS rejected the credentials ({code}: {message}). Check the access key id and the secret access key."
                 ))
@@ -173,18 +264,23 @@ where
                 Error::AccessDenied(format!(
                     "{operation} is not allowed for these credentials: {message}"
                 ))
+            } else if THROTTLED_CODES.contains(&code.as_str()) {
+                Error::Aws {
+                    operation: operation.to_owned(),
+                    code,
+                    message: format!(
+                        "{message}. AWS is limiting how fast this account may call it: wait a minute and try again"
+                    ),
+                }
             } else if code.is_empty() {
-                let detail = DisplayErrorContext(&err).to_string();
-                if detail.to_ascii_lowercase().contains("credential") {
-                    Error::InvalidCredentials(format!(
-                        "{operation}: no usable AWS credentials ({})",
-                        short(&detail)
-                    ))
+                let cause = leaf(&err);
+                if about_credentials(&err) {
+                    no_credentials(operation, &cause)
                 } else {
                     Error::Aws {
                         operation: operation.to_owned(),
                         code: "Unknown".to_owned(),
-                        message: short(&detail),
+                        message: short(&cause),
                     }
                 }
             } else {
@@ -262,12 +358,117 @@ mod tests {
     fn other_aws_errors_keep_code_and_message() {
         let e = map_sdk_error(
             "GetCallerIdentity",
-            service_error("Throttling", "Rate exceeded"),
+            service_error("ValidationError", "1 validation error detected"),
         );
         assert_eq!(
             e.message(),
-            "GetCallerIdentity failed: Throttling: Rate exceeded"
+            "GetCallerIdentity failed: ValidationError: 1 validation error detected"
         );
+    }
+
+    #[test]
+    fn throttling_says_to_wait() {
+        let e = map_sdk_error(
+            "ListPipelines",
+            service_error("ThrottlingException", "Rate exceeded"),
+        );
+        assert_eq!(e.code(), ErrorCode::Aws);
+        assert_eq!(
+            e.message(),
+            "ListPipelines failed: ThrottlingException: Rate exceeded. AWS is limiting how fast this account may call it: wait a minute and try again"
+        );
+    }
+
+    #[test]
+    fn a_wrong_clock_is_named() {
+        for (code, message) in [
+            (
+                "RequestTimeTooSkewed",
+                "The difference between the request time and the current time is too large.",
+            ),
+            (
+                "InvalidSignatureException",
+                "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z",
+            ),
+        ] {
+            let e = map_sdk_error("GetCallerIdentity", service_error(code, message));
+            assert!(
+                e.message().contains("clock is wrong"),
+                "{code}: {}",
+                e.message()
+            );
+        }
+    }
+
+    fn chain(links: &[&str]) -> Box<dyn std::error::Error + Send + Sync> {
+        #[derive(Debug)]
+        struct Link(String, Option<Box<dyn std::error::Error + Send + Sync>>);
+        impl std::fmt::Display for Link {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl std::error::Error for Link {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|e| e as _)
+            }
+        }
+        links
+            .iter()
+            .rev()
+            .fold(None, |source, text| {
+                Some(Box::new(Link((*text).to_owned(), source))
+                    as Box<dyn std::error::Error + Send + Sync>)
+            })
+            .unwrap()
+    }
+
+    /// The chains aws-config and hyper give (read from real failures), as one readable sentence.
+    #[test]
+    fn a_dispatch_failure_is_one_sentence_with_the_useful_cause() {
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let io = |links: &[&str]| {
+            SdkError::<GetCallerIdentityError, Response>::dispatch_failure(ConnectorError::io(
+                chain(links),
+            ))
+        };
+        let other = |links: &[&str]| {
+            SdkError::<GetCallerIdentityError, Response>::dispatch_failure(ConnectorError::other(
+                chain(links),
+                None,
+            ))
+        };
+        let cases = [
+            (
+                io(&["client error (Connect)", "dns error", "failed to lookup address information: Name or service not known"]),
+                ErrorCode::Network,
+                "GetCallerIdentity: could not reach AWS: dns error: failed to lookup address information: Name or service not known. Check your network connection, a proxy, or the endpoint URL.",
+            ),
+            (
+                io(&["client error (Connect)", "tcp connect error", "Connection refused (os error 111)"]),
+                ErrorCode::Network,
+                "GetCallerIdentity: could not reach AWS: tcp connect error: Connection refused (os error 111). Check your network connection, a proxy, or the endpoint URL.",
+            ),
+            (
+                other(&["an error occurred while loading credentials", "an error occurred while loading credentials", "an error occurred while loading an access token", "failed to load the cached SSO token"]),
+                ErrorCode::ExpiredCredentials,
+                "GetCallerIdentity: no usable AWS credentials: failed to load the cached SSO token. Sign in again with `aws sso login` (for this profile), then try again.",
+            ),
+            (
+                other(&["an error occurred while loading credentials", "no providers in chain provided credentials"]),
+                ErrorCode::InvalidCredentials,
+                "GetCallerIdentity: no usable AWS credentials: no providers in chain provided credentials. Check the profile's keys (or its AWS CLI configuration).",
+            ),
+        ];
+        for (err, code, message) in cases {
+            let e = map_sdk_error("GetCallerIdentity", err);
+            assert_eq!(e.code(), code, "{e}");
+            assert_eq!(e.message(), message);
+            assert!(
+                !e.message().contains("DispatchFailure"),
+                "no Debug dump: {e}"
+            );
+        }
     }
 
     #[test]
