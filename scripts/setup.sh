@@ -26,7 +26,7 @@ PACKAGES=(
   python3 python3-venv python3-pip
 )
 if [ "$WITH_TEST" = 1 ]; then
-  PACKAGES+=(xvfb webkit2gtk-driver imagemagick xauth)
+  PACKAGES+=(xvfb webkit2gtk-driver imagemagick xauth xdotool)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

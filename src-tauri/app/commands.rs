@@ -7,7 +7,6 @@ use pipewright_core::aws::{self, Identity};
 use pipewright_core::profiles::{ProfileInput, ProfileRef, ProfileStore, ProfileSummary};
 use pipewright_core::regions::{self, RegionInfo};
 use pipewright_core::session::{self, Session};
-use std::path::PathBuf;
 
 use pipewright_core::apply::{
     self, discover, ApplyEvent, ApplyOptions, AwsCtx, ConnectionInfo, EcrRepositoryInfo, Receipt,
@@ -16,6 +15,7 @@ use pipewright_core::apply::{
 use pipewright_core::approval::{self, ApprovalOutcome};
 use pipewright_core::desktop::{self, NotificationOpen};
 use pipewright_core::diagnosis::{self, Diagnosis};
+use pipewright_core::files::{self, FileKind, OpenedPlan};
 use pipewright_core::history::stats::{BuildStats, DoraStats};
 use pipewright_core::history::{
     self, BuildRecord, BuildSummary, LogPage, ReleaseRecord, SyncReport,
@@ -143,31 +143,64 @@ pub fn plan_validate(plan: Plan) -> Vec<Issue> {
     plan::validate(&plan)
 }
 
+/// Asks the user for a plan file (a native dialog opened here) and reads it; None on cancel.
 #[tauri::command]
-pub async fn plan_open(path: PathBuf) -> CmdResult<Plan> {
-    let text = tokio::fs::read_to_string(&path).await.map_err(|e| {
-        AppError::from(Error::validation(
-            "path",
-            format!("cannot read {}: {e}", path.display()),
-        ))
-    })?;
-    Ok(Plan::from_toml(&text)?)
+pub async fn plan_open(app: tauri::AppHandle) -> CmdResult<Option<OpenedPlan>> {
+    let Some(path) = crate::files::pick_open(&app, FileKind::Plan).await? else {
+        return Ok(None);
+    };
+    let plan = blocking_io(move || files::open_plan(&path).map(|plan| (path, plan))).await?;
+    Ok(Some(OpenedPlan {
+        path: plan.0.display().to_string(),
+        plan: plan.1,
+    }))
 }
 
+/// Asks where to save the plan (suggesting `fileName`) and writes it; the path, or None on cancel.
 #[tauri::command]
-pub async fn plan_save(path: PathBuf, plan: Plan) -> CmdResult<()> {
+pub async fn plan_save(
+    app: tauri::AppHandle,
+    plan: Plan,
+    file_name: Option<String>,
+) -> CmdResult<Option<String>> {
     let text = plan.to_toml()?;
-    text_save(path, text).await
+    save_as(app, FileKind::Plan, text, file_name).await
 }
 
+/// Asks where to save a generated file of `kind` and writes `contents`; the path, or None.
 #[tauri::command]
-pub async fn text_save(path: PathBuf, contents: String) -> CmdResult<()> {
-    tokio::fs::write(&path, contents).await.map_err(|e| {
-        AppError::from(Error::validation(
-            "path",
-            format!("cannot write {}: {e}", path.display()),
-        ))
-    })
+pub async fn text_save(
+    app: tauri::AppHandle,
+    kind: FileKind,
+    contents: String,
+    file_name: Option<String>,
+) -> CmdResult<Option<String>> {
+    if kind == FileKind::Plan {
+        return Err(Error::validation("kind", "save a plan with plan_save").into());
+    }
+    save_as(app, kind, contents, file_name).await
+}
+
+async fn save_as(
+    app: tauri::AppHandle,
+    kind: FileKind,
+    contents: String,
+    file_name: Option<String>,
+) -> CmdResult<Option<String>> {
+    let Some(path) = crate::files::pick_save(&app, kind, file_name.as_deref()).await? else {
+        return Ok(None);
+    };
+    let written = blocking_io(move || files::save(kind, &path, &contents)).await?;
+    Ok(Some(written.display().to_string()))
+}
+
+async fn blocking_io<T: Send + 'static>(
+    f: impl FnOnce() -> pipewright_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::from(Error::internal(e)))?
+        .map_err(AppError::from)
 }
 
 #[tauri::command]

@@ -1,6 +1,7 @@
 //! The desktop app: a window, the plugins it uses, and thin commands over `pipewright-core`.
 
 mod commands;
+mod files;
 mod notify;
 pub mod webview_env;
 

@@ -7,7 +7,6 @@
  */
 import { invoke, type Channel, type InvokeArgs } from "@tauri-apps/api/core";
 import { getCurrentWindow, ProgressBarStatus } from "@tauri-apps/api/window";
-import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { listen } from "@tauri-apps/api/event";
 import { isPermissionGranted, requestPermission } from "@tauri-apps/plugin-notification";
 import type { ActionExecutionView } from "./bindings/ActionExecutionView";
@@ -20,9 +19,11 @@ import type { EcrRepositoryInfo } from "./bindings/EcrRepositoryInfo";
 import type { Diagnosis } from "./bindings/Diagnosis";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExecutionSummary } from "./bindings/ExecutionSummary";
+import type { FileKind } from "./bindings/FileKind";
 import type { Identity } from "./bindings/Identity";
 import type { Issue } from "./bindings/Issue";
 import type { NotificationOpen } from "./bindings/NotificationOpen";
+import type { OpenedPlan } from "./bindings/OpenedPlan";
 import type { PipelineSummary } from "./bindings/PipelineSummary";
 import type { PipelineView } from "./bindings/PipelineView";
 import type { Plan } from "./bindings/Plan";
@@ -86,16 +87,6 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   }
 }
 
-/** Run a plugin call (dialog, opener) and normalize its rejection like a command's. */
-async function plugin<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
-    throw toAppError(error);
-  }
-}
-
 /** Swallow a failure of something optional (window title, taskbar progress, notifications). */
 async function optional(run: () => Promise<unknown>): Promise<void> {
   try {
@@ -123,8 +114,6 @@ async function notificationsAllowed(): Promise<boolean> {
   return (await requestPermission()) === "granted";
 }
 
-/** The file filter of plan files in the open/save dialogs. */
-export const PLAN_FILTER = { name: "Pipewright plan", extensions: ["toml"] };
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
@@ -143,9 +132,13 @@ export const api = {
   // Plans (offline).
   planReference: () => call<Plan>("plan_reference"),
   planValidate: (plan: Plan) => call<Issue[]>("plan_validate", { plan }),
-  planOpen: (path: string) => call<Plan>("plan_open", { path }),
-  planSave: (path: string, plan: Plan) => call<null>("plan_save", { path, plan }),
-  textSave: (path: string, contents: string) => call<null>("text_save", { path, contents }),
+  /** Rust asks for a plan file (native dialog) and reads it; null when the user cancels. */
+  planOpen: () => call<OpenedPlan | null>("plan_open"),
+  /** Rust asks where to save (suggesting `fileName`) and writes the plan; the path, or null. */
+  planSave: (plan: Plan, fileName: string | null) => call<string | null>("plan_save", { plan, fileName }),
+  /** The same for a generated file (a buildspec). */
+  textSave: (kind: FileKind, contents: string, fileName: string | null) =>
+    call<string | null>("text_save", { kind, contents, fileName }),
 
   // GitHub connections.
   connectionsList: (session: Session) => call<ConnectionInfo[]>("connections_list", { session }),
@@ -175,16 +168,6 @@ export const api = {
   receiptsList: () => call<Receipt[]>("receipts_list"),
   /** Runs that were cut off (the app or the CLI died mid-run): resume or roll back. */
   receiptsUnfinished: () => call<Receipt[]>("receipts_unfinished"),
-
-  /** Ask for a plan file to open; null when the user cancels. */
-  pickPlanToOpen: () =>
-    plugin(async () => {
-      const path = await openDialog({ multiple: false, directory: false, filters: [PLAN_FILTER] });
-      return typeof path === "string" ? path : null;
-    }),
-  /** Ask where to save a file; null when the user cancels. */
-  pickSavePath: (defaultPath: string, filter?: { name: string; extensions: string[] }) =>
-    plugin(() => saveDialog({ defaultPath, filters: filter ? [filter] : undefined })),
 
   // Pipelines and release.
   pipelinesList: (session: Session) => call<PipelineSummary[]>("pipelines_list", { session }),

@@ -45,8 +45,7 @@ describe("command registration", () => {
       sorted([
         "core:window:allow-set-progress-bar",
         "core:window:allow-set-title",
-        "dialog:allow-open",
-        "dialog:allow-save",
+        // No dialog permission: Rust opens the file dialogs (plan_open, plan_save, text_save).
         // isPermissionGranted and requestPermission (notifications are shown by desktop_notify)
         "notification:allow-is-permission-granted",
         "notification:allow-request-permission",
@@ -61,7 +60,7 @@ describe("command registration", () => {
       (m) => `${m[2]}: ${sorted(m[1]!.split(",").map((s) => s.trim().split(" as ")[0]!).filter(Boolean)).join(", ")}`,
     );
     expect(sorted(imports)).toEqual(
-      sorted(["dialog: open, save", "notification: isPermissionGranted, requestPermission"]),
+      sorted(["notification: isPermissionGranted, requestPermission"]),
     );
   });
 });

@@ -12,6 +12,7 @@ pub mod buildspec;
 pub mod desktop;
 pub mod diagnosis;
 pub mod error;
+pub mod files;
 pub mod history;
 pub mod keyring_store;
 pub mod links;

@@ -1,7 +1,7 @@
 // What the webview may ask of Rust, in the real window: a script in the page (as an injection
 // would run) cannot open a URL that is not an AWS console or GitHub page, cannot reach the opener
-// plugin directly, nor the notification commands the capability does not grant, nor a command
-// that no longer exists.
+// plugin directly, nor the dialog plugin (file dialogs are opened by Rust), nor the notification
+// commands the capability does not grant, nor a command that no longer exists.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { emulatorUrl, find, freshHome, startDriver } from "../harness.mjs";
@@ -50,6 +50,9 @@ test("the page can open only checked URLs and call only what it is granted", asy
       ["plugin:notification|cancel", {}],
       ["plugin:notification|get_active", {}],
       ["session_identity", {}],
+      // File dialogs are Rust's to open: the page cannot ask the plugin for a path.
+      ["plugin:dialog|open", { options: {} }],
+      ["plugin:dialog|save", { options: { defaultPath: "/root/.bashrc" } }],
     ]) {
       const r = await invoke(driver, cmd, args);
       assert.equal(r.ok, false, `${cmd} should be refused`);

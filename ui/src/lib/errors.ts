@@ -35,13 +35,10 @@ export function describeError(error: AppError): ErrorDescription {
         hint: "The credentials work, but their IAM policy does not allow this action.",
       };
     case "network":
-      return {
-        title: "Can’t reach AWS",
-        message,
-        hint: "Check your network connection, proxy settings, or the custom endpoint URL.",
-      };
+      // Rust's message already says what to check.
+      return { title: "Can’t reach AWS", message, hint: null };
     case "validation":
-      return { title: "Check the form", message, hint: null };
+      return { title: error.field === "path" ? "Choose another file" : "Check the form", message, hint: null };
     case "not_found":
       return { title: "Not found", message, hint: null };
     case "conflict":

@@ -12,7 +12,6 @@ import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
 
 const text = { type: "text", autoComplete: "off", spellCheck: false } as const;
-const YAML_FILTER = { name: "YAML", extensions: ["yml", "yaml"] };
 
 export function BuildspecStep({ plan, session }: StepProps) {
   const toast = useToast();
@@ -41,9 +40,8 @@ export function BuildspecStep({ plan, session }: StepProps) {
   async function save() {
     if (yaml.data === undefined) return;
     try {
-      const path = await api.pickSavePath("buildspec.yml", YAML_FILTER);
+      const path = await api.textSave("buildspec", yaml.data, "buildspec.yml");
       if (!path) return;
-      await api.textSave(path, yaml.data);
       toast.success("buildspec.yml saved", path);
     } catch (error) {
       toast.error(toAppError(error));

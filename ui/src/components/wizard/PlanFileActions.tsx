@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { api, PLAN_FILTER, toAppError } from "../../api";
+import { api, toAppError } from "../../api";
 import { useToast } from "../../lib/toast";
 import { isBusy, useWizard, useWizardStore } from "../../lib/wizard/store";
 
@@ -14,11 +14,10 @@ export function PlanFileActions({ testIdPrefix }: { testIdPrefix: string }) {
   async function openPlan() {
     setWorking(true);
     try {
-      const path = await api.pickPlanToOpen();
-      if (!path) return;
-      const opened = await api.planOpen(path);
-      store.load(opened, path);
-      toast.success("Plan opened", path);
+      const opened = await api.planOpen();
+      if (!opened) return;
+      store.load(opened.plan, opened.path);
+      toast.success("Plan opened", opened.path);
     } catch (error) {
       toast.error(toAppError(error));
     } finally {
@@ -30,9 +29,8 @@ export function PlanFileActions({ testIdPrefix }: { testIdPrefix: string }) {
     if (!plan) return;
     setWorking(true);
     try {
-      const path = await api.pickSavePath(planPath ?? "pipewright.toml", PLAN_FILTER);
+      const path = await api.planSave(plan, planPath);
       if (!path) return;
-      await api.planSave(path, plan);
       store.setPlanPath(path);
       toast.success("Plan saved", path);
     } catch (error) {

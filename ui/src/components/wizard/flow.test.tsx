@@ -167,24 +167,21 @@ describe("review", () => {
   it("saves the plan and opens another one through the file dialogs", async () => {
     const opened: Plan = { ...referencePlan(), pipeline: { ...referencePlan().pipeline, name: "from-file" } };
     const backend = mockWizardBackend({
-      "plugin:dialog|save": () => "/home/me/pipewright.toml",
-      "plugin:dialog|open": () => "/home/me/other.toml",
-      plan_save: () => null,
-      plan_open: () => opened,
+      plan_save: () => "/home/me/pipewright.toml",
+      plan_open: () => ({ path: "/home/me/other.toml", plan: opened }),
     });
     const user = userEvent.setup();
     renderWithProviders(<NewPipelinePage />);
     await goToStep(user, 7);
     await user.click(screen.getByTestId("review-plan-save"));
     await waitFor(() => expect(backend.callsTo("plan_save")).toHaveLength(1));
-    expect(backend.callsTo("plugin:dialog|save")[0]?.args).toMatchObject({
-      options: { defaultPath: "pipewright.toml", filters: [{ name: "Pipewright plan", extensions: ["toml"] }] },
-    });
-    expect(backend.callsTo("plan_save")[0]?.args).toMatchObject({ path: "/home/me/pipewright.toml" });
+    // Rust opens the dialogs: the page names no path (a first save suggests nothing).
+    expect(backend.callsTo("plan_save")[0]?.args).toMatchObject({ fileName: null });
+    expect(await screen.findByTestId("toast")).toHaveTextContent("/home/me/pipewright.toml");
 
     await user.click(screen.getByTestId("wizard-plan-open"));
     await waitFor(() => expect(backend.callsTo("plan_open")).toHaveLength(1));
-    expect(backend.callsTo("plan_open")[0]?.args).toEqual({ path: "/home/me/other.toml" });
+    expect(backend.callsTo("plan_open")[0]?.args ?? {}).toEqual({});
     await waitFor(() =>
       expect(backend.callsTo("plan_review").some((c) => (c.args.plan as Plan).pipeline.name === "from-file")).toBe(true),
     );

@@ -193,8 +193,7 @@ describe("wizard steps", () => {
 
   it("shows the generated buildspec, saves it through the dialog, and warns on an unknown container", async () => {
     const backend = mockWizardBackend({
-      "plugin:dialog|save": () => "/home/me/buildspec.yml",
-      text_save: () => null,
+      text_save: () => "/home/me/buildspec.yml",
       ecs_containers: () => ["api", "sidecar"],
     });
     const user = userEvent.setup();
@@ -206,8 +205,8 @@ describe("wizard steps", () => {
 
     await user.click(screen.getByTestId("buildspec-save"));
     await waitFor(() => expect(backend.callsTo("text_save")).toHaveLength(1));
-    expect(backend.callsTo("plugin:dialog|save")[0]?.args).toMatchObject({ options: { defaultPath: "buildspec.yml" } });
-    expect(backend.callsTo("text_save")[0]?.args).toEqual({ path: "/home/me/buildspec.yml", contents: BUILDSPEC });
+    // Rust opens the dialog: the page names no path, only the kind and a suggested file name.
+    expect(backend.callsTo("text_save")[0]?.args).toEqual({ kind: "buildspec", contents: BUILDSPEC, fileName: "buildspec.yml" });
     expect(await screen.findByTestId("toast")).toHaveTextContent("buildspec.yml saved");
 
     await user.clear(screen.getByTestId("plan-buildspec-containerName"));
