@@ -597,6 +597,34 @@ async fn cli_history_and_logs() {
     let all = again["builds"].as_array().unwrap();
     assert_eq!(all.len(), 40);
 
+    // A damaged store (it is a cache): moved aside, said once, rebuilt from AWS.
+    let store = home.path().join("data/history.sqlite");
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", store.display()));
+    }
+    std::fs::write(&store, b"not a database: what a bad disk left").unwrap();
+    let out = run(&["history", PROJECT, "--json"]);
+    let rebuilt: serde_json::Value = serde_json::from_str(&text(&out)).unwrap();
+    assert_eq!(rebuilt["sync"]["fetched"], 40);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("note: The local build history was damaged")
+            && said.contains("rebuilt from AWS"),
+        "{said}"
+    );
+    assert!(std::fs::read_dir(home.path().join("data"))
+        .unwrap()
+        .any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("history.sqlite.corrupt-")));
+    let quiet = run(&["history", PROJECT, "--json"]);
+    assert!(
+        !String::from_utf8_lossy(&quiet.stderr).contains("note:"),
+        "said once"
+    );
+
     // --since: builds that started on or after that day (UTC), in the text listing too.
     let day = 86_400_000;
     let median = all[20]["startMs"].as_i64().unwrap();

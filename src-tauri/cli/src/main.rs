@@ -695,7 +695,7 @@ async fn run(cli: Cli) -> Result<()> {
             if undo {
                 return undo_rollback(&g, &ctx, &dirs, &pipeline, yes, wait, poll).await;
             }
-            let history = HistoryStore::open(&dirs.data.join("history.sqlite"))?;
+            let history = open_history(&dirs)?;
             let plan = rollback::plan(&ctx, &history, &pipeline, to.as_deref()).await?;
             print_rollback_plan(&plan);
             if dry_run {
@@ -768,8 +768,11 @@ async fn run(cli: Cli) -> Result<()> {
                 None => None,
             };
             let ctx = connect(&g).await?;
-            let history = HistoryStore::open(&AppDirs::from_env()?.data.join("history.sqlite"))?;
+            let history = open_history(&AppDirs::from_env()?)?;
             let report = history::sync_builds(&ctx, &history, &project, |_| {}).await?;
+            if let Some(n) = &report.notice {
+                eprintln!("note: {n}");
+            }
             let scope = history::load_scope(&ctx);
             // Commit messages come from the pipelines' executions: without access to them (or
             // with CodePipeline down) the builds still print, with the messages stored before.
@@ -1035,6 +1038,16 @@ fn print_stages(view: &PipelineView, execution: Option<&str>) {
             }
         }
     }
+}
+
+/// The local history store; what it has to say once (it was damaged and is rebuilt) goes to
+/// stderr.
+fn open_history(dirs: &AppDirs) -> Result<HistoryStore> {
+    let store = HistoryStore::open(&dirs.data.join("history.sqlite"))?;
+    if let Some(n) = store.take_notice() {
+        eprintln!("note: {n}");
+    }
+    Ok(store)
 }
 
 /// Follows a service update's rollout: "Succeeded" once it completes, "Failed" otherwise.

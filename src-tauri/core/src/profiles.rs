@@ -331,6 +331,19 @@ impl ProfileStore {
         self.dirs.config.join("profiles.toml")
     }
 
+    /// Held across a load-modify-store of `profiles.toml`, so two writers (the app and the CLI,
+    /// or two threads) never lose each other's change. The OS drops it with the process.
+    fn lock(&self) -> Result<std::fs::File> {
+        std::fs::create_dir_all(&self.dirs.config)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dirs.config.join("profiles.lock"))?;
+        file.lock()?;
+        Ok(file)
+    }
+
     fn load(&self) -> Result<MetaFile> {
         match std::fs::read_to_string(self.meta_path()) {
             Ok(text) => toml::from_str(&text).map_err(|e| {
@@ -430,6 +443,7 @@ impl ProfileStore {
     pub fn save(&self, input: &ProfileInput) -> Result<ProfileSummary> {
         let original = non_empty(&input.original_name);
         let checked = validate(input, original.is_none())?;
+        let _lock = self.lock()?;
         let mut file = self.load()?;
         let taken = |name: &str| file.profiles.iter().any(|p| p.name == name);
 
@@ -538,6 +552,7 @@ impl ProfileStore {
 
     /// Removes a Pipewright profile and its keyring entry.
     pub fn remove(&self, name: &str) -> Result<()> {
+        let _lock = self.lock()?;
         let mut file = self.load()?;
         let before = file.profiles.len();
         let was_default = file.profiles.iter().any(|p| p.name == name && p.default);
@@ -561,6 +576,7 @@ impl ProfileStore {
         if profile.source != ProfileSource::Pipewright {
             return Ok(());
         }
+        let _lock = self.lock()?;
         let mut file = self.load()?;
         if let Some(p) = file.profiles.iter_mut().find(|p| p.name == profile.name) {
             if p.last_account_id.as_deref() != Some(account) {
@@ -738,6 +754,36 @@ mod tests {
             secret_access_key: Some(Secret::new(SECRET)),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn writers_at_once_lose_nothing() {
+        let (_tmp, _secrets, s) = store();
+        let s = Arc::new(s);
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    s.save(&add(&format!("p{i}"))).unwrap();
+                    s.record_account(
+                        &ProfileRef {
+                            source: ProfileSource::Pipewright,
+                            name: format!("p{i}"),
+                        },
+                        "123456789012",
+                    )
+                    .unwrap();
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let list = s.stored().unwrap();
+        assert_eq!(list.len(), 8, "{list:?}");
+        assert!(list
+            .iter()
+            .all(|p| p.last_account_id.as_deref() == Some("123456789012")));
     }
 
     fn everything_on_disk(dir: &std::path::Path) -> String {

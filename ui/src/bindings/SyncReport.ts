@@ -4,4 +4,8 @@ export type SyncReport = { listRequests: number, batchRequests: number,
 /**
  * Builds fetched (new ones and re-fetched running ones).
  */
-fetched: number, totalStored: number, };
+fetched: number, totalStored: number, 
+/**
+ * Said once: the store was damaged and rebuilt, or stored records could not be read.
+ */
+notice: string | null, };

@@ -24,6 +24,9 @@ pub struct SyncReport {
     /// Builds fetched (new ones and re-fetched running ones).
     pub fetched: u32,
     pub total_stored: u32,
+    /// Said once: the store was damaged and rebuilt, or stored records could not be read.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 fn ms(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
@@ -273,6 +276,7 @@ pub async fn sync_builds(
     }
     blocking(|| store.finish_listing(&scope, Listing::Builds, project, listing))?;
     report.total_stored = store.count(&scope, project)?;
+    report.notice = store.take_notice();
     Ok(report)
 }
 

@@ -257,13 +257,107 @@ pub struct HistoryStore {
     /// The file, for the read connections; `None` in memory, where the one connection reads too.
     path: Option<PathBuf>,
     readers: Mutex<Vec<Connection>>,
+    /// What the user should hear once: a store rebuilt, rows skipped ([`Self::take_notice`]).
+    notice: Mutex<Option<String>>,
+    /// Rows whose record could not be read, skipped since the last notice.
+    skipped: std::sync::atomic::AtomicU64,
+}
+
+/// Whether SQLite says the file is not a database, or a damaged one.
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+/// Reads the file's header and schema: fails with NOTADB / CORRUPT on a damaged file.
+fn probe(path: &Path) -> std::result::Result<(), rusqlite::Error> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?;
+    Ok(())
+}
+
+/// Moves a damaged store (and its -wal and -shm files) aside, to `<name>.corrupt-<ms>`.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
+    std::fs::rename(path, &aside)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
+        }
+    }
+    Ok(aside)
 }
 
 impl HistoryStore {
     /// Opens (or creates) the store at `path`: the file owner-only (0600; SQLite gives its -wal
     /// and -shm files the same mode), in a directory created owner-only (0700). A store file
     /// left readable by others is made owner-only again.
+    ///
+    /// The store is a cache of what AWS has: a file SQLite finds damaged (not a database, or a
+    /// corrupt one) is moved aside to `<name>.corrupt-<ms>` and a new store is made, to be filled
+    /// again from AWS; [`Self::take_notice`] says so once.
     pub fn open(path: &Path) -> Result<Self> {
+        match probe(path) {
+            Err(e) if is_corrupt(&e) => {
+                let aside = move_aside(path)?;
+                tracing::warn!(
+                    "the history store {} was damaged ({e}); moved to {}",
+                    path.display(),
+                    aside.display()
+                );
+                let store = Self::open_file(path)?;
+                *store.notice.lock().unwrap() = Some(format!(
+                    "The local build history was damaged ({e}), so it was moved to {} and is being rebuilt from AWS.",
+                    aside.display()
+                ));
+                Ok(store)
+            }
+            _ => Self::open_file(path),
+        }
+    }
+
+    /// Once: what happened to the store that the user should know (rebuilt, rows skipped).
+    pub fn take_notice(&self) -> Option<String> {
+        let skipped = self.skipped.swap(0, std::sync::atomic::Ordering::Relaxed);
+        let mut notice = self.notice.lock().unwrap().take();
+        if skipped > 0 {
+            let rows = format!(
+                "{skipped} stored {} could not be read and {} skipped; they come back with the next sync from AWS.",
+                if skipped == 1 { "record" } else { "records" },
+                if skipped == 1 { "was" } else { "were" }
+            );
+            notice = Some(match notice {
+                Some(n) => format!("{n} {rows}"),
+                None => rows,
+            });
+        }
+        notice
+    }
+
+    /// A stored record, or None (counted and logged) when it cannot be read.
+    fn readable<T: serde::de::DeserializeOwned>(&self, text: &str, what: &str) -> Option<T> {
+        match serde_json::from_str(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                tracing::warn!("skipped an unreadable stored {what}: {e}");
+                self.skipped
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    fn open_file(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
             if !dir.exists() {
                 let mut builder = std::fs::DirBuilder::new();
@@ -374,6 +468,8 @@ impl HistoryStore {
             conn: Mutex::new(conn),
             path,
             readers: Mutex::new(Vec::new()),
+            notice: Mutex::new(None),
+            skipped: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -461,11 +557,13 @@ impl HistoryStore {
             let rows = stmt
                 .query_map(params![scope, project, limit], |r| r.get::<_, String>(0))
                 .map_err(db_err)?;
-            rows.map(|r| {
-                let text = r.map_err(db_err)?;
-                serde_json::from_str(&text).map_err(Error::internal)
-            })
-            .collect()
+            let mut out = Vec::new();
+            for r in rows {
+                if let Some(b) = self.readable(&r.map_err(db_err)?, "build") {
+                    out.push(b);
+                }
+            }
+            Ok(out)
         })
     }
 
@@ -490,14 +588,19 @@ impl HistoryStore {
             let mut json = String::with_capacity(64 * 1024);
             json.push('[');
             while let Some(row) = rows.next().map_err(db_err)? {
+                // Only an object goes in (a damaged row would break the whole array).
+                let summary = row.get_ref(0).ok().and_then(|v| v.as_str().ok());
+                let Some(summary) = summary.filter(|s| s.starts_with('{') && s.ends_with('}'))
+                else {
+                    tracing::warn!("skipped an unreadable stored build summary");
+                    self.skipped
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    continue;
+                };
                 if json.len() > 1 {
                     json.push(',');
                 }
-                json.push_str(
-                    row.get_ref(0)
-                        .and_then(|v| v.as_str().map_err(Into::into))
-                        .map_err(db_err)?,
-                );
+                json.push_str(summary);
             }
             json.push(']');
             Ok(json)
@@ -589,8 +692,7 @@ impl HistoryStore {
                 )
                 .optional()
                 .map_err(db_err)?;
-            text.map(|t| serde_json::from_str(&t).map_err(Error::internal))
-                .transpose()
+            Ok(text.and_then(|t| self.readable(&t, "build")))
         })
     }
 
@@ -797,17 +899,85 @@ impl HistoryStore {
             let rows = stmt
                 .query_map(params![scope, pipeline], |r| r.get::<_, String>(0))
                 .map_err(db_err)?;
-            rows.map(|r| {
-                let text = r.map_err(db_err)?;
-                serde_json::from_str(&text).map_err(Error::internal)
-            })
-            .collect()
+            let mut out = Vec::new();
+            for r in rows {
+                if let Some(release) = self.readable(&r.map_err(db_err)?, "release") {
+                    out.push(release);
+                }
+            }
+            Ok(out)
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_damaged_store_is_moved_aside_and_made_again_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        std::fs::write(
+            &path,
+            b"this is not a SQLite database, it is what a bad disk left",
+        )
+        .unwrap();
+        let store = HistoryStore::open(&path).unwrap();
+        let notice = store.take_notice().expect("a notice");
+        assert!(
+            notice.contains("moved to") && notice.contains("rebuilt from AWS"),
+            "{notice}"
+        );
+        assert_eq!(store.take_notice(), None, "said once");
+        assert_eq!(store.count("a", "p").unwrap(), 0);
+        let aside: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("history.sqlite.corrupt-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        // A sound store opens as it is, without a notice.
+        drop(store);
+        let again = HistoryStore::open(&path).unwrap();
+        assert_eq!(again.take_notice(), None);
+    }
+
+    #[test]
+    fn an_unreadable_row_is_skipped_and_counted_not_the_whole_list() {
+        let s = HistoryStore::in_memory().unwrap();
+        s.upsert_builds(
+            "a",
+            &[
+                build("p:1", 100, "SUCCEEDED"),
+                build("p:2", 200, "SUCCEEDED"),
+            ],
+        )
+        .unwrap();
+        {
+            let conn = s.conn.lock().unwrap();
+            conn.execute(
+                "UPDATE build_records SET record = '{broken' WHERE id = 'p:1'",
+                [],
+            )
+            .unwrap();
+            conn.execute("UPDATE builds SET summary = 'garbage' WHERE id = 'p:1'", [])
+                .unwrap();
+        }
+        let records = s.builds("a", "p", None).unwrap();
+        assert_eq!(
+            records.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+            ["p:2"]
+        );
+        let summaries: Vec<serde_json::Value> =
+            serde_json::from_str(&s.summaries_json("a", "p", None).unwrap()).unwrap();
+        assert_eq!(summaries.len(), 1);
+        assert_eq!(s.build("a", "p:1").unwrap(), None);
+        let notice = s.take_notice().unwrap();
+        assert!(
+            notice.starts_with("3 stored records could not be read"),
+            "{notice}"
+        );
+    }
+
     use super::*;
 
     #[cfg(unix)]

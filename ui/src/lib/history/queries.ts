@@ -21,6 +21,7 @@ import type { AppError } from "../../bindings/AppError";
 import type { BuildSummary } from "../../bindings/BuildSummary";
 import type { LogLine } from "../../bindings/LogLine";
 import type { Session } from "../../bindings/Session";
+import { useToast } from "../toast";
 import { isInProgress, mergeBuilds } from "./records";
 
 /** Timings of the history pages. Mutable so tests can make them short; the app never changes them. */
@@ -110,12 +111,15 @@ export function useBuildHistory(session: Session, project: string, { readOlder =
   const builds = stored.data ?? EMPTY;
   const running = useMemo(() => builds.some(isInProgress), [builds]);
 
+  const toast = useToast();
   const sync = useQuery({
     queryKey: historyKeys.sync(session, project),
     queryFn: async () => {
       const channel = new Channel<BuildSummary[]>();
       channel.onmessage = (batch) => mergeIntoCache(client, session, project, batch);
       const report = await historyApi.sync(session, project, channel);
+      // Said once by Rust: the store was damaged and is rebuilt, or records were skipped.
+      if (report.notice) toast.info("Build history", report.notice);
       void client.invalidateQueries({ queryKey: historyKeys.stats(session, project) });
       return report;
     },
