@@ -48,6 +48,35 @@ struct Payload {
     session_token: Option<Secret>,
 }
 
+/// The keyring entry's JSON, borrowed from the keys: no copy of a secret is made on the way.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayloadRef<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    session_token: Option<&'a str>,
+}
+
+/// The one place a secret is serialized: straight into a zeroized buffer allocated once, big
+/// enough for the worst JSON escaping (6 bytes a byte), so no reallocation leaves a copy behind.
+fn payload(keys: &AccessKeys) -> Result<Zeroizing<Vec<u8>>> {
+    let token = keys.session_token.as_ref().map(Secret::expose);
+    let secret = keys.secret_access_key.expose();
+    let capacity = 96 + 6 * (keys.access_key_id.len() + secret.len() + token.map_or(0, str::len));
+    let mut buf = Zeroizing::new(Vec::with_capacity(capacity));
+    serde_json::to_writer(
+        &mut *buf,
+        &PayloadRef {
+            access_key_id: &keys.access_key_id,
+            secret_access_key: secret,
+            session_token: token,
+        },
+    )
+    .map_err(Error::internal)?;
+    debug_assert_eq!(buf.capacity(), capacity, "the payload buffer grew");
+    Ok(buf)
+}
+
 impl OsKeyring {
     fn entry(&self, profile: &str) -> Result<keyring::Entry> {
         keyring::Entry::new(&self.service, &format!("profile:{profile}")).map_err(map_keyring_error)
@@ -74,17 +103,10 @@ impl SecretStore for OsKeyring {
     }
 
     fn set(&self, profile: &str, keys: &AccessKeys) -> Result<()> {
-        // The one place a secret is serialized, into a zeroized buffer handed straight to the keyring.
-        let payload = Zeroizing::new(
-            serde_json::json!({
-                "accessKeyId": keys.access_key_id,
-                "secretAccessKey": keys.secret_access_key.expose(),
-                "sessionToken": keys.session_token.as_ref().map(Secret::expose),
-            })
-            .to_string(),
-        );
+        let payload = payload(keys)?;
+        let text = std::str::from_utf8(&payload).map_err(Error::internal)?;
         self.entry(profile)?
-            .set_password(&payload)
+            .set_password(text)
             .map_err(map_keyring_error)
     }
 
@@ -186,6 +208,23 @@ impl SecretStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keyring_payload_is_written_once_into_its_zeroized_buffer() {
+        let keys = AccessKeys {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\u{1}"),
+            session_token: Some(Secret::new("token\n")),
+        };
+        let buf = payload(&keys).unwrap();
+        let back: Payload = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(back.access_key_id, keys.access_key_id);
+        assert_eq!(
+            back.secret_access_key.expose(),
+            keys.secret_access_key.expose()
+        );
+        assert_eq!(back.session_token.unwrap().expose(), "token\n");
+    }
     use crate::ErrorCode;
 
     #[test]
