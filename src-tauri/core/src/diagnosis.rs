@@ -165,8 +165,21 @@ fn errorish(line: &str) -> bool {
     .any(|w| l.contains(w))
 }
 
-/// A log line without its terminal colours (`ESC [ ... letter`).
-fn plain(line: &str) -> String {
+/// A log line without its terminal colours (`ESC [ ... letter`). Stripping one sequence can join
+/// an `ESC` and a `[` around it into another (`ESC ESC[1m [`), so it goes on until none is left.
+pub(crate) fn plain(line: &str) -> String {
+    let mut out = strip_once(line);
+    while out.contains("\u{1b}[") {
+        let next = strip_once(&out);
+        if next.len() == out.len() {
+            break;
+        }
+        out = next;
+    }
+    out
+}
+
+fn strip_once(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {

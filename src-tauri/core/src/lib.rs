@@ -32,3 +32,6 @@ pub mod verdict;
 
 pub use error::{AppError, Error, ErrorCode, Result};
 pub use secret::Secret;
+
+#[cfg(test)]
+mod props;

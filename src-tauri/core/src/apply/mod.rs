@@ -14,7 +14,7 @@ pub mod journal;
 mod raw;
 pub mod receipts;
 pub mod requests;
-mod resources;
+pub(crate) mod resources;
 mod review;
 pub mod run;
 mod types;

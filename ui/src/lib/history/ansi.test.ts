@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { parseAnsi, stripAnsi } from "./ansi";
 
 const E = "\x1b";
@@ -46,5 +47,36 @@ describe("parseAnsi", () => {
     expect(parseAnsi(`${E}[31m<img src=x onerror=alert(1)>${E}[0m`)).toEqual([
       { text: "<img src=x onerror=alert(1)>", className: "ansi-fg-red" },
     ]);
+  });
+});
+
+// Property tests: whatever a build writes to its log (escape sequences cut short, nested, junk
+// parameters), parsing never throws, keeps every visible character, and leaves no escape behind.
+describe("any log line", () => {
+  const line = fc.stringOf(
+    fc.oneof(
+      fc.constantFrom(E, "[", ";", "m", "K", "0", "1", "3", "8", "5", "2", "9", "\n", " "),
+      fc.string({ maxLength: 3 }),
+      fc.fullUnicode(),
+    ),
+    { maxLength: 60 },
+  );
+
+  it("leaves no escape when stripping one joins two halves (what the Rust property test found)", () => {
+    expect(stripAnsi(`${E}${E}[a[`).includes(`${E}[`)).toBe(false);
+    expect(parseAnsi(`x${E}${E}[31m[0mdone`).map((t) => t.text).join("")).not.toContain(`${E}[`);
+  });
+
+  it("parses into tokens whose text is the line without its escapes", () => {
+    fc.assert(
+      fc.property(line, (l) => {
+        const tokens = parseAnsi(l);
+        const text = tokens.map((t) => t.text).join("");
+        expect(text).toBe(stripAnsi(l));
+        expect(text.includes(`${E}[`)).toBe(false);
+        for (const t of tokens) expect(t.text.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -5,7 +5,7 @@
 
 pub(super) mod bucket;
 pub(super) mod connection;
-pub(super) mod notifications;
+pub(crate) mod notifications;
 pub(super) mod pipeline;
 pub(super) mod policy;
 pub(super) mod project;
