@@ -78,4 +78,9 @@ if [ "$WITH_TEST" = 1 ] && [ ! -x "$ROOT/target/tools/bin/tauri-driver" ]; then
   say "Building tauri-driver into target/tools"
   cargo install tauri-driver --locked --version 2.1.0 --root "$ROOT/target/tools" --quiet
 fi
+# --- dependency checks: cargo-deny, built into the project's target dir -----------------------
+if [ "$WITH_TEST" = 1 ] && [ ! -x "$ROOT/target/tools/bin/cargo-deny" ]; then
+  say "Building cargo-deny into target/tools"
+  cargo install cargo-deny --locked --version 0.20.2 --root "$ROOT/target/tools" --quiet
+fi
 say "Setup complete"

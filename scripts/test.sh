@@ -23,6 +23,7 @@ step "UI typecheck and build" npm --prefix ui run build --silent
 step "eslint" npm --prefix ui run lint --silent
 step "UI unit tests (vitest)" npm --prefix ui test --silent
 step "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "dependency chain (cargo deny, npm audit)" bash scripts/deps.sh
 step "emulator tests (pytest)" tests/emulator/.venv/bin/python -m pytest tests/emulator -q
 # The app and the CLI (the e2e and CLI tests run them), built with the tests: one feature set for
 # the whole run, so `cargo test` below compiles nothing of the dependencies again.
