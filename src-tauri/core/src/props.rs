@@ -94,6 +94,35 @@ proptest! {
         }
     }
 
+    /// Whatever the plan holds (valid or not), the buildspec keeps its shape and says the values
+    /// as they are: a value cannot add a key, a phase or a command.
+    #[test]
+    fn the_buildspec_keeps_its_shape_whatever_the_values(
+        container in text(), tag in text(), repo in text(), project in text(), path in text(),
+        dir in text(), dockerfile in text(),
+    ) {
+        let mut p = Plan::reference();
+        p.buildspec.container_name = container.clone();
+        p.buildspec.image_tag = tag.clone();
+        p.buildspec.service_dir = dir;
+        p.buildspec.dockerfile = dockerfile;
+        p.ecr.repository = repo.clone();
+        p.build.project = project;
+        p.build.buildspec_path = path;
+        let yaml = crate::buildspec::generate(&p, "123456789012", "us-east-1").unwrap();
+        let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+        let keys: Vec<&str> = doc.as_mapping().unwrap().keys().filter_map(|k| k.as_str()).collect();
+        prop_assert_eq!(keys, vec!["version", "env", "phases", "artifacts"]);
+        let vars = &doc["env"]["variables"];
+        prop_assert_eq!(vars.as_mapping().unwrap().len(), 6);
+        prop_assert_eq!(vars["CONTAINER_NAME"].as_str(), Some(container.as_str()));
+        prop_assert_eq!(vars["IMAGE_TAG"].as_str(), Some(tag.as_str()));
+        prop_assert_eq!(vars["REPO_NAME"].as_str(), Some(repo.as_str()));
+        let phases = doc["phases"].as_mapping().unwrap();
+        prop_assert_eq!(phases.len(), 3);
+        prop_assert_eq!(doc["phases"]["post_build"]["commands"].as_sequence().unwrap().len(), 4);
+    }
+
     /// A log line's colours go, whatever the line holds, and only its colours.
     #[test]
     fn colours_are_stripped_from_any_line(line in "[\u{1b}\\[0-9;mK a-z\n]{0,80}") {
