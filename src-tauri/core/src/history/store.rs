@@ -10,7 +10,8 @@ use super::types::{BuildRecord, ReleaseRecord};
 use crate::apply::console;
 use crate::{Error, Result};
 
-/// A schema step: SQL, then (optionally) Rust that fills what SQL cannot, in the same transaction.
+/// A schema step: SQL (`history/migrations/NNNN_*.sql`, each file saying why), then (optionally)
+/// Rust that fills what SQL cannot, in the same transaction.
 struct Migration {
     sql: &'static str,
     backfill: Option<fn(&Connection) -> rusqlite::Result<()>>,
@@ -18,119 +19,26 @@ struct Migration {
 
 const MIGRATIONS: &[Migration] = &[
     Migration {
-        sql: V1,
+        sql: include_str!("migrations/0001_builds_and_releases.sql"),
         backfill: None,
     },
     Migration {
-        sql: V2,
+        sql: include_str!("migrations/0002_lean_build_rows.sql"),
         backfill: Some(backfill_v2),
     },
     Migration {
-        sql: V3,
+        sql: include_str!("migrations/0003_phase_columns.sql"),
         backfill: None,
     },
     Migration {
-        sql: V4,
+        sql: include_str!("migrations/0004_joins_and_sync_state.sql"),
         backfill: Some(backfill_v4),
     },
     Migration {
-        sql: V5,
+        sql: include_str!("migrations/0005_sync_generation.sql"),
         backfill: None,
     },
 ];
-
-const V1: &str =
-    // 1: builds and releases, each row the record's JSON plus the columns queries need.
-    "CREATE TABLE builds (
-        id TEXT PRIMARY KEY,
-        scope TEXT NOT NULL,
-        project TEXT NOT NULL,
-        start_ms INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        record TEXT NOT NULL
-     );
-     CREATE INDEX builds_by_project ON builds (scope, project, start_ms DESC);
-     CREATE TABLE releases (
-        execution_id TEXT NOT NULL,
-        scope TEXT NOT NULL,
-        pipeline TEXT NOT NULL,
-        start_ms INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        record TEXT NOT NULL,
-        PRIMARY KEY (scope, pipeline, execution_id)
-     );
-     CREATE INDEX releases_by_pipeline ON releases (scope, pipeline, start_ms DESC);";
-
-/// 2: what the list and the figures read, in a lean table of their own, so opening a project
-/// with 10,000 builds reads a tenth of the bytes and parses none of them: the list's JSON
-/// (`summary`, a serialized `BuildSummary`) and the figures' facts. The whole records (phases,
-/// links) move to `build_records`, read one at a time by the detail.
-const V2: &str = "CREATE TABLE build_records (id TEXT PRIMARY KEY, record TEXT NOT NULL);
-     INSERT INTO build_records (id, record) SELECT id, record FROM builds;
-     DROP INDEX builds_by_project;
-     ALTER TABLE builds DROP COLUMN record;
-     ALTER TABLE builds ADD COLUMN summary TEXT NOT NULL DEFAULT '';
-     ALTER TABLE builds ADD COLUMN duration REAL;
-     ALTER TABLE builds ADD COLUMN compute_type TEXT;
-     ALTER TABLE builds ADD COLUMN phase_seconds TEXT NOT NULL DEFAULT '{}';
-     CREATE INDEX builds_by_project ON builds (scope, project, start_ms DESC, id DESC);";
-
-/// 3: seconds per phase in a column each (`PHASE_COLUMNS`, in `stats::PHASES` order) instead of
-/// one JSON object per build, so the figures sum them without parsing: 4.5× faster for a month of
-/// a busy project (3,400 builds: 19 ms of json_each).
-const V3: &str = "ALTER TABLE builds ADD COLUMN s_queued REAL;
-     ALTER TABLE builds ADD COLUMN s_provisioning REAL;
-     ALTER TABLE builds ADD COLUMN s_download_source REAL;
-     ALTER TABLE builds ADD COLUMN s_install REAL;
-     ALTER TABLE builds ADD COLUMN s_pre_build REAL;
-     ALTER TABLE builds ADD COLUMN s_build REAL;
-     ALTER TABLE builds ADD COLUMN s_post_build REAL;
-     ALTER TABLE builds ADD COLUMN s_upload_artifacts REAL;
-     UPDATE builds SET
-        s_queued = json_extract(phase_seconds, '$.QUEUED'),
-        s_provisioning = json_extract(phase_seconds, '$.PROVISIONING'),
-        s_download_source = json_extract(phase_seconds, '$.DOWNLOAD_SOURCE'),
-        s_install = json_extract(phase_seconds, '$.INSTALL'),
-        s_pre_build = json_extract(phase_seconds, '$.PRE_BUILD'),
-        s_build = json_extract(phase_seconds, '$.BUILD'),
-        s_post_build = json_extract(phase_seconds, '$.POST_BUILD'),
-        s_upload_artifacts = json_extract(phase_seconds, '$.UPLOAD_ARTIFACTS');
-     ALTER TABLE builds DROP COLUMN phase_seconds;";
-
-/// 4: what joins builds to releases and commits, and how far each listing got:
-/// - builds: `environment_type` (prices), `commit_sha` and `initiator` (commit messages, lead time,
-///   the pipelines that started a project's builds);
-/// - releases: `build_id`, `commit_sha`, `commit_summary` (a build's commit message);
-/// - `sync_state`: whether the last listing of a project's builds (or a pipeline's executions)
-///   got to its end, so a sync only stops at the first stored item when the store has no gap;
-/// - the console link of stored builds points at the build, not its project (backfill).
-const V4: &str = "ALTER TABLE builds ADD COLUMN environment_type TEXT;
-     ALTER TABLE builds ADD COLUMN commit_sha TEXT;
-     ALTER TABLE builds ADD COLUMN initiator TEXT;
-     UPDATE builds SET commit_sha = json_extract(summary, '$.commit'),
-        initiator = json_extract(summary, '$.initiator');
-     CREATE INDEX builds_by_commit ON builds (scope, commit_sha);
-     ALTER TABLE releases ADD COLUMN build_id TEXT;
-     ALTER TABLE releases ADD COLUMN commit_sha TEXT;
-     ALTER TABLE releases ADD COLUMN commit_summary TEXT;
-     UPDATE releases SET build_id = json_extract(record, '$.buildId'),
-        commit_sha = json_extract(record, '$.commit'),
-        commit_summary = json_extract(record, '$.commitSummary');
-     CREATE INDEX releases_by_build ON releases (scope, build_id);
-     CREATE INDEX releases_by_commit ON releases (scope, commit_sha);
-     CREATE TABLE sync_state (
-        scope TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        name TEXT NOT NULL,
-        complete INTEGER NOT NULL,
-        PRIMARY KEY (scope, kind, name)
-     );";
-
-/// 5: each listing that starts takes the next `generation` of its `sync_state` row, and marks
-/// the row complete when it ends only if no other listing started since. Two syncs of one
-/// project at once (two windows, the app and the CLI) can then not mark complete a store that
-/// the one that started later left with a gap when it failed.
-const V5: &str = "ALTER TABLE sync_state ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;";
 
 fn backfill_v4(conn: &Connection) -> rusqlite::Result<()> {
     let rows: Vec<(String, String, String)> = conn
@@ -1141,7 +1049,7 @@ mod tests {
         let old = with_phases(build("p:1", 1000, "SUCCEEDED"), 42.0);
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
             conn.pragma_update(None, "user_version", 1).unwrap();
             conn.execute(
                 "INSERT INTO builds (id, scope, project, start_ms, status, record) VALUES (?1, 'a', 'p', 1000, 'SUCCEEDED', ?2)",
@@ -1181,8 +1089,8 @@ mod tests {
             .collect();
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1).unwrap();
-            conn.execute_batch(V2).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+            conn.execute_batch(MIGRATIONS[1].sql).unwrap();
             conn.pragma_update(None, "user_version", 2).unwrap();
             for b in &records {
                 let (summary, phases) = derived(b).unwrap();
@@ -1353,9 +1261,9 @@ mod tests {
         {
             // A v3 store as the previous Pipewright wrote it.
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1).unwrap();
-            conn.execute_batch(V2).unwrap();
-            conn.execute_batch(V3).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+            conn.execute_batch(MIGRATIONS[1].sql).unwrap();
+            conn.execute_batch(MIGRATIONS[2].sql).unwrap();
             conn.pragma_update(None, "user_version", 3).unwrap();
             conn.execute(
                 "INSERT INTO builds (id, scope, project, start_ms, status, summary, duration, compute_type, s_build)
@@ -1444,7 +1352,7 @@ mod tests {
         let path = tmp.path().join("history.sqlite");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
             conn.pragma_update(None, "user_version", 1).unwrap();
             let mut stmt = conn
                 .prepare("INSERT INTO builds (id, scope, project, start_ms, status, record) VALUES (?1, 'a', 'p', ?2, 'SUCCEEDED', ?3)")
