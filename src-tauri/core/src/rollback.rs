@@ -186,19 +186,12 @@ pub async fn plan(
         .as_deref()
         .and_then(|id| releases.iter().find(|r| r.execution_id == id));
 
-    let service = ctx
-        .ecs()
-        .describe_services()
-        .cluster(&target.cluster)
-        .services(&target.service)
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("DescribeServices", e))?;
-    let current_task_definition = service
-        .services()
-        .first()
-        .and_then(|s| s.task_definition())
-        .map(str::to_owned);
+    let current_task_definition = match service_change::running_task_definition(ctx, &target).await
+    {
+        Ok(td) => Some(td),
+        Err(Error::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
 
     let v2 = decl.pipeline_type().map(|t| t.as_str()) == Some("V2");
     let (method, method_reason) = if v2 {

@@ -100,7 +100,8 @@ pub fn list(
     Ok(out)
 }
 
-async fn running_task_definition(ctx: &AwsCtx, target: &EcsTarget) -> Result<String> {
+/// The task definition an ECS service runs now (NotFound when there is no such service).
+pub(crate) async fn running_task_definition(ctx: &AwsCtx, target: &EcsTarget) -> Result<String> {
     let out = ctx
         .ecs()
         .describe_services()
