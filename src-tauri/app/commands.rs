@@ -318,6 +318,7 @@ pub async fn apply_start(
 #[tauri::command]
 pub async fn receipt_teardown(
     state: State<'_, AppState>,
+    session: Session,
     receipt_id: String,
     on_event: Channel<ApplyEvent>,
 ) -> CmdResult<Receipt> {
@@ -328,7 +329,7 @@ pub async fn receipt_teardown(
         })
         .await?
     };
-    let session = blocking(&state.profiles, session::current).await?;
+    // The session's profile, in the receipt's region (destroy refuses another account).
     let ctx = state
         .contexts
         .get(&state.profiles, &session, Some(&receipt.region))

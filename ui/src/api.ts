@@ -163,8 +163,8 @@ export const api = {
   applyStart: (session: Session, plan: Plan, onEvent: Channel<ApplyEvent>) =>
     call<Receipt>("apply_start", { session, plan, onEvent }),
   /** Deletes exactly what the receipt's run created (roll back / tear down), streaming `deleted` events. */
-  receiptTeardown: (receiptId: string, onEvent: Channel<ApplyEvent>) =>
-    call<Receipt>("receipt_teardown", { receiptId, onEvent }),
+  receiptTeardown: (session: Session, receiptId: string, onEvent: Channel<ApplyEvent>) =>
+    call<Receipt>("receipt_teardown", { session, receiptId, onEvent }),
   receiptsList: () => call<Receipt[]>("receipts_list"),
   /** Runs that were cut off (the app or the CLI died mid-run): resume or roll back. */
   receiptsUnfinished: () => call<Receipt[]>("receipts_unfinished"),

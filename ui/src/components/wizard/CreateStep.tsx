@@ -110,7 +110,7 @@ export function CreateStep({ session }: StepProps) {
                         <button
                           type="button"
                           className="button button-ghost-danger"
-                          onClick={() => void store.teardown()}
+                          onClick={() => void store.teardown(session)}
                           data-testid="apply-rollback"
                         >
                           Roll back
@@ -166,7 +166,7 @@ export function CreateStep({ session }: StepProps) {
           danger
           onConfirm={() => {
             setConfirming(false);
-            void store.teardown();
+            void store.teardown(session);
           }}
           onCancel={() => setConfirming(false)}
         >

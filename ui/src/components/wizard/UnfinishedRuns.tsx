@@ -73,6 +73,7 @@ export function UnfinishedRuns({ session }: { session: Session }) {
                   onClick={() =>
                     void store
                       .rollBackUnfinished(
+                        session,
                         r,
                         STEP_TITLES.filter((t) => r.resources.some((x) => x.step === t.id)),
                       )

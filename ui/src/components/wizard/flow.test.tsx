@@ -275,7 +275,7 @@ describe("create", () => {
 
     await user.click(screen.getByTestId("apply-rollback"));
     await waitFor(() => expect(backend.callsTo("receipt_teardown")).toHaveLength(1));
-    expect(backend.callsTo("receipt_teardown")[0]?.args).toMatchObject({ receiptId: "r-failed" });
+    expect(backend.callsTo("receipt_teardown")[0]?.args).toMatchObject({ session: SESSION, receiptId: "r-failed" });
     emit(teardownChannel, event("artifact_bucket", "deleted"));
     expect(screen.getByTestId("apply-step-artifact_bucket")).toHaveAttribute("data-status", "deleted");
     teardown.resolve({ ...failed, status: "rolled_back", resources: failed.resources.map((r) => ({ ...r, outcome: "deleted" })) });

@@ -208,7 +208,7 @@ export class WizardStore {
   }
 
   /** A run that was cut off: undo what its receipt says it did. */
-  async rollBackUnfinished(receipt: Receipt, titles: { id: StepId; title: string }[]): Promise<void> {
+  async rollBackUnfinished(session: Session, receipt: Receipt, titles: { id: StepId; title: string }[]): Promise<void> {
     if (isBusy(this.state.run.phase)) return;
     if (receipt.plan) this.load(receipt.plan, null);
     this.set({ step: CREATE_STEP, reached: CREATE_STEP });
@@ -219,18 +219,18 @@ export class WizardStore {
       teardownError: null,
       steps: titles.map((t) => ({ id: t.id, title: t.title, event: null })),
     });
-    await this.teardown();
+    await this.teardown(session);
   }
 
   /** Roll back a failed run or tear down a finished one: receipt_teardown with live progress. */
-  async teardown(): Promise<void> {
+  async teardown(session: Session): Promise<void> {
     const { run } = this.state;
     if (!run.receipt || isBusy(run.phase)) return;
     const before = run.phase;
     const token = ++this.runToken;
     this.setRun({ phase: before === "failed" ? "rolling-back" : "tearing-down", teardownError: null });
     try {
-      const receipt = await api.receiptTeardown(run.receipt.id, this.channel(token));
+      const receipt = await api.receiptTeardown(session, run.receipt.id, this.channel(token));
       if (token !== this.runToken) return;
       if (receipt.status === "rolled_back" || receipt.status === "torn_down") {
         this.setRun({ phase: receipt.status === "rolled_back" ? "rolled-back" : "torn-down", receipt });
