@@ -51,9 +51,10 @@ const COMMANDS: &[&str] = &[
     "history_stats",
     "history_build",
     "build_logs",
-    "history_releases",
+    "history_releases_sync",
     "history_dora",
     "history_commits",
+    "history_commits_sync",
 ];
 
 fn main() {

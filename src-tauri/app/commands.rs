@@ -647,8 +647,9 @@ pub async fn build_logs(
     Ok(history::logs::page(&ctx(&state, &session).await?, &group, &stream, next_token).await?)
 }
 
+/// Brings a pipeline's executions up to date from AWS, then answers every stored one.
 #[tauri::command]
-pub async fn history_releases(
+pub async fn history_releases_sync(
     state: State<'_, AppState>,
     session: Session,
     pipeline: String,
@@ -658,22 +659,30 @@ pub async fn history_releases(
     Ok(history::sync_executions(&ctx, &store, &pipeline).await?)
 }
 
-/// The commit messages of a project's stored builds that have one, by build id. With `sync`,
-/// first brings up to date the releases of the pipelines that started its builds (where the
-/// messages come from); without, just what the store has (instant).
+/// The commit messages of a project's stored builds that have one, by build id: what the store
+/// has (instant, no AWS call).
 #[tauri::command]
 pub async fn history_commits(
     state: State<'_, AppState>,
     session: Session,
     project: String,
-    sync: bool,
 ) -> CmdResult<std::collections::BTreeMap<String, String>> {
     let ctx = ctx(&state, &session).await?;
     let store = state.history()?;
-    if sync {
-        return Ok(history::sync_commit_messages(&ctx, &store, &project).await?);
-    }
     Ok(store.commit_messages(&history::load_scope(&ctx), &project)?)
+}
+
+/// The same, after bringing up to date the releases of the pipelines that started the project's
+/// builds (where the messages come from).
+#[tauri::command]
+pub async fn history_commits_sync(
+    state: State<'_, AppState>,
+    session: Session,
+    project: String,
+) -> CmdResult<std::collections::BTreeMap<String, String>> {
+    let ctx = ctx(&state, &session).await?;
+    let store = state.history()?;
+    Ok(history::sync_commit_messages(&ctx, &store, &project).await?)
 }
 
 #[tauri::command]

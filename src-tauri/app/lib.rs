@@ -140,9 +140,10 @@ pub fn run() {
             commands::history_stats,
             commands::history_build,
             commands::build_logs,
-            commands::history_releases,
+            commands::history_releases_sync,
             commands::history_dora,
             commands::history_commits,
+            commands::history_commits_sync,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Pipewright");

@@ -271,7 +271,8 @@ export const historyApi = {
   logs: (session: Session, group: string, stream: string, nextToken: string | null) =>
     call<LogPage>("build_logs", { session, group, stream, nextToken }),
   /** Syncs the pipeline's executions from AWS, then returns every stored one. */
-  releases: (session: Session, pipeline: string) => call<ReleaseRecord[]>("history_releases", { session, pipeline }),
+  releases: (session: Session, pipeline: string) =>
+    call<ReleaseRecord[]>("history_releases_sync", { session, pipeline }),
   dora: (session: Session, pipeline: string, windowDays: number) =>
     call<DoraStats>("history_dora", { session, pipeline, windowDays }),
   /**
@@ -279,6 +280,8 @@ export const historyApi = {
    * from the releases of the pipelines that ran its builds). `sync` brings those releases up to date
    * first; without it, only what the store has (instant).
    */
-  commits: (session: Session, project: string, sync: boolean) =>
-    call<Record<string, string>>("history_commits", { session, project, sync }),
+  commits: (session: Session, project: string) => call<Record<string, string>>("history_commits", { session, project }),
+  /** The same, after bringing up to date the releases that carry the messages. */
+  commitsSync: (session: Session, project: string) =>
+    call<Record<string, string>>("history_commits_sync", { session, project }),
 };

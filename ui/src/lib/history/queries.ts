@@ -169,13 +169,13 @@ export function useCommitMessages(session: Session, project: string, syncedAt: n
   const key = historyKeys.commits(session, project);
   const stored = useQuery({
     queryKey: key,
-    queryFn: () => historyApi.commits(session, project, false),
+    queryFn: () => historyApi.commits(session, project),
     staleTime: Infinity,
   });
   useQuery({
     queryKey: [...key, "sync", syncedAt] as const,
     queryFn: async () => {
-      const fresh = await historyApi.commits(session, project, true);
+      const fresh = await historyApi.commitsSync(session, project);
       client.setQueryData(key, fresh);
       return true;
     },
