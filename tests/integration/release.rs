@@ -45,7 +45,7 @@ async fn wait_end(ctx: &AwsCtx, id: &str) -> String {
 
 #[tokio::test]
 async fn release_goes_in_progress_then_succeeds_stage_by_stage() {
-    let (_account, ctx) = seeded(0.3).await;
+    let (_account, ctx) = seeded(1.0).await;
     let before = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
     assert!(!before.in_progress);
     assert_eq!(before.poll_after_ms, release::POLL_IDLE_MS);
