@@ -20,8 +20,8 @@ const RELEASE = 120_000;
 let drivers;
 
 before(async () => {
-  // A fixed draw: its four executions all succeed, so two earlier releases can be rolled back to
-  // (a random one can fail a build and leave one).
+  // A fixed draw, the same releases every run: two of its four succeed, so one is left to roll back
+  // to besides the one the circuit breaker goes back to (a random draw can fail more builds).
   await control("seed", { account: ACCOUNT, region: REGION, builds: 10, executions: 4, seed: "rollout-e2e" });
   await control("config", { account: ACCOUNT, stepSeconds: 0.5 });
   // The next deployment of the service fails to pull its image; the circuit breaker rolls it back
