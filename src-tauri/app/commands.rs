@@ -519,7 +519,7 @@ pub async fn desktop_notify(
     if let Some(o) = &open {
         o.check()?;
     }
-    crate::notify::show(&app, &title, &body, open)
+    crate::notify::show(&app, &title, &body, open).await
 }
 
 /// Opens an https page of the AWS console or GitHub in the browser, after Rust checked the URL

@@ -89,6 +89,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .manage(notify::Notifier::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::regions_list,
