@@ -58,3 +58,28 @@ pub async fn pick_save(
         });
     path_of(rx.await.unwrap_or(None))
 }
+
+/// Asks where to save a file of `kind` (suggesting `file_name`) and writes `contents` there; the
+/// path written, or None when the user cancels.
+pub async fn save_as(
+    app: AppHandle,
+    kind: FileKind,
+    contents: String,
+    file_name: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let Some(path) = pick_save(&app, kind, file_name.as_deref()).await? else {
+        return Ok(None);
+    };
+    let written = blocking(move || pipewright_core::files::save(kind, &path, &contents)).await?;
+    Ok(Some(written.display().to_string()))
+}
+
+/// Runs file I/O off the async runtime's workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> pipewright_core::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::from(Error::internal(e)))?
+        .map_err(AppError::from)
+}

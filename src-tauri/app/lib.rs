@@ -1,59 +1,12 @@
-//! The desktop app: a window, the plugins it uses, and thin commands over `pipewright-core`.
+//! The desktop app: a window, the plugins it uses, and thin commands (one module per feature in
+//! `commands/`) over the core service, [`Pipewright`], which it manages as Tauri state.
 
 mod commands;
 mod files;
 mod notify;
 pub mod webview_env;
 
-use std::sync::Arc;
-
-use pipewright_core::apply::CtxCache;
-use pipewright_core::history::HistoryStore;
-use pipewright_core::keyring_store::OsKeyring;
-use pipewright_core::paths::AppDirs;
-use pipewright_core::profiles::{ProfileStore, Sandbox};
-use pipewright_core::release::ViewCache;
-use pipewright_core::verdict::VerdictCache;
-
-pub struct AppState {
-    pub profiles: Arc<ProfileStore>,
-    /// AWS contexts (config + account) of the profiles in use.
-    pub contexts: CtxCache,
-    /// Last pipeline views, so idle polls cost one request.
-    pub views: ViewCache,
-    /// The Pipelines list's settled rollout verdicts.
-    pub verdicts: VerdictCache,
-    /// The local build history (SQLite in the data dir), opened on first use: once, even when
-    /// several commands ask for it at the same moment.
-    history: std::sync::Mutex<Option<Arc<HistoryStore>>>,
-}
-
-impl AppState {
-    pub fn from_env() -> pipewright_core::Result<Self> {
-        let dirs = AppDirs::from_env()?;
-        let profiles = ProfileStore::new(dirs, Arc::new(OsKeyring::default()), Sandbox::from_env());
-        Ok(Self {
-            profiles: Arc::new(profiles),
-            contexts: CtxCache::default(),
-            views: ViewCache::default(),
-            verdicts: VerdictCache::default(),
-            history: std::sync::Mutex::new(None),
-        })
-    }
-}
-
-impl AppState {
-    pub fn history(&self) -> Result<Arc<HistoryStore>, pipewright_core::AppError> {
-        let mut slot = self.history.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(h) = slot.as_ref() {
-            return Ok(h.clone());
-        }
-        let path = self.profiles.dirs().data.join("history.sqlite");
-        let store = Arc::new(HistoryStore::open(&path)?);
-        *slot = Some(store.clone());
-        Ok(store)
-    }
-}
+use pipewright_core::Pipewright;
 
 pub fn run() {
     tracing_subscriber::fmt()
@@ -73,14 +26,14 @@ pub fn run() {
         decision => tracing::debug!(?decision, "WebKit compositing"),
     }
 
-    let state = match AppState::from_env() {
-        Ok(state) => state,
+    let core = match Pipewright::from_env() {
+        Ok(core) => core,
         Err(e) => {
             eprintln!("pipewright: {e}");
             std::process::exit(1);
         }
     };
-    if let Some(sandbox) = state.profiles.sandbox() {
+    if let Some(sandbox) = core.sandbox() {
         tracing::info!(endpoint = %sandbox.endpoint_url, "sandbox mode");
     }
 
@@ -88,63 +41,65 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(state)
+        .manage(core)
         .manage(notify::Notifier::default())
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::regions_list,
-            commands::profiles_list,
-            commands::profile_save,
-            commands::profile_remove,
-            commands::profile_test,
-            commands::credentials_test,
-            commands::session_get,
-            commands::session_set,
-            commands::plan_reference,
-            commands::plan_validate,
-            commands::plan_open,
-            commands::plan_save,
-            commands::text_save,
-            commands::connections_list,
-            commands::connection_create,
-            commands::connection_get,
-            commands::ecr_repositories,
-            commands::ecs_clusters,
-            commands::ecs_services,
-            commands::ecs_containers,
-            commands::codebuild_projects,
-            commands::ecr_policy_generate,
-            commands::buildspec_generate,
-            commands::plan_review,
-            commands::apply_start,
-            commands::receipt_teardown,
-            commands::receipts_list,
-            commands::receipts_unfinished,
-            commands::pipelines_list,
-            commands::pipeline_view,
-            commands::pipeline_executions,
-            commands::pipeline_action_executions,
-            commands::release_start,
-            commands::execution_stop,
-            commands::stage_retry,
-            commands::approval_decide,
-            commands::rollback_plan,
-            commands::rollback_run,
-            commands::service_changes,
-            commands::service_change_undo,
-            commands::desktop_notify,
-            commands::build_diagnosis,
-            commands::open_external,
-            commands::diagnosis_fix_plan,
-            commands::history_builds,
-            commands::history_sync,
-            commands::history_stats,
-            commands::history_build,
-            commands::build_logs,
-            commands::history_releases_sync,
-            commands::history_dora,
-            commands::history_commits,
-            commands::history_commits_sync,
+            commands::profiles::profiles_list,
+            commands::profiles::profile_validate,
+            commands::profiles::profile_save,
+            commands::profiles::profile_remove,
+            commands::profiles::profile_test,
+            commands::profiles::credentials_test,
+            commands::profiles::session_get,
+            commands::profiles::session_set,
+            commands::desktop::app_info,
+            commands::desktop::regions_list,
+            commands::desktop::desktop_notify,
+            commands::desktop::open_external,
+            commands::plans::plan_reference,
+            commands::plans::plan_validate,
+            commands::plans::plan_open,
+            commands::plans::plan_save,
+            commands::plans::text_save,
+            commands::plans::connections_list,
+            commands::plans::connection_create,
+            commands::plans::connection_get,
+            commands::plans::ecr_repositories,
+            commands::plans::ecs_clusters,
+            commands::plans::ecs_services,
+            commands::plans::ecs_containers,
+            commands::plans::codebuild_projects,
+            commands::plans::ecr_policy_generate,
+            commands::plans::buildspec_generate,
+            commands::plans::plan_review,
+            commands::plans::apply_start,
+            commands::plans::receipt_teardown,
+            commands::plans::receipts_list,
+            commands::plans::receipts_unfinished,
+            commands::plans::diagnosis_fix_plan,
+            commands::pipelines::pipelines_list,
+            commands::pipelines::pipeline_view,
+            commands::pipelines::pipeline_executions,
+            commands::pipelines::pipeline_action_executions,
+            commands::pipelines::release_validate,
+            commands::pipelines::release_start,
+            commands::pipelines::execution_stop,
+            commands::pipelines::stage_retry,
+            commands::pipelines::approval_decide,
+            commands::pipelines::rollback_plan,
+            commands::pipelines::rollback_run,
+            commands::pipelines::service_changes,
+            commands::pipelines::service_change_undo,
+            commands::pipelines::build_diagnosis,
+            commands::history::history_builds,
+            commands::history::history_sync,
+            commands::history::history_stats,
+            commands::history::history_build,
+            commands::history::build_log_read,
+            commands::history::history_releases_sync,
+            commands::history::history_dora,
+            commands::history::history_commits,
+            commands::history::history_commits_sync,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Pipewright");

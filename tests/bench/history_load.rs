@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use pipewright_core::history::{self, HistoryStore};
-use pipewright_tests::{control, emulator_url, new_account};
+use pipewright_tests::{emulator_args, median, new_account, seed, write_bench_result};
 use serde_json::json;
 
 const PROJECT: &str = "cruddur-backend-flask-bake-image";
@@ -36,22 +36,11 @@ fn c_last(v: &[f64]) -> f64 {
     *v.last().unwrap()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
-}
-
 fn aws(cli: &str, account: &str, args: &[&str]) -> serde_json::Value {
     let out = Command::new(cli)
         .args(args)
-        .args([
-            "--endpoint-url",
-            emulator_url(),
-            "--region",
-            "us-east-1",
-            "--output",
-            "json",
-        ])
+        .args(emulator_args())
+        .args(["--output", "json"])
         .env("AWS_ACCESS_KEY_ID", account)
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -79,10 +68,7 @@ struct Numbers {
 /// One set of rounds against `account` with the emulator answering each AWS request after
 /// `latency_ms` (a simulated round trip; requests in flight overlap as they do against AWS).
 async fn measure(account: &str, builds: usize, rounds: usize, latency_ms: u64) -> Numbers {
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "latencyMs": latency_ms}),
-    );
+    pipewright_tests::latency_ms(account, latency_ms);
     let ctx = pipewright_tests::aws_ctx(account).await;
     // Warm the emulator's code paths (and its cached build descriptions) once.
     let ids = history::list_all_ids(&ctx, PROJECT).await.unwrap();
@@ -163,10 +149,7 @@ async fn measure(account: &str, builds: usize, rounds: usize, latency_ms: u64) -
             assert_eq!(got, builds);
         }
     }
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "latencyMs": 0}),
-    );
+    pipewright_tests::latency_ms(account, 0);
     Numbers {
         full: median(full),
         first_ms: median(first),
@@ -195,10 +178,7 @@ async fn main() {
     let latencies = [0u64, 20, 40];
     let builds = 1000;
     let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "builds": builds, "executions": 0}),
-    );
+    seed(&account, builds as u32, 0);
     let mut out = json!({"builds": builds, "rounds": rounds, "runs": []});
     println!("history load of {builds} builds ({rounds} rounds each, debug build, local emulator)");
     for latency in latencies {
@@ -263,11 +243,5 @@ async fn main() {
         "  0 ms nothing overlaps: the emulator's one Python process does each request's work in"
     );
     println!("  turn, so the bound there is every request back to back.");
-    let dir = pipewright_tests::repo_root().join("target/bench");
-    std::fs::create_dir_all(&dir).ok();
-    std::fs::write(
-        dir.join("history_load.json"),
-        serde_json::to_string_pretty(&out).unwrap(),
-    )
-    .ok();
+    write_bench_result("history_load", &out);
 }

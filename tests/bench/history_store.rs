@@ -6,25 +6,12 @@ use std::time::Instant;
 
 use pipewright_core::history::{self, HistoryStore};
 use pipewright_core::history::{BuildRecord, Initiator, PhaseRecord};
-
-const PHASES: [&str; 11] = [
-    "SUBMITTED",
-    "QUEUED",
-    "PROVISIONING",
-    "DOWNLOAD_SOURCE",
-    "INSTALL",
-    "PRE_BUILD",
-    "BUILD",
-    "POST_BUILD",
-    "UPLOAD_ARTIFACTS",
-    "FINALIZING",
-    "COMPLETED",
-];
+use pipewright_tests::{median, BUILD_PHASES};
 
 fn record(n: i64, now: i64) -> BuildRecord {
     let start = now - n * 600_000;
     let mut t = start;
-    let phases = PHASES
+    let phases = BUILD_PHASES
         .iter()
         .map(|p| {
             let d = 5.0 + (n % 17) as f64;
@@ -64,11 +51,6 @@ fn record(n: i64, now: i64) -> BuildRecord {
         log_url: Some(format!("https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEvent:group=/aws/codebuild/cruddur-backend-flask-bake-image;stream={n}")),
         console_url: format!("https://us-east-1.console.aws.amazon.com/codesuite/codebuild/123456789012/projects/cruddur-backend-flask-bake-image/build/{id}/?region=us-east-1"),
     }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
 }
 
 fn main() {

@@ -10,25 +10,11 @@
 
 use std::time::{Duration, Instant};
 
-use pipewright_core::release::{self, ReleaseRequest, ViewCache};
-use pipewright_tests::{control, emulator_url, get, new_account};
+use pipewright_core::release::{self, ViewCache};
+use pipewright_tests::{
+    median, release_request, requests_total as total, seeded_stepping, write_bench_result, PIPELINE,
+};
 use serde_json::json;
-
-const PIPELINE: &str = "cruddur-backend-fargate";
-
-fn total(account: &str) -> u64 {
-    get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    )["total"]
-        .as_u64()
-        .unwrap_or(0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
-}
 
 #[tokio::main]
 async fn main() {
@@ -36,16 +22,7 @@ async fn main() {
         .nth(1)
         .and_then(|r| r.parse().ok())
         .unwrap_or(10);
-    let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}),
-    );
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": 0.5}),
-    );
-    let ctx = pipewright_tests::aws_ctx(&account).await;
+    let (account, ctx) = seeded_stepping(0.5).await;
     let cache = ViewCache::default();
     cache.poll(&ctx, PIPELINE).await.expect("warm-up view");
 
@@ -53,12 +30,7 @@ async fn main() {
     let mut feedback = Vec::new();
     let mut start_call = Vec::new();
     for i in 0..rounds {
-        let req = ReleaseRequest {
-            pipeline: PIPELINE.into(),
-            revision: None,
-            variables: vec![],
-            client_request_token: format!("bench-{i}"),
-        };
+        let req = release_request(PIPELINE, &format!("bench-{i}"));
         let t0 = Instant::now();
         let id = release::release(&ctx, &req).await.expect("release");
         let returned = Instant::now();
@@ -84,12 +56,7 @@ async fn main() {
         cache.poll(&ctx, PIPELINE).await.unwrap();
     }
     let idle_per_poll = (total(&account) - before) as f64 / 5.0;
-    let req = ReleaseRequest {
-        pipeline: PIPELINE.into(),
-        revision: None,
-        variables: vec![],
-        client_request_token: "bench-running".into(),
-    };
+    let req = release_request(PIPELINE, "bench-running");
     release::release(&ctx, &req).await.unwrap();
     cache.invalidate(&ctx, PIPELINE);
     let before = total(&account);
@@ -127,11 +94,5 @@ async fn main() {
         "idleRequestsPerMinute": idle_per_min,
         "runningRequestsPerMinute": running_per_min,
     });
-    let dir = pipewright_tests::repo_root().join("target/bench");
-    std::fs::create_dir_all(&dir).ok();
-    std::fs::write(
-        dir.join("release_feedback.json"),
-        serde_json::to_string_pretty(&out).unwrap(),
-    )
-    .ok();
+    write_bench_result("release_feedback", &out);
 }

@@ -4,10 +4,12 @@
 // Environment (scripts/test.sh sets it): PIPEWRIGHT_EMULATOR_URL, DISPLAY, DBUS_SESSION_BUS_ADDRESS.
 // The app inherits this process's environment through the drivers.
 import { execFileSync, spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Builder, By, until } from "selenium-webdriver";
 
@@ -17,6 +19,24 @@ export const appBinary = process.env.PIPEWRIGHT_APP ?? path.join(root, "target/d
 const driverBinary = process.env.TAURI_DRIVER ?? path.join(root, "target/tools/bin/tauri-driver");
 export const screenshotDir = path.join(root, "target/e2e-screenshots");
 export const emulatorUrl = process.env.PIPEWRIGHT_EMULATOR_URL;
+
+/** The emulator's region, and the demo seed's pipeline and CodeBuild project. */
+export const REGION = "us-east-1";
+export const PIPELINE = "cruddur-backend-fargate";
+export const PROJECT = "cruddur-backend-flask-bake-image";
+
+/** How long to wait: for the page to change, for a lookup through AWS, for a whole release. */
+export const SHORT = 15_000;
+export const LOOKUP = 30_000;
+export const RELEASE = 120_000;
+
+/**
+ * A fresh 12-digit account id starting with `first`: the emulator treats a numeric access key as
+ * the account, so a test's AWS state is isolated.
+ */
+export function newAccount(first) {
+  return `${first}${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
+}
 
 function waitForPort(port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -70,6 +90,37 @@ export async function startDriver(appEnv) {
   };
 }
 
+/**
+ * Starts tauri-driver for the app in sandbox mode against the emulator, with `home` as its
+ * Pipewright home and, when given, `account` as the sandbox's access key.
+ */
+export function startSandbox({ account, home = freshHome() } = {}) {
+  return startDriver({
+    PIPEWRIGHT_HOME: home,
+    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
+    ...(account ? { PIPEWRIGHT_SANDBOX_ACCESS_KEY: account } : {}),
+  });
+}
+
+/**
+ * The app of one test file, in sandbox mode: registers the file's `before` (the demo seed for
+ * `account` with `seed`'s options, `stepSeconds` a step of its executions and builds, then
+ * `setup`, then tauri-driver) and `after` (stops it). Returns `{ home, launch() }`.
+ */
+export function sandbox({ account, seed, stepSeconds, setup, home = freshHome() } = {}) {
+  let drivers;
+  before(async () => {
+    if (seed) await control("seed", { account, region: REGION, ...seed });
+    if (stepSeconds !== undefined) await control("config", { account, stepSeconds });
+    await setup?.();
+    drivers = await startSandbox({ account, home });
+  });
+  after(async () => {
+    await drivers?.stop();
+  });
+  return { home, launch: () => drivers.launch() };
+}
+
 let shot = 0;
 /**
  * Saves a PNG of the display, as a user sees the window, under target/e2e-screenshots/: taken by
@@ -100,7 +151,7 @@ export async function find(driver, id, timeout = 15_000) {
 export async function click(driver, id) {
   const el = await find(driver, id);
   // To the middle of the view: WebDriver scrolls it only to an edge, where a sticky footer may cover it.
-  await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+  await scrollToCenter(driver, el);
   await el.click();
   return el;
 }
@@ -110,6 +161,69 @@ export async function type(driver, id, text) {
   await el.clear();
   await el.sendKeys(text);
   return el;
+}
+
+/** An attribute of the element `id`, or null while it is missing or being re-rendered. */
+export async function attr(driver, id, name) {
+  try {
+    const els = await driver.findElements(byTestId(id));
+    return els.length > 0 ? await els[0].getAttribute(name) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until no element `id` is on screen. */
+export async function waitGone(driver, id, timeout, message) {
+  await driver.wait(async () => (await driver.findElements(byTestId(id))).length === 0, timeout, message);
+}
+
+/** Scrolls `el` to the middle of the view. */
+export async function scrollToCenter(driver, el) {
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+}
+
+/** Opens the page of `pipeline` (from the sandbox's window) and waits for its header. */
+export async function openPipeline(driver, pipeline = PIPELINE, timeout = LOOKUP) {
+  await find(driver, "sandbox-badge");
+  await driver.executeScript(`window.location.hash = "#/pipelines/${pipeline}"`);
+  await waitForText(driver, "pipeline-name", pipeline, timeout);
+}
+
+/** Waits until the execution banner shows execution `id` with `status`. */
+export async function waitForExecution(driver, id, status, timeout, message) {
+  await driver.wait(
+    async () =>
+      (await attr(driver, "execution-banner", "data-execution-id")) === id &&
+      (await attr(driver, "execution-banner", "data-status")) === status,
+    timeout,
+    message,
+  );
+}
+
+/** Waits until `check` returns a truthy value (re-rendered elements count as "not yet"). */
+export async function waitUntil(driver, check, timeout, message) {
+  return driver.wait(
+    async () => {
+      try {
+        return await check();
+      } catch {
+        return false;
+      }
+    },
+    timeout,
+    message,
+  );
+}
+
+/** The text of `id` read from the DOM (not the layout), or null while it is missing. */
+export async function textOf(driver, id) {
+  return driver.executeScript(`const el = document.querySelector('[data-testid="${id}"]'); return el ? el.textContent : null;`);
+}
+
+/** "1,234" → 1234; NaN for "—". */
+export function number(text) {
+  return Number(String(text ?? "").replace(/[^0-9.]/g, "") || NaN);
 }
 
 /** Waits until the element's text contains `text`, returning the text. */

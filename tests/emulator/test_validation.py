@@ -28,7 +28,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from conftest import Server
-from test_emulator import error_code, make_project, trust
+from test_emulator import error_code, make_project, raises_code, trust
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = {"codebuild": "CodeBuild_20161006", "codepipeline": "CodePipeline_20150709",
@@ -128,9 +128,8 @@ def test_too_long_pipeline_name(server, account):
         cp.get_pipeline(name=name)
     assert "at 'name' failed to satisfy constraint: Member must have length less than or equal to 100" in refused(e, "ValidationException")
     # 100 characters is allowed: the request reaches the handler, which looks the pipeline up
-    with pytest.raises(ClientError) as e:
+    with raises_code("PipelineNotFoundException"):
         cp.get_pipeline(name="p" * 100)
-    assert error_code(e.value) == "PipelineNotFoundException"
 
 
 def test_pattern_mismatch_in_codebuild_project_name(server, account):

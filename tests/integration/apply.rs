@@ -3,7 +3,7 @@
 //! project's own role, long role names, someone else's bucket, tear-down that converges, retries that
 //! continue their receipt, and one run per pipeline at a time.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use pipewright_core::apply::{
@@ -12,28 +12,16 @@ use pipewright_core::apply::{
 use pipewright_core::paths::AppDirs;
 use pipewright_core::plan::Plan;
 use pipewright_tests::{
-    control, emulator_url, get, inject_fault, new_account, percent_decode, repo_root, sdk_config,
+    account_resources, apply_options, available_connection, complete_connection,
+    complete_handshake_when_created, create_project, ecs_account, fail_next_call, github_source,
+    inline_policy, linux_environment, new_account, percent_decode, pipeline_names, reference_plan,
+    requests, requests_total, reset_requests, s3_client, sdk_config, seed_ecs, writes_made,
+    BUILD_IMAGE, PROJECT,
 };
 use serde_json::json;
 
 #[path = "apply_notifications.rs"]
 mod notifications;
-
-fn reference_plan() -> Plan {
-    let text =
-        std::fs::read_to_string(repo_root().join("tests/fixtures/reference-plan.toml")).unwrap();
-    Plan::from_toml(&text).unwrap()
-}
-
-/// A fresh account with what a user has before Pipewright: an ECR repository and an ECS service.
-fn ecs_account() -> String {
-    let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
-    );
-    account
-}
 
 /// The steps the reference plan makes (it has no notification rule).
 fn reference_steps() -> impl Iterator<Item = StepId> {
@@ -47,36 +35,15 @@ async fn ctx(account: &str) -> AwsCtx {
 }
 
 fn fast() -> ApplyOptions {
-    ApplyOptions {
-        connection_timeout: Duration::from_secs(30),
-        poll_interval: Duration::from_millis(100),
-    }
+    apply_options(Duration::from_secs(30))
 }
 
-/// Plays the user finishing the GitHub handshake in the console as soon as the connection exists.
-fn complete_handshake_when_created(account: String) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let cfg = sdk_config(&account).await;
-        let client = aws_sdk_codestarconnections::Client::new(&cfg);
-        for _ in 0..300 {
-            let listed = client.list_connections().send().await.unwrap();
-            for c in listed.connections() {
-                if c.connection_status().map(|s| s.as_str()) == Some("PENDING") {
-                    let arn = c.connection_arn().unwrap().to_owned();
-                    tokio::task::spawn_blocking(move || {
-                        control(
-                            "/_pipewright/connections/complete",
-                            json!({"connectionArn": arn, "status": "AVAILABLE"}),
-                        )
-                    })
-                    .await
-                    .unwrap();
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
+/// What most tests start from: a fresh account with what a user has before Pipewright,
+/// Pipewright's context for it, the reference plan and a desk.
+async fn setup() -> (String, AwsCtx, Plan, Desk) {
+    let account = ecs_account();
+    let ctx = ctx(&account).await;
+    (account, ctx, reference_plan(), desk())
 }
 
 /// Pipewright's data dir for one test (receipts, locks).
@@ -92,25 +59,34 @@ fn desk() -> Desk {
 }
 
 async fn run(desk: &Desk, ctx: &AwsCtx, plan: &Plan) -> (Receipt, Vec<ApplyEvent>) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink_events = events.clone();
-    let sink = move |e: ApplyEvent| sink_events.lock().unwrap().push(e);
-    let receipt = apply::apply(&desk.dirs, ctx, plan, &fast(), false, &sink)
-        .await
-        .unwrap();
-    let events = events.lock().unwrap().clone();
-    (receipt, events)
+    let events = Mutex::new(Vec::new());
+    let sink = |e: ApplyEvent| events.lock().unwrap().push(e);
+    let receipt = apply::apply(&desk.dirs, ctx, plan, &fast(), false, &sink).await;
+    (receipt.unwrap(), events.into_inner().unwrap())
 }
 
 async fn destroy(desk: &Desk, ctx: &AwsCtx, receipt: &Receipt) -> (Receipt, Vec<ApplyEvent>) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink_events = events.clone();
-    let sink = move |e: ApplyEvent| sink_events.lock().unwrap().push(e);
-    let done = apply::destroy(&desk.dirs, ctx, receipt.clone(), &sink)
-        .await
-        .unwrap();
-    let events = events.lock().unwrap().clone();
-    (done, events)
+    let events = Mutex::new(Vec::new());
+    let sink = |e: ApplyEvent| events.lock().unwrap().push(e);
+    let done = apply::destroy(&desk.dirs, ctx, receipt.clone(), &sink).await;
+    (done.unwrap(), events.into_inner().unwrap())
+}
+
+/// Applies `plan` while the user finishes the GitHub handshake of the connection it creates.
+async fn run_handshaken(desk: &Desk, ctx: &AwsCtx, plan: &Plan) -> (Receipt, Vec<ApplyEvent>) {
+    let handshake = complete_handshake_when_created(ctx.account.clone());
+    let (receipt, events) = run(desk, ctx, plan).await;
+    if receipt.status == ReceiptStatus::Succeeded {
+        handshake.await.unwrap();
+    } else {
+        handshake.abort();
+    }
+    (receipt, events)
+}
+
+#[track_caller]
+fn assert_status(receipt: &Receipt, status: ReceiptStatus) {
+    assert_eq!(receipt.status, status, "{:?}", receipt.error);
 }
 
 /// The last status each step reported.
@@ -132,19 +108,9 @@ fn outcome(receipt: &Receipt, step: StepId) -> Option<StepStatus> {
 
 #[tokio::test]
 async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_nothing() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let plan = reference_plan();
-    let d = desk();
-    let handshake = complete_handshake_when_created(account.clone());
-    let (receipt, events) = run(&d, &ctx, &plan).await;
-    handshake.await.unwrap();
-    assert_eq!(
-        receipt.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        receipt.error
-    );
+    let (account, ctx, plan, d) = setup().await;
+    let (receipt, events) = run_handshaken(&d, &ctx, &plan).await;
+    assert_status(&receipt, ReceiptStatus::Succeeded);
     for step in reference_steps() {
         assert_eq!(
             outcome(&receipt, step),
@@ -164,12 +130,8 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
     let cfg = sdk_config(&account).await;
     // The pipeline: Source → Build → Deploy as the console would make it.
     let cp = aws_sdk_codepipeline::Client::new(&cfg);
-    let p = cp
-        .get_pipeline()
-        .name("cruddur-backend-fargate")
-        .send()
-        .await
-        .unwrap();
+    let pipeline = || cp.get_pipeline().name("cruddur-backend-fargate").send();
+    let p = pipeline().await.unwrap();
     let p = p.pipeline().unwrap();
     let stages: Vec<&str> = p.stages().iter().map(|s| s.name()).collect();
     assert_eq!(stages, ["Source", "Build", "Deploy"]);
@@ -209,13 +171,8 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
 
     // The CodeBuild project and its webhook.
     let cb = aws_sdk_codebuild::Client::new(&cfg);
-    let projects = cb
-        .batch_get_projects()
-        .names("cruddur-backend-flask-bake-image")
-        .send()
-        .await
-        .unwrap();
-    let project = &projects.projects()[0];
+    let projects = || cb.batch_get_projects().names(PROJECT).send();
+    let project = projects().await.unwrap().projects()[0].clone();
     let env = project.environment().unwrap();
     assert_eq!(env.privileged_mode(), Some(true));
     assert_eq!(
@@ -283,9 +240,9 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
 
     // A second run creates nothing: everything is reused. It continues the same receipt, which
     // still says the first run created everything (so tear-down deletes it all).
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let (again, events) = run(&d, &ctx, &plan).await;
-    assert_eq!(again.status, ReceiptStatus::Succeeded, "{:?}", again.error);
+    assert_status(&again, ReceiptStatus::Succeeded);
     assert_eq!(again.id, receipt.id);
     for step in reference_steps() {
         assert_eq!(
@@ -295,10 +252,7 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
         );
         assert_eq!(outcome(&again, step), Some(StepStatus::Created), "{step:?}");
     }
-    let counts = get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
+    let counts = requests(&account);
     let creates: Vec<String> = counts["counts"]
         .as_object()
         .unwrap()
@@ -315,12 +269,7 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
     changed.build.webhook.as_mut().unwrap().base_branch = "release".into();
     changed.pipeline.execution_mode = pipewright_core::plan::ExecutionMode::Queued;
     let (updated, events) = run(&d, &ctx, &changed).await;
-    assert_eq!(
-        updated.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        updated.error
-    );
+    assert_status(&updated, ReceiptStatus::Succeeded);
     for step in [StepId::CodebuildProject, StepId::Webhook, StepId::Pipeline] {
         assert_eq!(
             last_status(&events, step),
@@ -331,25 +280,14 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
     assert!(events.iter().all(|e| e.status != StepStatus::Created));
     // What this receipt created needs no previous version: tear-down deletes it.
     assert!(updated.resources.iter().all(|r| r.changes.is_empty()));
-    let project = cb
-        .batch_get_projects()
-        .names("cruddur-backend-flask-bake-image")
-        .send()
-        .await
-        .unwrap();
-    let project = &project.projects()[0];
+    let project = projects().await.unwrap().projects()[0].clone();
     assert_eq!(project.timeout_in_minutes(), Some(30));
     assert_eq!(project.environment().unwrap().privileged_mode(), Some(true));
     let hook = project.webhook().unwrap().filter_groups()[0][1]
         .pattern()
         .to_owned();
     assert_eq!(hook, "^refs/heads/release$");
-    let p = cp
-        .get_pipeline()
-        .name("cruddur-backend-fargate")
-        .send()
-        .await
-        .unwrap();
+    let p = pipeline().await.unwrap();
     assert_eq!(
         p.pipeline().unwrap().execution_mode().map(|m| m.as_str()),
         Some("QUEUED")
@@ -357,66 +295,23 @@ async fn reference_plan_creates_the_whole_pipeline_and_a_second_run_creates_noth
 
     // Tear down deletes what the runs created.
     let (torn, _) = destroy(&d, &ctx, &updated).await;
-    assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);
+    assert_status(&torn, ReceiptStatus::TornDown);
     assert_nothing_of_pipewright_left(&account).await;
 }
 
-/// Lists every resource type Pipewright creates and checks none is left.
+/// Lists every resource type Pipewright creates and checks none is left (the roles it did not
+/// make stay).
 async fn assert_nothing_of_pipewright_left(account: &str) {
-    let cfg = sdk_config(account).await;
-    let conns = aws_sdk_codestarconnections::Client::new(&cfg)
-        .list_connections()
-        .send()
+    let left: Vec<String> = account_resources(account)
         .await
-        .unwrap();
-    assert!(
-        conns.connections().is_empty(),
-        "connections left: {:?}",
-        conns.connections()
-    );
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&cfg)
-            .force_path_style(true)
-            .build(),
-    );
-    let buckets = s3.list_buckets().send().await.unwrap();
-    assert!(
-        buckets.buckets().is_empty(),
-        "buckets left: {:?}",
-        buckets.buckets()
-    );
-    let roles = aws_sdk_iam::Client::new(&cfg)
-        .list_roles()
-        .send()
-        .await
-        .unwrap();
-    let names: Vec<&str> = roles.roles().iter().map(|r| r.role_name()).collect();
-    assert!(
-        names
-            .iter()
-            .all(|n| !n.starts_with("codebuild-") && !n.starts_with("AWSCodePipelineServiceRole")),
-        "roles left: {names:?}"
-    );
-    let projects = aws_sdk_codebuild::Client::new(&cfg)
-        .list_projects()
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        projects.projects().is_empty(),
-        "projects left: {:?}",
-        projects.projects()
-    );
-    let pipelines = aws_sdk_codepipeline::Client::new(&cfg)
-        .list_pipelines()
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        pipelines.pipelines().is_empty(),
-        "pipelines left: {:?}",
-        pipelines.pipelines()
-    );
+        .into_iter()
+        .filter(|r| {
+            !r.starts_with("role ")
+                || r.starts_with("role codebuild-")
+                || r.starts_with("role AWSCodePipelineServiceRole")
+        })
+        .collect();
+    assert!(left.is_empty(), "left: {left:?}");
 }
 
 #[tokio::test]
@@ -446,21 +341,10 @@ async fn a_failure_at_each_creation_step_rolls_back_cleanly_and_a_later_apply_su
     let runs = cases.iter().map(|&(service, operation, candidates)| {
         let plan = plan.clone();
         async move {
-            let account = ecs_account();
-            let ctx = ctx(&account).await;
-            let d = desk();
+            let (account, ctx, _, d) = setup().await;
             // A 4xx the SDK does not retry: exactly one call fails.
-            inject_fault(
-                &account,
-                service,
-                operation,
-                "InvalidInputException",
-                400,
-                1,
-            );
-            let handshake = complete_handshake_when_created(account.clone());
-            let (receipt, events) = run(&d, &ctx, &plan).await;
-            handshake.abort();
+            fail_next_call(&account, service, operation);
+            let (receipt, events) = run_handshaken(&d, &ctx, &plan).await;
             assert_eq!(receipt.status, ReceiptStatus::Failed, "{operation}");
             let failed: Vec<StepId> = events
                 .iter()
@@ -499,9 +383,7 @@ async fn a_failure_at_each_creation_step_rolls_back_cleanly_and_a_later_apply_su
             );
             assert_nothing_of_pipewright_left(&account).await;
 
-            let handshake = complete_handshake_when_created(account.clone());
-            let (again, _) = run(&d, &ctx, &plan).await;
-            handshake.abort();
+            let (again, _) = run_handshaken(&d, &ctx, &plan).await;
             assert_eq!(
                 again.status,
                 ReceiptStatus::Succeeded,
@@ -524,14 +406,9 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(
 
 #[tokio::test]
 async fn a_connection_never_completed_fails_clearly_and_is_rolled_back() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let opts = ApplyOptions {
-        connection_timeout: Duration::from_millis(500),
-        poll_interval: Duration::from_millis(100),
-    };
-    let d = desk();
-    let receipt = apply::apply(&d.dirs, &ctx, &reference_plan(), &opts, false, &|_| {})
+    let (account, ctx, plan, d) = setup().await;
+    let opts = apply_options(Duration::from_millis(500));
+    let receipt = apply::apply(&d.dirs, &ctx, &plan, &opts, false, &|_| {})
         .await
         .unwrap();
     assert_eq!(receipt.status, ReceiptStatus::Failed);
@@ -548,13 +425,11 @@ async fn a_connection_never_completed_fails_clearly_and_is_rolled_back() {
 
 #[tokio::test]
 async fn review_lists_every_step_with_its_request_and_findings() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let mut plan = reference_plan();
+    let (account, ctx, mut plan, _) = setup().await;
     plan.build.privileged = false;
     plan.build.webhook.as_mut().unwrap().base_branch = "main".into();
     plan.buildspec.container_name = "web".into();
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let review = apply::review(&ctx, &plan).await.unwrap();
     let ids: Vec<StepId> = review.steps.iter().map(|s| s.id).collect();
     assert_eq!(ids, StepId::ALL);
@@ -586,7 +461,7 @@ async fn review_lists_every_step_with_its_request_and_findings() {
     assert!(review.buildspec.contains("docker build"));
     assert!(review.cost.total_monthly_usd > 0.0);
     // Review only reads.
-    let writes = pipewright_tests::writes_made(&account);
+    let writes = writes_made(&account);
     assert!(writes.is_empty(), "review wrote: {writes:?}");
 
     // A repository in another region (here: none in this one) is an error finding.
@@ -595,56 +470,6 @@ async fn review_lists_every_step_with_its_request_and_findings() {
     assert!(review.findings.iter().any(
         |f| f.path.as_deref() == Some("ecr.repository") && f.severity == apply::Severity::Error
     ));
-}
-
-/// Pipewright's context for `account` in `region`.
-async fn ctx_in(account: &str, region: &str) -> AwsCtx {
-    use pipewright_core::aws::{AwsTarget, CredentialSource};
-    use pipewright_core::keyring_store::AccessKeys;
-    AwsCtx::connect(&AwsTarget {
-        label: "test".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.to_owned(),
-            secret_access_key: pipewright_core::Secret::new("testing"),
-            session_token: None,
-        }),
-        region: Some(region.into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .unwrap()
-}
-
-/// An AVAILABLE GitHub connection the user made before; returns its ARN.
-async fn available_connection(cfg: &aws_config::SdkConfig, name: &str) -> String {
-    let conn = aws_sdk_codestarconnections::Client::new(cfg)
-        .create_connection()
-        .provider_type(aws_sdk_codestarconnections::types::ProviderType::Github)
-        .connection_name(name)
-        .send()
-        .await
-        .unwrap();
-    let arn = conn.connection_arn().to_owned();
-    control(
-        "/_pipewright/connections/complete",
-        json!({"connectionArn": arn, "status": "AVAILABLE"}),
-    );
-    arn
-}
-
-async fn inline_policy(
-    iam: &aws_sdk_iam::Client,
-    role: &str,
-    name: &str,
-) -> Option<serde_json::Value> {
-    let got = iam
-        .get_role_policy()
-        .role_name(role)
-        .policy_name(name)
-        .send()
-        .await
-        .ok()?;
-    Some(serde_json::from_str(&percent_decode(got.policy_document())).unwrap())
 }
 
 /// What a project looks like, for a before/after comparison (everything Pipewright may change).
@@ -672,12 +497,10 @@ async fn project_state(cb: &aws_sdk_codebuild::Client, name: &str) -> String {
 
 #[tokio::test]
 async fn updates_to_what_the_user_had_are_put_back_exactly() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
+    let (account, ctx, plan, d) = setup().await;
     let cfg = sdk_config(&account).await;
     let iam = aws_sdk_iam::Client::new(&cfg);
     let cb = aws_sdk_codebuild::Client::new(&cfg);
-    let plan = reference_plan();
     // What the user made in the console: the build role (named as Pipewright would) with their own
     // version of Pipewright's base policy, and the project with other settings and a push webhook.
     let role = "codebuild-cruddur-backend-flask-bake-image-service-role";
@@ -691,33 +514,11 @@ async fn updates_to_what_the_user_had_are_put_back_exactly() {
         .await
         .unwrap();
     use aws_sdk_codebuild::types as cbt;
-    cb.create_project()
-        .name(&plan.build.project)
+    let source = github_source("https://github.com/example/other.git", Some("ci/other.yml"));
+    let medium = cbt::ComputeType::BuildGeneral1Medium;
+    let environment = linux_environment("aws/codebuild/standard:7.0", medium, false);
+    create_project(&cb, &plan.build.project, source, environment, &role_arn)
         .description("made in the console")
-        .source(
-            cbt::ProjectSource::builder()
-                .r#type(cbt::SourceType::Github)
-                .location("https://github.com/example/other.git")
-                .buildspec("ci/other.yml")
-                .build()
-                .unwrap(),
-        )
-        .artifacts(
-            cbt::ProjectArtifacts::builder()
-                .r#type(cbt::ArtifactsType::NoArtifacts)
-                .build()
-                .unwrap(),
-        )
-        .environment(
-            cbt::ProjectEnvironment::builder()
-                .r#type(cbt::EnvironmentType::LinuxContainer)
-                .image("aws/codebuild/standard:7.0")
-                .compute_type(cbt::ComputeType::BuildGeneral1Medium)
-                .privileged_mode(false)
-                .build()
-                .unwrap(),
-        )
-        .service_role(&role_arn)
         .timeout_in_minutes(60)
         .send()
         .await
@@ -734,16 +535,8 @@ async fn updates_to_what_the_user_had_are_put_back_exactly() {
         .unwrap();
     let before = project_state(&cb, &plan.build.project).await;
 
-    let d = desk();
-    let handshake = complete_handshake_when_created(account.clone());
-    let (receipt, events) = run(&d, &ctx, &plan).await;
-    handshake.await.unwrap();
-    assert_eq!(
-        receipt.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        receipt.error
-    );
+    let (receipt, events) = run_handshaken(&d, &ctx, &plan).await;
+    assert_status(&receipt, ReceiptStatus::Succeeded);
     for (step, status) in [
         (StepId::CodebuildRole, StepStatus::Updated),
         (StepId::EcrPolicy, StepStatus::Created),
@@ -760,7 +553,7 @@ async fn updates_to_what_the_user_had_are_put_back_exactly() {
     assert!(changes.iter().all(|c| c.state == apply::ChangeState::Done));
 
     let (torn, events) = destroy(&d, &ctx, &receipt).await;
-    assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);
+    assert_status(&torn, ReceiptStatus::TornDown);
     assert_eq!(
         last_status(&events, StepId::CodebuildProject),
         Some(StepStatus::Restored)
@@ -778,68 +571,34 @@ async fn updates_to_what_the_user_had_are_put_back_exactly() {
         .await
         .expect("the user's role stays");
     // What Pipewright created is gone.
-    let pipelines = aws_sdk_codepipeline::Client::new(&cfg)
-        .list_pipelines()
-        .send()
-        .await
-        .unwrap();
-    assert!(pipelines.pipelines().is_empty());
+    let pipelines = pipeline_names(&cfg).await;
+    assert!(pipelines.is_empty(), "{pipelines:?}");
 }
 
 #[tokio::test]
 async fn an_existing_project_gets_the_ecr_policy_on_its_own_role() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
+    let (account, ctx, mut plan, d) = setup().await;
     let cfg = sdk_config(&account).await;
     let iam = aws_sdk_iam::Client::new(&cfg);
     let cb = aws_sdk_codebuild::Client::new(&cfg);
-    let mut plan = reference_plan();
     plan.build.create = false;
     plan.build.webhook = None;
     let role_arn =
         pipewright_tests::service_role(&cfg, "console-made-build-role", "codebuild.amazonaws.com")
             .await;
-    use aws_sdk_codebuild::types as cbt;
-    let project = |name: &str, role: &str| {
-        cb.create_project()
-            .name(name)
-            .source(
-                cbt::ProjectSource::builder()
-                    .r#type(cbt::SourceType::Github)
-                    .location("https://github.com/example/aws-bootcamp-cruddur-2023.git")
-                    .build()
-                    .unwrap(),
-            )
-            .artifacts(
-                cbt::ProjectArtifacts::builder()
-                    .r#type(cbt::ArtifactsType::NoArtifacts)
-                    .build()
-                    .unwrap(),
-            )
-            .environment(
-                cbt::ProjectEnvironment::builder()
-                    .r#type(cbt::EnvironmentType::LinuxContainer)
-                    .image("aws/codebuild/amazonlinux2-x86_64-standard:5.0")
-                    .compute_type(cbt::ComputeType::BuildGeneral1Small)
-                    .privileged_mode(true)
-                    .build()
-                    .unwrap(),
-            )
-            .service_role(role)
-            .send()
-    };
-    project(&plan.build.project, &role_arn).await.unwrap();
-
-    let d = desk();
-    let handshake = complete_handshake_when_created(account.clone());
-    let (receipt, _) = run(&d, &ctx, &plan).await;
-    handshake.await.unwrap();
-    assert_eq!(
-        receipt.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        receipt.error
+    let source = github_source(
+        "https://github.com/example/aws-bootcamp-cruddur-2023.git",
+        None,
     );
+    let small = aws_sdk_codebuild::types::ComputeType::BuildGeneral1Small;
+    let environment = linux_environment(BUILD_IMAGE, small, true);
+    create_project(&cb, &plan.build.project, source, environment, &role_arn)
+        .send()
+        .await
+        .unwrap();
+
+    let (receipt, _) = run_handshaken(&d, &ctx, &plan).await;
+    assert_status(&receipt, ReceiptStatus::Succeeded);
     let policy = inline_policy(&iam, "console-made-build-role", "ECRPushImage")
         .await
         .expect("the ECR policy is on the project's own role");
@@ -853,7 +612,7 @@ async fn an_existing_project_gets_the_ecr_policy_on_its_own_role() {
         "no role named from the plan is made"
     );
     let (torn, _) = destroy(&d, &ctx, &receipt).await;
-    assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);
+    assert_status(&torn, ReceiptStatus::TornDown);
     assert_eq!(
         inline_policy(&iam, "console-made-build-role", "ECRPushImage").await,
         None
@@ -881,13 +640,13 @@ async fn an_existing_project_gets_the_ecr_policy_on_its_own_role() {
     other.build.role = pipewright_core::plan::RoleChoice::Existing {
         arn: "arn:aws:iam::999999999999:role/their-role".into(),
     };
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let e = apply::apply(&d.dirs, &ctx, &other, &fast(), false, &|_| {})
         .await
         .unwrap_err();
     assert_eq!(e.field(), Some("build.role.arn"), "{e}");
     assert!(e.message().contains("999999999999"), "{e}");
-    let writes = pipewright_tests::writes_made(&account);
+    let writes = writes_made(&account);
     assert!(writes.is_empty(), "{writes:?}");
 }
 
@@ -895,11 +654,8 @@ async fn an_existing_project_gets_the_ecr_policy_on_its_own_role() {
 async fn long_pipeline_names_get_roles_of_their_own() {
     let account = ecs_account();
     let region = "ap-southeast-2";
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": region, "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
-    );
-    let ctx = ctx_in(&account, region).await;
+    seed_ecs(&account, region);
+    let ctx = pipewright_tests::aws_ctx_in(&account, region).await;
     let cfg = pipewright_tests::sdk_config_in(&account, region).await;
     let connection = available_connection(&cfg, "Cruddur").await;
     let mut first = reference_plan();
@@ -917,12 +673,12 @@ async fn long_pipeline_names_get_roles_of_their_own() {
     assert_ne!(r1, r2);
     let d = desk();
     let (a, _) = run(&d, &ctx, &first).await;
-    assert_eq!(a.status, ReceiptStatus::Succeeded, "{:?}", a.error);
+    assert_status(&a, ReceiptStatus::Succeeded);
     let (b, _) = run(&d, &ctx, &second).await;
-    assert_eq!(b.status, ReceiptStatus::Succeeded, "{:?}", b.error);
+    assert_status(&b, ReceiptStatus::Succeeded);
     assert_ne!(a.id, b.id);
     let (torn, _) = destroy(&d, &ctx, &a).await;
-    assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);
+    assert_status(&torn, ReceiptStatus::TornDown);
     // The second pipeline and its role are untouched.
     let iam = aws_sdk_iam::Client::new(&cfg);
     iam.get_role()
@@ -944,24 +700,15 @@ async fn long_pipeline_names_get_roles_of_their_own() {
 
 #[tokio::test]
 async fn a_bucket_another_account_made_first_is_refused() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let plan = reference_plan();
+    let (account, ctx, plan, d) = setup().await;
     let bucket = apply::requests::Names::new(&plan, &account, "us-east-1").bucket;
     assert!(bucket.ends_with("-k3v9q2xa"), "{bucket}");
     // Someone else's account creates the bucket first.
     let squatter = new_account();
     let cfg = sdk_config(&squatter).await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&cfg)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = s3_client(&cfg);
     s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    let d = desk();
-    let handshake = complete_handshake_when_created(account.clone());
-    let (receipt, _) = run(&d, &ctx, &plan).await;
-    handshake.abort();
+    let (receipt, _) = run_handshaken(&d, &ctx, &plan).await;
     assert_eq!(receipt.status, ReceiptStatus::Failed);
     let error = receipt.error.clone().unwrap();
     assert_eq!(
@@ -972,12 +719,7 @@ async fn a_bucket_another_account_made_first_is_refused() {
     assert!(outcome(&receipt, StepId::ArtifactBucket).is_none());
     assert!(outcome(&receipt, StepId::Pipeline).is_none());
     let (rolled, _) = destroy(&d, &ctx, &receipt).await;
-    assert_eq!(
-        rolled.status,
-        ReceiptStatus::RolledBack,
-        "{:?}",
-        rolled.error
-    );
+    assert_status(&rolled, ReceiptStatus::RolledBack);
     // Their bucket is still theirs, untouched.
     s3.head_bucket().bucket(&bucket).send().await.unwrap();
     assert_nothing_of_pipewright_left(&account).await;
@@ -985,28 +727,11 @@ async fn a_bucket_another_account_made_first_is_refused() {
 
 #[tokio::test]
 async fn a_teardown_cut_short_keeps_what_depends_on_it_and_a_second_one_finishes() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let plan = reference_plan();
-    let d = desk();
-    let handshake = complete_handshake_when_created(account.clone());
-    let (receipt, _) = run(&d, &ctx, &plan).await;
-    handshake.await.unwrap();
-    assert_eq!(
-        receipt.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        receipt.error
-    );
+    let (account, ctx, plan, d) = setup().await;
+    let (receipt, _) = run_handshaken(&d, &ctx, &plan).await;
+    assert_status(&receipt, ReceiptStatus::Succeeded);
 
-    inject_fault(
-        &account,
-        "codepipeline",
-        "DeletePipeline",
-        "InvalidInputException",
-        400,
-        1,
-    );
+    fail_next_call(&account, "codepipeline", "DeletePipeline");
     let (first, events) = destroy(&d, &ctx, &receipt).await;
     assert_eq!(first.status, ReceiptStatus::Failed);
     assert!(first
@@ -1039,56 +764,28 @@ async fn a_teardown_cut_short_keeps_what_depends_on_it_and_a_second_one_finishes
     let stored = apply::receipts::load(&d.dirs, &receipt.id).unwrap();
     let (second, _) = destroy(&d, &ctx, &stored).await;
     // The run that finished the undo after a failed one says rolled back.
-    assert_eq!(
-        second.status,
-        ReceiptStatus::RolledBack,
-        "{:?}",
-        second.error
-    );
+    assert_status(&second, ReceiptStatus::RolledBack);
     assert!(second
         .resources
         .iter()
         .all(|r| r.outcome == StepStatus::Deleted));
     assert_nothing_of_pipewright_left(&account).await;
     // A third tear-down has nothing left to do and makes no request that changes anything.
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let (third, events) = destroy(&d, &ctx, &second).await;
     assert_eq!(third.status, ReceiptStatus::RolledBack);
     assert!(events.is_empty(), "{events:?}");
-    assert_eq!(
-        get(
-            emulator_url(),
-            &format!("/_pipewright/requests?account={account}")
-        )["total"],
-        0
-    );
+    assert_eq!(requests_total(&account), 0);
 }
 
 #[tokio::test]
 async fn a_retry_continues_its_receipt_and_one_teardown_removes_both_runs() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let plan = reference_plan();
-    let d = desk();
-    inject_fault(
-        &account,
-        "codepipeline",
-        "CreatePipeline",
-        "InvalidInputException",
-        400,
-        1,
-    );
-    let handshake = complete_handshake_when_created(account.clone());
-    let (failed, _) = run(&d, &ctx, &plan).await;
-    handshake.await.unwrap();
+    let (account, ctx, plan, d) = setup().await;
+    fail_next_call(&account, "codepipeline", "CreatePipeline");
+    let (failed, _) = run_handshaken(&d, &ctx, &plan).await;
     assert_eq!(failed.status, ReceiptStatus::Failed);
     let (retried, _) = run(&d, &ctx, &plan).await;
-    assert_eq!(
-        retried.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        retried.error
-    );
+    assert_status(&retried, ReceiptStatus::Succeeded);
     assert_eq!(retried.id, failed.id, "the retry continues the receipt");
     for step in reference_steps() {
         assert_eq!(
@@ -1099,20 +796,14 @@ async fn a_retry_continues_its_receipt_and_one_teardown_removes_both_runs() {
     }
     assert_eq!(apply::receipts::list(&d.dirs).unwrap().len(), 1);
     let (torn, _) = destroy(&d, &ctx, &retried).await;
-    assert_eq!(torn.status, ReceiptStatus::TornDown, "{:?}", torn.error);
+    assert_status(&torn, ReceiptStatus::TornDown);
     assert_nothing_of_pipewright_left(&account).await;
 }
 
 #[tokio::test]
 async fn a_second_apply_of_the_same_pipeline_at_once_is_refused() {
-    let account = ecs_account();
-    let ctx = ctx(&account).await;
-    let plan = reference_plan();
-    let d = desk();
-    let opts = ApplyOptions {
-        connection_timeout: Duration::from_secs(20),
-        poll_interval: Duration::from_millis(100),
-    };
+    let (account, ctx, plan, d) = setup().await;
+    let opts = apply_options(Duration::from_secs(20));
     // The first run waits for the GitHub handshake, holding the pipeline's lock.
     let first = apply::apply(&d.dirs, &ctx, &plan, &opts, false, &|_| {});
     let second = async {
@@ -1135,12 +826,9 @@ async fn a_second_apply_of_the_same_pipeline_at_once_is_refused() {
             .unwrap_err();
         assert!(matches!(e, pipewright_core::Error::Conflict(_)), "{e}");
         assert!(e.to_string().contains("cruddur-backend-fargate"), "{e}");
-        control(
-            "/_pipewright/connections/complete",
-            json!({"connectionArn": arn, "status": "AVAILABLE"}),
-        );
+        complete_connection(&arn, "AVAILABLE");
     };
     let (first, ()) = tokio::join!(first, second);
     let first = first.unwrap();
-    assert_eq!(first.status, ReceiptStatus::Succeeded, "{:?}", first.error);
+    assert_status(&first, ReceiptStatus::Succeeded);
 }

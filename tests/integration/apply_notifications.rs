@@ -9,12 +9,10 @@ use aws_sdk_codestarnotifications::types::{
 };
 use pipewright_core::apply::{self, ReceiptStatus, Severity, StepAction, StepId, StepStatus};
 use pipewright_core::plan::{NotificationEvent, NotificationSettings};
-use pipewright_tests::{control, sdk_config};
+use pipewright_tests::{ecs_account, reference_plan, reset_requests, sdk_config};
 use serde_json::{json, Value};
 
-use super::{
-    complete_handshake_when_created, ctx, desk, destroy, ecs_account, outcome, reference_plan, run,
-};
+use super::{assert_status, ctx, desk, destroy, outcome, run, run_handshaken};
 
 /// A topic; its policy lets CodeStar Notifications publish when `open`, else it is the default
 /// (the account only).
@@ -126,7 +124,7 @@ async fn a_rule_tells_the_topic_and_goes_with_the_teardown() {
     // A topic that would refuse the rule: the review says so with the statement to add, and
     // leaves the topic as it was; apply refuses it, field named, before changing anything.
     let before = topic_policy(&account, &closed).await;
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let review = apply::review(&ctx, &plan).await.unwrap();
     let finding = review
         .findings
@@ -183,15 +181,8 @@ async fn a_rule_tells_the_topic_and_goes_with_the_teardown() {
         request["CreateNotificationRule"]["Resource"],
         format!("arn:aws:codepipeline:us-east-1:{account}:cruddur-backend-fargate")
     );
-    let handshake = complete_handshake_when_created(account.clone());
-    let (receipt, _) = run(&d, &ctx, &plan).await;
-    handshake.abort();
-    assert_eq!(
-        receipt.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        receipt.error
-    );
+    let (receipt, _) = run_handshaken(&d, &ctx, &plan).await;
+    assert_status(&receipt, ReceiptStatus::Succeeded);
     assert_eq!(
         outcome(&receipt, StepId::Notifications),
         Some(StepStatus::Created)
@@ -229,7 +220,7 @@ async fn a_rule_tells_the_topic_and_goes_with_the_teardown() {
 
     // Tear-down removes the rule with everything else, and leaves the topic.
     let (gone, _) = destroy(&d, &ctx, &again).await;
-    assert_eq!(gone.status, ReceiptStatus::TornDown, "{:?}", gone.error);
+    assert_status(&gone, ReceiptStatus::TornDown);
     assert_eq!(
         outcome(&gone, StepId::Notifications),
         Some(StepStatus::Deleted)
@@ -249,10 +240,8 @@ async fn a_rule_the_user_had_is_updated_and_put_back_exactly() {
     // The pipeline exists (a first apply, without a rule) ...
     let plan = reference_plan();
     let first = desk();
-    let handshake = complete_handshake_when_created(account.clone());
-    let (made, _) = run(&first, &ctx, &plan).await;
-    handshake.abort();
-    assert_eq!(made.status, ReceiptStatus::Succeeded, "{:?}", made.error);
+    let (made, _) = run_handshaken(&first, &ctx, &plan).await;
+    assert_status(&made, ReceiptStatus::Succeeded);
     // ... and the user made a rule of the same name on it in the console.
     let cfg = sdk_config(&account).await;
     let client = aws_sdk_codestarnotifications::Client::new(&cfg);
@@ -279,12 +268,7 @@ async fn a_rule_the_user_had_is_updated_and_put_back_exactly() {
     with_rule.pipeline.notifications = Some(notify(&open, &[NotificationEvent::ExecutionFailed]));
     let second = desk();
     let (updated, _) = run(&second, &ctx, &with_rule).await;
-    assert_eq!(
-        updated.status,
-        ReceiptStatus::Succeeded,
-        "{:?}",
-        updated.error
-    );
+    assert_status(&updated, ReceiptStatus::Succeeded);
     assert_eq!(
         outcome(&updated, StepId::Notifications),
         Some(StepStatus::Updated)
@@ -298,6 +282,6 @@ async fn a_rule_the_user_had_is_updated_and_put_back_exactly() {
 
     // Its tear-down puts their rule back exactly and deletes nothing it did not make.
     let (undone, _) = destroy(&second, &ctx, &updated).await;
-    assert_eq!(undone.status, ReceiptStatus::TornDown, "{:?}", undone.error);
+    assert_status(&undone, ReceiptStatus::TornDown);
     assert_eq!(rules_on(&account, "cruddur-backend-fargate").await, theirs);
 }

@@ -2,22 +2,21 @@
 //! end (through injected AWS faults), validation before any prompt, and a missing keyring.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+use std::time::Duration;
 
-use pipewright_tests::{bin, emulator_url, inject_fault, new_account};
+use pipewright_tests::{
+    account_resources, assert_exit, available_connection, clean_cli,
+    complete_handshake_when_created, ecs_account, emulator_url, eventually_every, inject_fault,
+    latency_ms, new_account, pipeline_names, reference_plan_path, reference_plan_text,
+    requests_total, sdk_config, stderr_text, stdout_json as json, stdout_text, writes_made,
+};
 use serde_json::Value;
 
 /// Runs the CLI with a clean environment: no AWS variables from the outside, a throwaway home.
 fn cli(home: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(bin("pipewright-cli"));
+    let mut cmd = clean_cli(home);
     cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("PIPEWRIGHT_HOME", home.join("pipewright"))
-        .env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -37,22 +36,44 @@ fn cli(home: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Optio
     child.wait_with_output().unwrap()
 }
 
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
 fn env_keys(account: &str) -> Vec<(&'static str, String)> {
     vec![
         ("AWS_ACCESS_KEY_ID", account.to_owned()),
         ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
         ("AWS_REGION", "us-east-1".to_owned()),
     ]
+}
+
+/// Runs the CLI as `account`: its keys and region in the environment (see [`env_keys`]).
+fn cli_as(home: &std::path::Path, account: &str, args: &[&str]) -> Output {
+    let env = env_keys(account);
+    cli(home, args, &as_refs(&env), None)
+}
+
+/// Runs the CLI as `account` against the emulator, asking for JSON.
+fn cli_json_as(home: &std::path::Path, account: &str, args: &[&str]) -> Output {
+    cli_as(
+        home,
+        account,
+        &[args, &["--endpoint-url", emulator_url(), "--json"]].concat(),
+    )
+}
+
+/// Writes the AWS CLI's config file (`AWS_CONFIG_FILE`) under `home`.
+fn aws_config(home: &std::path::Path, text: &str) {
+    std::fs::write(home.join("aws-config"), text).unwrap();
+}
+
+/// `whoami` with the AWS CLI profile `profile` against the emulator, no keys in the environment.
+fn whoami_profile(home: &std::path::Path, profile: &str, extra: &[&str]) -> Output {
+    let whoami = [
+        "whoami",
+        "--profile",
+        profile,
+        "--endpoint-url",
+        emulator_url(),
+    ];
+    cli(home, &[&whoami[..], extra].concat(), &[], None)
 }
 
 fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
@@ -63,29 +84,18 @@ fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> 
 fn whoami_uses_the_standard_chain_without_profile() {
     let home = tempfile::tempdir().unwrap();
     let account = new_account();
-    let env = env_keys(&account);
-    let out = cli(
-        home.path(),
-        &["whoami", "--endpoint-url", emulator_url(), "--json"],
-        &as_refs(&env),
-        None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cli_json_as(home.path(), &account, &["whoami"]);
+    assert_exit(&out, 0);
     let v = json(&out);
     assert_eq!(v["account"], account.as_str());
     assert!(v["arn"].as_str().unwrap().starts_with("arn:aws:"), "{v}");
 
-    let text = cli(
+    let text = cli_as(
         home.path(),
+        &account,
         &["whoami", "--endpoint-url", emulator_url()],
-        &as_refs(&env),
-        None,
     );
-    let stdout = String::from_utf8_lossy(&text.stdout);
+    let stdout = stdout_text(&text);
     assert!(stdout.contains(&format!("Account: {account}")), "{stdout}");
 }
 
@@ -93,34 +103,14 @@ fn whoami_uses_the_standard_chain_without_profile() {
 fn whoami_with_an_aws_cli_profile() {
     let home = tempfile::tempdir().unwrap();
     let account = new_account();
-    std::fs::write(
-        home.path().join("aws-config"),
-        "[profile team]\nregion = eu-west-2\n",
-    )
-    .unwrap();
+    aws_config(home.path(), "[profile team]\nregion = eu-west-2\n");
     std::fs::write(
         home.path().join("aws-credentials"),
         format!("[team]\naws_access_key_id = {account}\naws_secret_access_key = testing\n"),
     )
     .unwrap();
-    let out = cli(
-        home.path(),
-        &[
-            "whoami",
-            "--profile",
-            "team",
-            "--endpoint-url",
-            emulator_url(),
-            "--json",
-        ],
-        &[],
-        None,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = whoami_profile(home.path(), "team", &["--json"]);
+    assert_exit(&out, 0);
     assert_eq!(json(&out)["account"], account.as_str());
 
     let list = cli(home.path(), &["profiles", "list", "--json"], &[], None);
@@ -134,7 +124,7 @@ fn whoami_with_an_aws_cli_profile() {
     assert_eq!(team["source"], "aws_cli");
     assert_eq!(team["detail"], "static keys");
     assert_eq!(team["region"], "eu-west-2");
-    assert!(!String::from_utf8_lossy(&list.stdout).contains(&account));
+    assert!(!stdout_text(&list).contains(&account));
 }
 
 #[test]
@@ -146,11 +136,7 @@ fn whoami_in_the_sandbox() {
         &[("PIPEWRIGHT_SANDBOX_ENDPOINT", emulator_url())],
         None,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(json(&out)["account"], "123456789012");
 }
 
@@ -166,13 +152,7 @@ fn aws_errors_map_to_stable_codes() {
         let account = new_account();
         // Throttling is retried by the SDK: fail every attempt.
         inject_fault(&account, "sts", "GetCallerIdentity", aws_code, status, 5);
-        let env = env_keys(&account);
-        let out = cli(
-            home.path(),
-            &["whoami", "--endpoint-url", emulator_url(), "--json"],
-            &as_refs(&env),
-            None,
-        );
+        let out = cli_json_as(home.path(), &account, &["whoami"]);
         assert_eq!(out.status.code(), Some(1), "{aws_code}");
         let v = json(&out);
         assert_eq!(v["error"]["code"], expected, "{aws_code}: {v}");
@@ -188,13 +168,12 @@ fn aws_errors_map_to_stable_codes() {
 #[test]
 fn plain_http_to_another_machine_is_refused_before_signing_anything() {
     let home = tempfile::tempdir().unwrap();
-    let env = env_keys(&new_account());
+    let account = new_account();
     for url in ["http://example.com", "http://127.0.0.1.evil.example:4566"] {
-        let out = cli(
+        let out = cli_as(
             home.path(),
+            &account,
             &["whoami", "--endpoint-url", url, "--json"],
-            &as_refs(&env),
-            None,
         );
         assert_eq!(out.status.code(), Some(2), "{url}");
         let v = json(&out);
@@ -222,65 +201,48 @@ fn plain_http_to_another_machine_is_refused_before_signing_anything() {
         &[],
         Some("AKIAIOSFODNN7EXAMPLE\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
     );
-    assert_eq!(
-        add.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&add.stderr)
-    );
+    assert_exit(&add, 2);
     assert_eq!(json(&add)["error"]["field"], "endpointUrl");
     // https anywhere, and http to this machine, are fine (the emulator is http://127.0.0.1).
-    let ok = cli(
-        home.path(),
-        &["whoami", "--endpoint-url", emulator_url(), "--json"],
-        &as_refs(&env),
-        None,
-    );
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    let ok = cli_json_as(home.path(), &account, &["whoami"]);
+    assert_exit(&ok, 0);
 }
 
 #[test]
 fn unreachable_endpoint_is_a_network_error() {
     let home = tempfile::tempdir().unwrap();
-    let env = env_keys(&new_account());
-    let out = cli(
+    let account = new_account();
+    let out = cli_as(
         home.path(),
+        &account,
         &["whoami", "--endpoint-url", "http://127.0.0.1:9", "--json"],
-        &as_refs(&env),
-        None,
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["error"]["code"], "network");
 
     // In words: one line, what failed and why, no SDK Debug dump and no log lines.
-    let out = cli(
+    let out = cli_as(
         home.path(),
+        &account,
         &["whoami", "--endpoint-url", "http://127.0.0.1:9"],
-        &as_refs(&env),
-        None,
     );
-    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    let said = stderr_text(&out);
     assert_eq!(
         said.trim(),
         "error: GetCallerIdentity: could not reach AWS: tcp connect error: Connection refused (os error 111). Check your network connection, a proxy, or the endpoint URL."
     );
     // --verbose: the whole cause chain, in the debug log.
-    let out = cli(
+    let out = cli_as(
         home.path(),
+        &account,
         &[
             "whoami",
             "--endpoint-url",
             "http://127.0.0.1:9",
             "--verbose",
         ],
-        &as_refs(&env),
-        None,
     );
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = stderr_text(&out);
     assert!(
         said.contains("AWS call failed") && said.contains("ConnectionRefused"),
         "{said}"
@@ -291,25 +253,10 @@ fn unreachable_endpoint_is_a_network_error() {
 fn no_credentials_at_all_is_one_sentence_with_what_to_do() {
     let home = tempfile::tempdir().unwrap();
     // An AWS CLI profile with a region and no way to get credentials; no keys in the environment.
-    std::fs::write(
-        home.path().join("aws-config"),
-        "[profile empty]\nregion = us-east-1\n",
-    )
-    .unwrap();
-    let out = cli(
-        home.path(),
-        &[
-            "whoami",
-            "--profile",
-            "empty",
-            "--endpoint-url",
-            emulator_url(),
-        ],
-        &[],
-        None,
-    );
+    aws_config(home.path(), "[profile empty]\nregion = us-east-1\n");
+    let out = whoami_profile(home.path(), "empty", &[]);
     assert_eq!(out.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    let said = stderr_text(&out);
     assert!(
         said.starts_with("error: GetCallerIdentity: no usable AWS credentials: ")
             && said.contains("Check the profile's keys")
@@ -386,43 +333,21 @@ fn missing_keyring_is_a_clear_error_not_a_panic() {
     let message = v["error"]["message"].as_str().unwrap();
     assert!(message.contains("gnome-keyring-daemon"), "{message}");
     assert!(!message.contains("wJalr"));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert!(!stderr_text(&out).contains("panicked"));
     assert!(!home.path().join("pipewright/profiles.toml").exists());
-}
-
-fn reference_plan_text() -> String {
-    std::fs::read_to_string(
-        pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml"),
-    )
-    .unwrap()
-}
-
-fn requests_made(account: &str) -> u64 {
-    let counts = pipewright_tests::get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
-    // With ?account=, "total" counts that account's requests only.
-    counts["total"]
-        .as_u64()
-        .expect("the emulator reports a total")
 }
 
 #[test]
 fn plan_check_accepts_the_reference_plan() {
     let home = tempfile::tempdir().unwrap();
-    let file = pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml");
+    let file = reference_plan_path();
     let out = cli(
         home.path(),
         &["plan", "check", file.to_str().unwrap(), "--json"],
         &[],
         None,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(json(&out)["valid"], true);
 }
 
@@ -484,30 +409,18 @@ fn bad_plans_name_the_field_and_make_no_aws_call() {
         );
 
         let account = new_account();
-        let env = env_keys(&account);
-        let apply = cli(
-            home.path(),
-            &[
-                "apply",
-                file.to_str().unwrap(),
-                "--endpoint-url",
-                emulator_url(),
-                "--json",
-            ],
-            &as_refs(&env),
-            None,
-        );
+        let apply = cli_json_as(home.path(), &account, &["apply", file.to_str().unwrap()]);
         assert_eq!(
             apply.status.code(),
             Some(2),
             "case {i}: {}",
-            String::from_utf8_lossy(&apply.stdout)
+            stdout_text(&apply)
         );
         let v = json(&apply);
         assert_eq!(v["error"]["code"], "validation");
         assert_eq!(v["error"]["field"], *field, "case {i}: {v}");
         assert_eq!(
-            requests_made(&account),
+            requests_total(&account),
             0,
             "case {i}: apply called AWS for an invalid plan"
         );
@@ -517,39 +430,13 @@ fn bad_plans_name_the_field_and_make_no_aws_call() {
 #[tokio::test]
 async fn apply_prints_progress_and_a_receipt_and_destroy_undoes_it() {
     let home = tempfile::tempdir().unwrap();
-    let account = new_account();
-    pipewright_tests::control(
-        "/_pipewright/seed",
-        serde_json::json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
-    );
+    let account = ecs_account();
     // The user already has an AVAILABLE connection named Cruddur: apply reuses it.
-    let cfg = pipewright_tests::sdk_config(&account).await;
-    let conn = aws_sdk_codestarconnections::Client::new(&cfg)
-        .create_connection()
-        .provider_type(aws_sdk_codestarconnections::types::ProviderType::Github)
-        .connection_name("Cruddur")
-        .send()
-        .await
-        .unwrap();
-    pipewright_tests::control(
-        "/_pipewright/connections/complete",
-        serde_json::json!({"connectionArn": conn.connection_arn(), "status": "AVAILABLE"}),
-    );
-    let file = pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml");
-    let env = env_keys(&account);
-    let out = cli(
-        home.path(),
-        &[
-            "apply",
-            file.to_str().unwrap(),
-            "--endpoint-url",
-            emulator_url(),
-            "--json",
-        ],
-        &as_refs(&env),
-        None,
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let cfg = sdk_config(&account).await;
+    available_connection(&cfg, "Cruddur").await;
+    let file = reference_plan_path();
+    let out = cli_json_as(home.path(), &account, &["apply", file.to_str().unwrap()]);
+    let stderr = stderr_text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains("Pipeline") && stderr.contains("created"),
@@ -571,24 +458,12 @@ async fn apply_prints_progress_and_a_receipt_and_destroy_undoes_it() {
     );
 
     // Dry run of the same plan now: everything is reused or updated in place, nothing to create.
-    let dry = cli(
+    let dry = cli_json_as(
         home.path(),
-        &[
-            "apply",
-            file.to_str().unwrap(),
-            "--endpoint-url",
-            emulator_url(),
-            "--dry-run",
-            "--json",
-        ],
-        &as_refs(&env),
-        None,
+        &account,
+        &["apply", file.to_str().unwrap(), "--dry-run"],
     );
-    assert!(
-        dry.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dry.stderr)
-    );
+    assert_exit(&dry, 0);
     let review = json(&dry);
     assert!(
         review["steps"]
@@ -600,32 +475,12 @@ async fn apply_prints_progress_and_a_receipt_and_destroy_undoes_it() {
     );
 
     let id = receipt["id"].as_str().unwrap();
-    let destroy = cli(
-        home.path(),
-        &[
-            "destroy",
-            "--receipt",
-            id,
-            "--endpoint-url",
-            emulator_url(),
-            "--json",
-        ],
-        &as_refs(&env),
-        None,
-    );
-    assert!(
-        destroy.status.success(),
-        "{}",
-        String::from_utf8_lossy(&destroy.stderr)
-    );
+    let destroy = cli_json_as(home.path(), &account, &["destroy", "--receipt", id]);
+    assert_exit(&destroy, 0);
     let done = json(&destroy);
     assert_eq!(done["status"], "torn_down", "{done}");
-    let pipelines = aws_sdk_codepipeline::Client::new(&cfg)
-        .list_pipelines()
-        .send()
-        .await
-        .unwrap();
-    assert!(pipelines.pipelines().is_empty());
+    let pipelines = pipeline_names(&cfg).await;
+    assert!(pipelines.is_empty(), "{pipelines:?}");
     // The connection was the user's: still there.
     let conns = aws_sdk_codestarconnections::Client::new(&cfg)
         .list_connections()
@@ -633,63 +488,6 @@ async fn apply_prints_progress_and_a_receipt_and_destroy_undoes_it() {
         .await
         .unwrap();
     assert_eq!(conns.connections().len(), 1);
-}
-
-/// Every resource of the types `apply` makes, with the inline policies of every role: the account
-/// as a user would compare it before and after.
-async fn everything(account: &str) -> Vec<String> {
-    let cfg = pipewright_tests::sdk_config(account).await;
-    let mut out = Vec::new();
-    let conns = aws_sdk_codestarconnections::Client::new(&cfg)
-        .list_connections()
-        .send()
-        .await
-        .unwrap();
-    for c in conns.connections() {
-        out.push(format!("connection {:?}", c.connection_name()));
-    }
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&cfg)
-            .force_path_style(true)
-            .build(),
-    );
-    for b in s3.list_buckets().send().await.unwrap().buckets() {
-        out.push(format!("bucket {:?}", b.name()));
-    }
-    let iam = aws_sdk_iam::Client::new(&cfg);
-    for r in iam.list_roles().send().await.unwrap().roles() {
-        let policies = iam
-            .list_role_policies()
-            .role_name(r.role_name())
-            .send()
-            .await
-            .unwrap();
-        out.push(format!(
-            "role {} {:?}",
-            r.role_name(),
-            policies.policy_names()
-        ));
-    }
-    for p in aws_sdk_codebuild::Client::new(&cfg)
-        .list_projects()
-        .send()
-        .await
-        .unwrap()
-        .projects()
-    {
-        out.push(format!("project {p}"));
-    }
-    for p in aws_sdk_codepipeline::Client::new(&cfg)
-        .list_pipelines()
-        .send()
-        .await
-        .unwrap()
-        .pipelines()
-    {
-        out.push(format!("pipeline {:?}", p.name()));
-    }
-    out.sort();
-    out
 }
 
 /// The receipt a run is writing in `home`, if there is one yet.
@@ -728,121 +526,80 @@ async fn a_run_killed_at_any_step_is_torn_down_exactly() {
     ];
     let cases = points.into_iter().map(|(step, outcome)| {
         tokio::spawn(async move {
-            let account = new_account();
-            pipewright_tests::control(
-                "/_pipewright/seed",
-                serde_json::json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
-            );
-            let before = everything(&account).await;
+            let account = ecs_account();
+            let before = account_resources(&account).await;
             // Every request of this account takes 150 ms: each step's window is wide enough to hit.
-            pipewright_tests::control(
-                "/_pipewright/config",
-                serde_json::json!({"account": account, "latencyMs": 150}),
-            );
+            latency_ms(&account, 150);
             let home = tempfile::tempdir().unwrap();
             let plan = home.path().join("pipewright.toml");
             std::fs::write(&plan, reference_plan_text()).unwrap();
-            let mut cmd = Command::new(bin("pipewright-cli"));
+            let mut cmd = clean_cli(home.path());
             cmd.args([
                 "apply",
                 plan.to_str().unwrap(),
                 "--endpoint-url",
                 emulator_url(),
-                "--connection-timeout",
-                "60",
             ])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("PIPEWRIGHT_HOME", home.path().join("pipewright"))
-            .env("AWS_CONFIG_FILE", home.path().join("aws-config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("aws-credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(["--connection-timeout", "60"])
+            .envs(env_keys(&account))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-            for (k, v) in env_keys(&account) {
-                cmd.env(k, v);
-            }
             let mut child = cmd.spawn().unwrap();
             // Play the user finishing the GitHub handshake, in a task of its own (each request of
             // this account takes 150 ms, too slow for the loop below). Not where the kill comes
             // while the connection is made or waits for the handshake.
-            let handshake = (step != "connection").then(|| {
-                let account = account.clone();
-                tokio::spawn(async move {
-                    let cfg = pipewright_tests::sdk_config(&account).await;
-                    let connections = aws_sdk_codestarconnections::Client::new(&cfg);
-                    loop {
-                        if let Some(c) = connections
-                            .list_connections()
-                            .send()
-                            .await
-                            .ok()
-                            .and_then(|l| l.connections().first().cloned())
-                        {
-                            pipewright_tests::control(
-                                "/_pipewright/connections/complete",
-                                serde_json::json!({"connectionArn": c.connection_arn(), "status": "AVAILABLE"}),
-                            );
-                            return;
-                        }
-                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                    }
-                })
-            });
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
-            loop {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "{step}/{outcome}: never reached"
-                );
-                assert!(
-                    child.try_wait().unwrap().is_none(),
-                    "{step}/{outcome}: apply ended before the kill point"
-                );
-                if let Some(r) = receipt_on_disk(home.path()) {
-                    if has(&r, step, outcome) {
-                        break;
-                    }
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-            }
+            let handshake =
+                (step != "connection").then(|| complete_handshake_when_created(account.clone()));
+            let point = format!("{step}/{outcome} to be reached");
+            eventually_every(
+                Duration::from_secs(90),
+                Duration::from_millis(5),
+                &point,
+                || {
+                    assert!(
+                        child.try_wait().unwrap().is_none(),
+                        "{step}/{outcome}: apply ended before the kill point"
+                    );
+                    let reached =
+                        receipt_on_disk(home.path()).is_some_and(|r| has(&r, step, outcome));
+                    std::future::ready(reached.then_some(()))
+                },
+            )
+            .await;
             child.kill().unwrap(); // SIGKILL
             child.wait().unwrap();
             if let Some(h) = handshake {
                 h.abort();
             }
-            pipewright_tests::control(
-                "/_pipewright/config",
-                serde_json::json!({"account": account, "latencyMs": 0}),
-            );
+            latency_ms(&account, 0);
             // Requests already sent finish on the server; let them land.
-            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            tokio::time::sleep(Duration::from_millis(400)).await;
             let receipt = receipt_on_disk(home.path()).unwrap();
             assert_eq!(receipt["status"], "in_progress", "{step}/{outcome}");
-            let env = env_keys(&account);
-            let unfinished = cli(
+            let unfinished = cli_as(
                 home.path(),
+                &account,
                 &["receipts", "--unfinished", "--json"],
-                &as_refs(&env),
-                None,
             );
-            assert_eq!(json(&unfinished)[0]["id"], receipt["id"], "{step}/{outcome}");
+            assert_eq!(
+                json(&unfinished)[0]["id"],
+                receipt["id"],
+                "{step}/{outcome}"
+            );
             let id = receipt["id"].as_str().unwrap().to_owned();
-            let destroy = cli(
-                home.path(),
-                &["destroy", "--receipt", &id, "--endpoint-url", emulator_url(), "--json"],
-                &as_refs(&env),
-                None,
-            );
+            let destroy = cli_json_as(home.path(), &account, &["destroy", "--receipt", &id]);
             assert!(
                 destroy.status.success(),
                 "{step}/{outcome}: {}",
-                String::from_utf8_lossy(&destroy.stderr)
+                stderr_text(&destroy)
             );
             assert_eq!(json(&destroy)["status"], "rolled_back", "{step}/{outcome}");
-            assert_eq!(everything(&account).await, before, "{step}/{outcome}");
+            assert_eq!(
+                account_resources(&account).await,
+                before,
+                "{step}/{outcome}"
+            );
         })
     });
     for case in cases.collect::<Vec<_>>() {
@@ -855,36 +612,15 @@ async fn a_run_killed_at_any_step_is_torn_down_exactly() {
 #[tokio::test]
 async fn apply_refuses_to_start_without_a_journal_it_can_write() {
     let home = tempfile::tempdir().unwrap();
-    let account = new_account();
-    pipewright_tests::control(
-        "/_pipewright/seed",
-        serde_json::json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
-    );
+    let account = ecs_account();
     // Where the receipts go is a file, not a folder: no receipt can be written (even as root).
     let data = home.path().join("pipewright/data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("receipts"), "not a folder").unwrap();
     let plan = home.path().join("pipewright.toml");
     std::fs::write(&plan, reference_plan_text()).unwrap();
-    let env = env_keys(&account);
-    let out = cli(
-        home.path(),
-        &[
-            "apply",
-            plan.to_str().unwrap(),
-            "--endpoint-url",
-            emulator_url(),
-            "--json",
-        ],
-        &as_refs(&env),
-        None,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cli_json_as(home.path(), &account, &["apply", plan.to_str().unwrap()]);
+    assert_exit(&out, 1);
     let v = json(&out);
     assert!(
         v["error"]["message"]
@@ -893,6 +629,6 @@ async fn apply_refuses_to_start_without_a_journal_it_can_write() {
             .contains("could not save the receipt"),
         "{v}"
     );
-    let writes = pipewright_tests::writes_made(&account);
+    let writes = writes_made(&account);
     assert!(writes.is_empty(), "{writes:?}");
 }

@@ -1,18 +1,21 @@
 //! Every operation the Pipewright emulator adds to moto, exercised from Rust through the real
 //! aws-sdk crates, plus its control endpoints (handshake, faults, build outcomes, seeding).
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use aws_sdk_codebuild::types::{
-    ArtifactsType, ComputeType, EnvironmentType, ProjectArtifacts, ProjectEnvironment,
-    ProjectSource, SourceType, StatusType, WebhookFilter, WebhookFilterType,
+    ArtifactsType, ComputeType, StatusType, WebhookFilter, WebhookFilterType,
 };
 use aws_sdk_codepipeline::types::{PipelineExecutionStatus, StageRetryMode};
 use aws_sdk_codestarconnections::types::{ConnectionStatus, ProviderType};
 use pipewright_tests::{
-    control, emulator_url, eventually, inject_fault, new_account, sdk_config, service_role,
+    complete_connection, create_project, emulator_url, eventually, eventually_every,
+    fail_next_build, finished_builds, github_source, inject_fault, linux_environment, new_account,
+    sdk_config, seed, service_role, start_build, step_seconds, BUILD_IMAGE, BUILD_PHASES, PIPELINE,
+    PROJECT,
 };
-use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -37,12 +40,8 @@ async fn codestar_connection_lifecycle_with_console_handshake() {
         "{arn}"
     );
 
-    let got = client
-        .get_connection()
-        .connection_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    let get = || client.get_connection().connection_arn(&arn).send();
+    let got = get().await.unwrap();
     let conn = got.connection().unwrap();
     assert_eq!(conn.connection_status(), Some(&ConnectionStatus::Pending));
     assert_eq!(conn.connection_name(), Some("Cruddur"));
@@ -54,16 +53,8 @@ async fn codestar_connection_lifecycle_with_console_handshake() {
     assert!(theirs.connections().is_empty());
 
     // The user finishes the handshake in the console.
-    control(
-        "/_pipewright/connections/complete",
-        json!({"connectionArn": arn, "status": "AVAILABLE"}),
-    );
-    let got = client
-        .get_connection()
-        .connection_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    complete_connection(&arn, "AVAILABLE");
+    let got = get().await.unwrap();
     assert_eq!(
         got.connection().unwrap().connection_status(),
         Some(&ConnectionStatus::Available)
@@ -84,12 +75,7 @@ async fn codestar_connection_lifecycle_with_console_handshake() {
         .send()
         .await
         .unwrap();
-    let err = client
-        .get_connection()
-        .connection_arn(&arn)
-        .send()
-        .await
-        .unwrap_err();
+    let err = get().await.unwrap_err();
     assert!(
         err.as_service_error()
             .unwrap()
@@ -134,36 +120,27 @@ async fn github_project(
         "codebuild.amazonaws.com",
     )
     .await;
-    aws_sdk_codebuild::Client::new(cfg)
-        .create_project()
-        .name(name)
+    let cb = aws_sdk_codebuild::Client::new(cfg);
+    let source = github_source(
+        "https://github.com/example/cruddur.git",
+        Some("backend-flask/buildspec.yml"),
+    );
+    let environment = linux_environment(BUILD_IMAGE, ComputeType::BuildGeneral1Small, true);
+    create_project(&cb, name, source, environment, &role)
         .description("bake the backend image")
-        .source(
-            ProjectSource::builder()
-                .r#type(SourceType::Github)
-                .location("https://github.com/example/cruddur.git")
-                .buildspec("backend-flask/buildspec.yml")
-                .build()
-                .unwrap(),
-        )
-        .artifacts(
-            ProjectArtifacts::builder()
-                .r#type(ArtifactsType::NoArtifacts)
-                .build()
-                .unwrap(),
-        )
-        .environment(
-            ProjectEnvironment::builder()
-                .r#type(EnvironmentType::LinuxContainer)
-                .image("aws/codebuild/amazonlinux2-x86_64-standard:5.0")
-                .compute_type(ComputeType::BuildGeneral1Small)
-                .privileged_mode(true)
-                .build()
-                .unwrap(),
-        )
-        .service_role(role)
         .timeout_in_minutes(20)
         .badge_enabled(true)
+}
+
+/// The config of `account` and its CodeBuild client, with the GitHub project `name` made.
+async fn project_in(
+    account: &str,
+    name: &str,
+) -> (aws_config::SdkConfig, aws_sdk_codebuild::Client) {
+    let cfg = sdk_config(account).await;
+    github_project(&cfg, name).await.send().await.unwrap();
+    let client = aws_sdk_codebuild::Client::new(&cfg);
+    (cfg, client)
 }
 
 fn merged_into_prod() -> Vec<WebhookFilter> {
@@ -183,11 +160,8 @@ fn merged_into_prod() -> Vec<WebhookFilter> {
 
 #[tokio::test]
 async fn codebuild_webhooks_and_update_project() {
-    let account = new_account();
-    let cfg = sdk_config(&account).await;
-    let client = aws_sdk_codebuild::Client::new(&cfg);
     let name = "cruddur-backend-flask-bake-image";
-    github_project(&cfg, name).await.send().await.unwrap();
+    let (_cfg, client) = project_in(&new_account(), name).await;
 
     let hook = client
         .create_webhook()
@@ -202,13 +176,11 @@ async fn codebuild_webhooks_and_update_project() {
         "{hook:?}"
     );
 
-    let projects = client
-        .batch_get_projects()
-        .names(name)
-        .send()
-        .await
-        .unwrap();
-    let p = &projects.projects()[0];
+    let project = || async {
+        let out = client.batch_get_projects().names(name).send().await;
+        out.unwrap().projects()[0].clone()
+    };
+    let p = project().await;
     let env = p.environment().unwrap();
     assert_eq!(env.privileged_mode(), Some(true));
     assert_eq!(
@@ -246,13 +218,8 @@ async fn codebuild_webhooks_and_update_project() {
         .send()
         .await
         .unwrap();
-    let p = client
-        .batch_get_projects()
-        .names(name)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(p.projects()[0].webhook().unwrap().filter_groups().len(), 2);
+    let p = project().await;
+    assert_eq!(p.webhook().unwrap().filter_groups().len(), 2);
 
     // UpdateProject changes only what it is given.
     client
@@ -263,13 +230,7 @@ async fn codebuild_webhooks_and_update_project() {
         .send()
         .await
         .unwrap();
-    let p = client
-        .batch_get_projects()
-        .names(name)
-        .send()
-        .await
-        .unwrap();
-    let p = &p.projects()[0];
+    let p = project().await;
     assert_eq!(p.timeout_in_minutes(), Some(30));
     assert_eq!(p.description(), Some("changed"));
     assert_eq!(p.environment().unwrap().privileged_mode(), Some(true));
@@ -280,24 +241,14 @@ async fn codebuild_webhooks_and_update_project() {
         .send()
         .await
         .unwrap();
-    let p = client
-        .batch_get_projects()
-        .names(name)
-        .send()
-        .await
-        .unwrap();
-    assert!(p.projects()[0]
-        .webhook()
-        .is_none_or(|w| w.filter_groups().is_empty()));
+    let p = project().await;
+    assert!(p.webhook().is_none_or(|w| w.filter_groups().is_empty()));
 }
 
 #[tokio::test]
 async fn builds_progress_through_phases_and_write_logs() {
-    let account = new_account();
-    let cfg = sdk_config(&account).await;
-    let client = aws_sdk_codebuild::Client::new(&cfg);
     let name = "bake";
-    github_project(&cfg, name).await.send().await.unwrap();
+    let (cfg, client) = project_in(&new_account(), name).await;
 
     let started = client
         .start_build()
@@ -311,32 +262,16 @@ async fn builds_progress_through_phases_and_write_logs() {
         Some(&StatusType::InProgress)
     );
 
-    let build = eventually(WAIT, "the build to finish", || {
-        let client = client.clone();
-        let id = id.clone();
-        async move {
-            let out = client.batch_get_builds().ids(id).send().await.unwrap();
-            let b = out.builds()[0].clone();
-            (b.build_status() != Some(&StatusType::InProgress)).then_some(b)
-        }
-    })
-    .await;
+    let ids = std::slice::from_ref(&id);
+    let build = finished_builds(&client, ids, "the build to finish").await;
+    let build = &build[0];
     assert_eq!(build.build_status(), Some(&StatusType::Succeeded));
     let phases: Vec<String> = build
         .phases()
         .iter()
         .filter_map(|p| p.phase_type().map(|t| t.as_str().to_owned()))
         .collect();
-    for expected in [
-        "SUBMITTED",
-        "PROVISIONING",
-        "DOWNLOAD_SOURCE",
-        "INSTALL",
-        "PRE_BUILD",
-        "BUILD",
-        "POST_BUILD",
-        "COMPLETED",
-    ] {
+    for expected in BUILD_PHASES {
         assert!(
             phases.iter().any(|p| p == expected),
             "{expected} missing from {phases:?}"
@@ -372,41 +307,14 @@ async fn builds_progress_through_phases_and_write_logs() {
 #[tokio::test]
 async fn a_build_can_be_made_to_fail_and_can_be_stopped() {
     let account = new_account();
-    let cfg = sdk_config(&account).await;
-    let client = aws_sdk_codebuild::Client::new(&cfg);
     let name = format!("fails-{account}");
-    github_project(&cfg, &name).await.send().await.unwrap();
-    control(
-        "/_pipewright/builds/next-outcome",
-        json!({"project": name, "outcome": "FAILED", "phase": "BUILD", "message": "docker build exited 1"}),
-    );
-    let id = client
-        .start_build()
-        .project_name(&name)
-        .send()
-        .await
-        .unwrap()
-        .build_value()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    let build = eventually(WAIT, "the failing build to finish", || {
-        let client = client.clone();
-        let id = id.clone();
-        async move {
-            let b = client
-                .batch_get_builds()
-                .ids(id)
-                .send()
-                .await
-                .unwrap()
-                .builds()[0]
-                .clone();
-            (b.build_status() != Some(&StatusType::InProgress)).then_some(b)
-        }
-    })
-    .await;
+    let (_cfg, client) = project_in(&account, &name).await;
+    let message = Some("docker build exited 1");
+    fail_next_build(None, &name, "BUILD", message);
+    let id = start_build(&client, &name).await;
+    let ids = std::slice::from_ref(&id);
+    let build = finished_builds(&client, ids, "the failing build to finish").await;
+    let build = &build[0];
     assert_eq!(build.build_status(), Some(&StatusType::Failed));
     let failed = build
         .phases()
@@ -416,17 +324,7 @@ async fn a_build_can_be_made_to_fail_and_can_be_stopped() {
     assert_eq!(failed.phase_type().unwrap().as_str(), "BUILD");
 
     // StopBuild on a running build.
-    let id = client
-        .start_build()
-        .project_name(&name)
-        .send()
-        .await
-        .unwrap()
-        .build_value()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
+    let id = start_build(&client, &name).await;
     let stopped = client.stop_build().id(&id).send().await.unwrap();
     let status = stopped.build_value().unwrap().build_status().cloned();
     let b = client
@@ -445,64 +343,80 @@ async fn a_build_can_be_made_to_fail_and_can_be_stopped() {
     );
 }
 
-/// The demo seed gives an account a full pipeline (Source → Build → Deploy) to release.
-fn seed(account: &str, builds: u32, executions: u32) -> serde_json::Value {
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "builds": builds, "executions": executions}),
-    )
+type CodePipeline = aws_sdk_codepipeline::Client;
+
+/// Starts an execution of the seeded pipeline; returns its id.
+async fn start_execution(cp: &CodePipeline) -> String {
+    let out = cp.start_pipeline_execution().name(PIPELINE).send().await;
+    out.unwrap().pipeline_execution_id().unwrap().to_owned()
 }
 
-const PIPELINE: &str = "cruddur-backend-fargate";
+/// The status of execution `id` of the seeded pipeline.
+async fn execution_status(cp: &CodePipeline, id: &str) -> PipelineExecutionStatus {
+    let out = cp
+        .get_pipeline_execution()
+        .pipeline_name(PIPELINE)
+        .pipeline_execution_id(id)
+        .send()
+        .await
+        .unwrap();
+    out.pipeline_execution().unwrap().status().cloned().unwrap()
+}
+
+/// The status of execution `id` once `done` holds for it.
+async fn execution_status_when(
+    cp: &CodePipeline,
+    id: &str,
+    what: &str,
+    done: impl Fn(&PipelineExecutionStatus) -> bool,
+) -> PipelineExecutionStatus {
+    eventually(WAIT, what, || async {
+        let status = execution_status(cp, id).await;
+        done(&status).then_some(status)
+    })
+    .await
+}
+
+fn ended(status: &PipelineExecutionStatus) -> bool {
+    *status != PipelineExecutionStatus::InProgress
+}
+
+async fn pipeline_state(
+    cp: &CodePipeline,
+) -> aws_sdk_codepipeline::operation::get_pipeline_state::GetPipelineStateOutput {
+    cp.get_pipeline_state().name(PIPELINE).send().await.unwrap()
+}
 
 #[tokio::test]
 async fn pipeline_executions_progress_stage_by_stage_with_a_real_build() {
     let account = new_account();
     seed(&account, 3, 2);
     // Slow enough in this account to watch every stage, whatever the machine's load.
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": 0.4}),
-    );
+    step_seconds(&account, 0.4);
     let cfg = sdk_config(&account).await;
     let cp = aws_sdk_codepipeline::Client::new(&cfg);
 
     let token = format!("release-{account}");
-    let first = cp
-        .start_pipeline_execution()
-        .name(PIPELINE)
-        .client_request_token(&token)
-        .send()
-        .await
-        .unwrap();
+    let start = || {
+        let start = cp.start_pipeline_execution().name(PIPELINE);
+        start.client_request_token(&token).send()
+    };
+    let first = start().await.unwrap();
     let exec_id = first.pipeline_execution_id().unwrap().to_owned();
     // A double click (same token) is the same execution.
-    let again = cp
-        .start_pipeline_execution()
-        .name(PIPELINE)
-        .client_request_token(&token)
-        .send()
-        .await
-        .unwrap();
+    let again = start().await.unwrap();
     assert_eq!(again.pipeline_execution_id(), Some(exec_id.as_str()));
 
-    let exec = cp
-        .get_pipeline_execution()
-        .pipeline_name(PIPELINE)
-        .pipeline_execution_id(&exec_id)
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        exec.pipeline_execution().unwrap().status(),
-        Some(&PipelineExecutionStatus::InProgress)
+        execution_status(&cp, &exec_id).await,
+        PipelineExecutionStatus::InProgress
     );
 
     // Watch the stages fill in, in declaration order.
-    let mut seen_in_progress = std::collections::BTreeSet::new();
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let state = cp.get_pipeline_state().name(PIPELINE).send().await.unwrap();
+    let seen_in_progress = RefCell::new(BTreeSet::new());
+    let every = Duration::from_millis(50);
+    let status = eventually_every(WAIT, every, "the execution to finish", || async {
+        let state = pipeline_state(&cp).await;
         let names: Vec<&str> = state
             .stage_states()
             .iter()
@@ -514,34 +428,22 @@ async fn pipeline_executions_progress_stage_by_stage_with_a_real_build() {
                 if latest.pipeline_execution_id() == exec_id
                     && latest.status().as_str() == "InProgress"
                 {
-                    seen_in_progress.insert(s.stage_name().unwrap().to_owned());
+                    let name = s.stage_name().unwrap().to_owned();
+                    seen_in_progress.borrow_mut().insert(name);
                 }
             }
         }
-        let exec = cp
-            .get_pipeline_execution()
-            .pipeline_name(PIPELINE)
-            .pipeline_execution_id(&exec_id)
-            .send()
-            .await
-            .unwrap();
-        if exec.pipeline_execution().unwrap().status() != Some(&PipelineExecutionStatus::InProgress)
-        {
-            assert_eq!(
-                exec.pipeline_execution().unwrap().status(),
-                Some(&PipelineExecutionStatus::Succeeded)
-            );
-            break;
-        }
-        assert!(Instant::now() < deadline, "execution did not finish");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        let status = execution_status(&cp, &exec_id).await;
+        ended(&status).then_some(status)
+    })
+    .await;
+    assert_eq!(status, PipelineExecutionStatus::Succeeded);
     assert!(
-        !seen_in_progress.is_empty(),
+        !seen_in_progress.borrow().is_empty(),
         "no stage was ever seen InProgress"
     );
     // Every stage ended Succeeded for this execution, one after the other.
-    let state = cp.get_pipeline_state().name(PIPELINE).send().await.unwrap();
+    let state = pipeline_state(&cp).await;
     let mut last_change = 0.0;
     for stage in state.stage_states() {
         let latest = stage.latest_execution().expect("stage ran");
@@ -611,37 +513,11 @@ async fn a_failed_build_stage_can_be_retried_and_an_execution_stopped() {
     seed(&account, 0, 0);
     let cfg = sdk_config(&account).await;
     let cp = aws_sdk_codepipeline::Client::new(&cfg);
-    control(
-        "/_pipewright/builds/next-outcome",
-        json!({"project": "cruddur-backend-flask-bake-image", "outcome": "FAILED", "phase": "BUILD", "account": account}),
-    );
-    let exec_id = cp
-        .start_pipeline_execution()
-        .name(PIPELINE)
-        .send()
-        .await
-        .unwrap()
-        .pipeline_execution_id()
-        .unwrap()
-        .to_owned();
-    let status = eventually(WAIT, "the execution to fail", || {
-        let cp = cp.clone();
-        let exec_id = exec_id.clone();
-        async move {
-            let e = cp
-                .get_pipeline_execution()
-                .pipeline_name(PIPELINE)
-                .pipeline_execution_id(exec_id)
-                .send()
-                .await
-                .unwrap();
-            let s = e.pipeline_execution().unwrap().status().cloned().unwrap();
-            (s != PipelineExecutionStatus::InProgress).then_some(s)
-        }
-    })
-    .await;
+    fail_next_build(Some(&account), PROJECT, "BUILD", None);
+    let exec_id = start_execution(&cp).await;
+    let status = execution_status_when(&cp, &exec_id, "the execution to fail", ended).await;
     assert_eq!(status, PipelineExecutionStatus::Failed);
-    let state = cp.get_pipeline_state().name(PIPELINE).send().await.unwrap();
+    let state = pipeline_state(&cp).await;
     let build = state
         .stage_states()
         .iter()
@@ -660,34 +536,12 @@ async fn a_failed_build_stage_can_be_retried_and_an_execution_stopped() {
         .send()
         .await
         .unwrap();
-    let status = eventually(WAIT, "the retried execution to finish", || {
-        let cp = cp.clone();
-        let exec_id = exec_id.clone();
-        async move {
-            let e = cp
-                .get_pipeline_execution()
-                .pipeline_name(PIPELINE)
-                .pipeline_execution_id(exec_id)
-                .send()
-                .await
-                .unwrap();
-            let s = e.pipeline_execution().unwrap().status().cloned().unwrap();
-            (s != PipelineExecutionStatus::InProgress).then_some(s)
-        }
-    })
-    .await;
+    let what = "the retried execution to finish";
+    let status = execution_status_when(&cp, &exec_id, what, ended).await;
     assert_eq!(status, PipelineExecutionStatus::Succeeded);
 
     // Stop (abandon) a running execution.
-    let running = cp
-        .start_pipeline_execution()
-        .name(PIPELINE)
-        .send()
-        .await
-        .unwrap()
-        .pipeline_execution_id()
-        .unwrap()
-        .to_owned();
+    let running = start_execution(&cp).await;
     cp.stop_pipeline_execution()
         .pipeline_name(PIPELINE)
         .pipeline_execution_id(&running)
@@ -696,27 +550,14 @@ async fn a_failed_build_stage_can_be_retried_and_an_execution_stopped() {
         .send()
         .await
         .unwrap();
-    let status = eventually(WAIT, "the execution to stop", || {
-        let cp = cp.clone();
-        let running = running.clone();
-        async move {
-            let e = cp
-                .get_pipeline_execution()
-                .pipeline_name(PIPELINE)
-                .pipeline_execution_id(running)
-                .send()
-                .await
-                .unwrap();
-            let s = e.pipeline_execution().unwrap().status().cloned().unwrap();
-            matches!(
-                s,
-                PipelineExecutionStatus::Stopped
-                    | PipelineExecutionStatus::Stopping
-                    | PipelineExecutionStatus::Failed
-                    | PipelineExecutionStatus::Succeeded
-            )
-            .then_some(s)
-        }
+    let status = execution_status_when(&cp, &running, "the execution to stop", |s| {
+        matches!(
+            s,
+            PipelineExecutionStatus::Stopped
+                | PipelineExecutionStatus::Stopping
+                | PipelineExecutionStatus::Failed
+                | PipelineExecutionStatus::Succeeded
+        )
     })
     .await;
     assert!(

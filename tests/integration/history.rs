@@ -4,31 +4,14 @@
 
 use std::time::Duration;
 
-use pipewright_core::apply::AwsCtx;
 use pipewright_core::history::{self, HistoryStore};
 use pipewright_core::release;
-use pipewright_tests::{control, emulator_url, eventually, get, new_account, sdk_config};
+use pipewright_tests::{
+    aws_ctx_with, cli_as, control, emulator_args, eventually, finished_builds, latency_ms,
+    requests, reset_requests, sdk_config, seeded, stderr_text, stdout_text, step_seconds, PIPELINE,
+    PROJECT,
+};
 use serde_json::json;
-
-const PROJECT: &str = "cruddur-backend-flask-bake-image";
-const PIPELINE: &str = "cruddur-backend-fargate";
-
-async fn seeded(builds: u32, executions: u32) -> (String, AwsCtx) {
-    let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "builds": builds, "executions": executions}),
-    );
-    let ctx = pipewright_tests::aws_ctx(&account).await;
-    (account, ctx)
-}
-
-fn requests(account: &str) -> serde_json::Value {
-    get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    )
-}
 
 // Multi-thread, as in the app: each batch is fetched by a task of its own, and the store's writes
 // step aside from the worker (block_in_place) meanwhile.
@@ -48,12 +31,7 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
     assert_eq!(batches[0], 100, "the newest 100 come first");
 
     let listed = history::list_all_ids(&ctx, PROJECT).await.unwrap();
-    let stored: Vec<String> = store
-        .builds(&scope, PROJECT, None)
-        .unwrap()
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
+    let stored = stored_ids(&store, &scope, None);
     assert_eq!(
         stored, listed,
         "same builds, same order (newest first), no duplicates"
@@ -62,10 +40,7 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
     assert_eq!(unique.len(), 1050, "the listing itself has no duplicates");
 
     // Five new builds, finished.
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": 0.02}),
-    );
+    step_seconds(&account, 0.02);
     let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
     let mut new_ids = Vec::new();
     for _ in 0..5 {
@@ -73,7 +48,7 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
     }
     wait_finished(&cb, &new_ids).await;
 
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
         .await
         .unwrap();
@@ -85,54 +60,31 @@ async fn a_full_load_equals_the_sdk_listing_and_a_refresh_fetches_only_what_is_n
     );
     assert_eq!(counts["counts"]["codebuild.BatchGetBuilds"], 1, "{counts}");
     assert_eq!(counts["total"], 2, "{counts}");
-    let stored: Vec<String> = store
-        .builds(&scope, PROJECT, Some(5))
-        .unwrap()
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
+    let stored = stored_ids(&store, &scope, Some(5));
     let mut expected = new_ids.clone();
     expected.reverse();
     assert_eq!(stored, expected);
 
     // Nothing new: one listing request, no batch.
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     history::sync_builds(&ctx, &store, PROJECT, |_| {})
         .await
         .unwrap();
     assert_eq!(requests(&account)["total"], 1);
 }
 
+/// The ids of the project's stored builds (the newest `limit`), newest first.
+fn stored_ids(store: &HistoryStore, scope: &str, limit: Option<usize>) -> Vec<String> {
+    let builds = store.builds(scope, PROJECT, limit).unwrap();
+    builds.into_iter().map(|b| b.id).collect()
+}
+
 async fn start_build(cb: &aws_sdk_codebuild::Client) -> String {
-    cb.start_build()
-        .project_name(PROJECT)
-        .send()
-        .await
-        .unwrap()
-        .build_value()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned()
+    pipewright_tests::start_build(cb, PROJECT).await
 }
 
 async fn wait_finished(cb: &aws_sdk_codebuild::Client, ids: &[String]) {
-    eventually(Duration::from_secs(60), "the builds to finish", || {
-        let (cb, ids) = (cb.clone(), ids.to_vec());
-        async move {
-            let out = cb
-                .batch_get_builds()
-                .set_ids(Some(ids))
-                .send()
-                .await
-                .unwrap();
-            out.builds()
-                .iter()
-                .all(|b| b.build_status().map(|s| s.as_str()) != Some("IN_PROGRESS"))
-                .then_some(())
-        }
-    })
-    .await;
+    finished_builds(cb, ids, "the builds to finish").await;
 }
 
 #[tokio::test]
@@ -143,15 +95,9 @@ async fn a_running_build_is_fetched_again_until_it_ends() {
     let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
     // A slow build, then a quick one that ends first: the newest stored build is finished, so
     // a sync's listing stops at it and never sees the slow one again; it must be fetched anyway.
-    let step = |s: f64| {
-        control(
-            "/_pipewright/config",
-            json!({"account": account, "stepSeconds": s}),
-        )
-    };
-    step(4.0);
+    step_seconds(&account, 4.0);
     let slow = start_build(&cb).await;
-    step(0.02);
+    step_seconds(&account, 0.02);
     let quick = start_build(&cb).await;
     wait_finished(&cb, std::slice::from_ref(&quick)).await;
     history::sync_builds(&ctx, &store, PROJECT, |_| {})
@@ -175,7 +121,7 @@ async fn a_running_build_is_fetched_again_until_it_ends() {
             let (ctx, store, id, scope, account) =
                 (&ctx, &store, slow.clone(), scope.clone(), account.clone());
             async move {
-                control("/_pipewright/requests/reset", json!({"account": account}));
+                reset_requests(&account);
                 let report = history::sync_builds(ctx, store, PROJECT, |_| {})
                     .await
                     .unwrap();
@@ -221,7 +167,7 @@ async fn a_sync_cut_short_is_completed_by_the_next_one() {
 
     // The next sync does not stop at the first stored build: it lists to the end and fetches
     // only the 650 missing ones.
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let report = history::sync_builds(&ctx, &store, PROJECT, |_| {})
         .await
         .unwrap();
@@ -229,12 +175,7 @@ async fn a_sync_cut_short_is_completed_by_the_next_one() {
     assert_eq!(report.fetched, 650);
     assert_eq!(report.batch_requests, 7);
     let listed = history::list_all_ids(&ctx, PROJECT).await.unwrap();
-    let stored: Vec<String> = store
-        .builds(&scope, PROJECT, None)
-        .unwrap()
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
+    let stored = stored_ids(&store, &scope, None);
     assert_eq!(stored, listed);
 
     // Complete again: the sync after stops at once.
@@ -248,10 +189,7 @@ async fn a_sync_cut_short_is_completed_by_the_next_one() {
 async fn the_newest_builds_arrive_after_two_requests_while_the_listing_goes_on() {
     let (account, ctx) = seeded(1000, 0).await;
     // A round trip, as against AWS: requests in flight overlap.
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "latencyMs": 30}),
-    );
+    latency_ms(&account, 30);
     let store = HistoryStore::in_memory().unwrap();
     let mut first: Option<(Vec<String>, serde_json::Value)> = None;
     history::sync_builds(&ctx, &store, PROJECT, |batch| {
@@ -264,10 +202,7 @@ async fn the_newest_builds_arrive_after_two_requests_while_the_listing_goes_on()
     })
     .await
     .unwrap();
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "latencyMs": 0}),
-    );
+    latency_ms(&account, 0);
     let (ids, counts) = first.unwrap();
     // The first batch is the first page (the newest 100): its BatchGetBuilds went out as soon
     // as that page was listed...
@@ -363,7 +298,7 @@ async fn releases_join_their_builds_and_logs_page() {
         .any(|r| r.deploy_status.as_deref() == Some("Succeeded")));
 
     // Nothing new: one listing request, no action listing.
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     assert_eq!(
         history::sync_executions(&ctx, &store, PIPELINE)
             .await
@@ -429,7 +364,7 @@ async fn releases_join_their_builds_and_logs_page() {
 async fn a_first_sync_of_many_executions_lists_their_actions_across_the_pipeline() {
     let (account, ctx) = seeded(200, 40).await;
     let store = HistoryStore::in_memory().unwrap();
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let releases = history::sync_executions(&ctx, &store, PIPELINE)
         .await
         .unwrap();
@@ -502,24 +437,17 @@ async fn builds_get_the_commit_messages_of_their_releases() {
 
 #[tokio::test]
 async fn the_store_keeps_no_secret() {
-    use pipewright_core::aws::{AwsTarget, CredentialSource};
     use pipewright_core::keyring_store::AccessKeys;
     let (account, _) = seeded(60, 6).await;
     // A session with a recognisable secret key and session token (the emulator takes any).
     const SECRET: &str = "pw-test-secret-8c1f7e0b2d";
     const TOKEN: &str = "pw-test-session-token-41aa";
-    let ctx = AwsCtx::connect(&AwsTarget {
-        label: "test".into(),
-        credentials: CredentialSource::Static(AccessKeys {
-            access_key_id: account.clone(),
-            secret_access_key: pipewright_core::Secret::new(SECRET),
-            session_token: Some(pipewright_core::Secret::new(TOKEN)),
-        }),
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(emulator_url().to_owned()),
-    })
-    .await
-    .unwrap();
+    let keys = AccessKeys {
+        access_key_id: account.clone(),
+        secret_access_key: pipewright_core::Secret::new(SECRET),
+        session_token: Some(pipewright_core::Secret::new(TOKEN)),
+    };
+    let ctx = aws_ctx_with(keys, "us-east-1").await;
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("history.sqlite");
     {
@@ -557,24 +485,14 @@ async fn cli_history_and_logs() {
     let (account, _ctx) = seeded(40, 4).await;
     let home = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| {
-        let mut c = std::process::Command::new(pipewright_tests::bin("pipewright-cli"));
-        c.args(args)
-            .args(["--endpoint-url", emulator_url(), "--region", "us-east-1"])
-            .env("PIPEWRIGHT_HOME", home.path())
-            .env("AWS_ACCESS_KEY_ID", &account)
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE");
+        let mut c = cli_as(&account, Some(home.path()));
+        c.args(args).args(emulator_args());
         c
     };
     let run = |args: &[&str]| cli(args).output().unwrap();
     let text = |out: &std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        pipewright_tests::assert_exit(out, 0);
+        stdout_text(out)
     };
     let v: serde_json::Value =
         serde_json::from_str(&text(&run(&["history", PROJECT, "--limit", "5", "--json"]))).unwrap();
@@ -606,7 +524,7 @@ async fn cli_history_and_logs() {
     let out = run(&["history", PROJECT, "--json"]);
     let rebuilt: serde_json::Value = serde_json::from_str(&text(&out)).unwrap();
     assert_eq!(rebuilt["sync"]["fetched"], 40);
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = stderr_text(&out);
     assert!(
         said.contains("note: The local build history was damaged")
             && said.contains("rebuilt from AWS"),
@@ -620,10 +538,7 @@ async fn cli_history_and_logs() {
             .to_string_lossy()
             .starts_with("history.sqlite.corrupt-")));
     let quiet = run(&["history", PROJECT, "--json"]);
-    assert!(
-        !String::from_utf8_lossy(&quiet.stderr).contains("note:"),
-        "said once"
-    );
+    assert!(!stderr_text(&quiet).contains("note:"), "said once");
 
     // --since: builds that started on or after that day (UTC), in the text listing too.
     let day = 86_400_000;
@@ -674,10 +589,7 @@ async fn cli_history_and_logs() {
 
     // --follow on a running build prints its lines as they come and exits when it ends, with
     // the whole log.
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": 0.5}),
-    );
+    step_seconds(&account, 0.5);
     let cb = aws_sdk_codebuild::Client::new(&sdk_config(&account).await);
     let running = start_build(&cb).await;
     let followed = tokio::task::spawn_blocking({

@@ -1,39 +1,20 @@
 //! Release against the emulator, whose executions progress over time: stage-by-stage progress,
 //! failure and retry, double-click safety, stop, expired credentials while polling, and the CLI.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pipewright_core::apply::AwsCtx;
 use pipewright_core::release::{self, ReleaseRequest};
 use pipewright_core::ErrorCode;
-use pipewright_tests::{bin, control, emulator_url, inject_fault, new_account};
+use pipewright_tests::{
+    assert_exit, cli_as, configure, emulator_args, fail_next_build, inject_fault, release_request,
+    requests, requests_total, reset_requests, run_output, seeded_stepping as seeded, stdout_text,
+    PIPELINE, PROJECT,
+};
 use serde_json::json;
 
-const PIPELINE: &str = "cruddur-backend-fargate";
-
-/// A seeded account (pipeline, project, history) whose executions advance every `step` seconds.
-async fn seeded(step: f64) -> (String, AwsCtx) {
-    let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}),
-    );
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": step}),
-    );
-    let ctx = pipewright_tests::aws_ctx(&account).await;
-    (account, ctx)
-}
-
 fn request(token: &str) -> ReleaseRequest {
-    ReleaseRequest {
-        pipeline: PIPELINE.into(),
-        revision: None,
-        variables: vec![],
-        client_request_token: token.into(),
-    }
+    release_request(PIPELINE, token)
 }
 
 async fn wait_end(ctx: &AwsCtx, id: &str) -> String {
@@ -132,30 +113,10 @@ fn cli_release_with_the_same_client_request_token_starts_one_execution() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (account, _ctx) = rt.block_on(seeded(0.5));
     let run = |token: &str| {
-        let out = Command::new(bin("pipewright-cli"))
-            .args([
-                "release",
-                PIPELINE,
-                "--client-request-token",
-                token,
-                "--endpoint-url",
-                emulator_url(),
-                "--region",
-                "us-east-1",
-            ])
-            .env("AWS_ACCESS_KEY_ID", &account)
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        let release = ["release", PIPELINE, "--client-request-token", token];
+        let out = run_output(cli_as(&account, None).args(release).args(emulator_args()));
+        assert_exit(&out, 0);
+        stdout_text(&out).trim().to_owned()
     };
     // Run again after a dropped connection: the same execution, not a second release.
     let first = run("deploy-1234");
@@ -166,10 +127,8 @@ fn cli_release_with_the_same_client_request_token_starts_one_execution() {
 #[tokio::test]
 async fn a_failed_build_shows_its_error_and_retry_succeeds() {
     let (account, ctx) = seeded(0.1).await;
-    control(
-        "/_pipewright/builds/next-outcome",
-        json!({"project": "cruddur-backend-flask-bake-image", "outcome": "FAILED", "phase": "BUILD", "account": account, "message": "docker build exited with 1"}),
-    );
+    let message = Some("docker build exited with 1");
+    fail_next_build(Some(&account), PROJECT, "BUILD", message);
     let id = release::release(&ctx, &request("fail")).await.unwrap();
     assert_eq!(wait_end(&ctx, &id).await, "Failed");
     let view = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
@@ -200,15 +159,12 @@ async fn stop_and_abandon_ends_the_execution() {
 #[tokio::test]
 async fn bad_revision_is_rejected_before_any_call() {
     let (account, ctx) = seeded(0.5).await;
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let mut req = request("bad");
     req.revision = Some("not-a-sha".into());
     let e = release::release(&ctx, &req).await.unwrap_err();
     assert_eq!(e.field(), Some("revision"));
-    let counts = pipewright_tests::get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
+    let counts = requests(&account);
     assert_eq!(counts["total"].as_u64().unwrap(), 0, "{counts}");
 }
 
@@ -251,35 +207,17 @@ fn cli_release_wait_exits_0_on_success_and_1_on_failure() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (account, _ctx) = rt.block_on(seeded(0.1));
     let run = |extra: &[&str]| {
-        let mut args = vec![
-            "release",
-            PIPELINE,
-            "--wait",
-            "--poll-seconds",
-            "0.1",
-            "--endpoint-url",
-            emulator_url(),
-            "--region",
-            "us-east-1",
-        ];
-        args.extend_from_slice(extra);
-        Command::new(bin("pipewright-cli"))
-            .args(&args)
-            .env("AWS_ACCESS_KEY_ID", &account)
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .unwrap()
+        let release = ["release", PIPELINE, "--wait", "--poll-seconds", "0.1"];
+        run_output(
+            cli_as(&account, None)
+                .args(release)
+                .args(emulator_args())
+                .args(extra),
+        )
     };
     let started = Instant::now();
     let ok = run(&[]);
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_exit(&ok, 0);
     let stderr = String::from_utf8_lossy(&ok.stderr);
     assert!(
         stderr.contains("Build: InProgress") || stderr.contains("Build: Succeeded"),
@@ -288,17 +226,9 @@ fn cli_release_wait_exits_0_on_success_and_1_on_failure() {
     assert!(String::from_utf8_lossy(&ok.stdout).contains("Succeeded"));
     assert!(started.elapsed() < Duration::from_secs(60));
 
-    control(
-        "/_pipewright/builds/next-outcome",
-        json!({"project": "cruddur-backend-flask-bake-image", "outcome": "FAILED", "phase": "BUILD", "account": account}),
-    );
+    fail_next_build(Some(&account), PROJECT, "BUILD", None);
     let failed = run(&[]);
-    assert_eq!(
-        failed.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&failed.stderr)
-    );
+    assert_exit(&failed, 1);
     assert!(String::from_utf8_lossy(&failed.stdout).contains("Failed"));
 }
 
@@ -308,18 +238,15 @@ async fn an_idle_poll_costs_one_request_and_a_new_execution_is_seen_at_once() {
     let cache = release::ViewCache::default();
     let first = cache.poll(&ctx, PIPELINE).await.unwrap();
     assert!(!first.in_progress);
-    let count = || {
-        let c = pipewright_tests::get(
-            emulator_url(),
-            &format!("/_pipewright/requests?account={account}"),
-        );
-        c["total"].as_u64().unwrap()
-    };
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     for _ in 0..4 {
         cache.poll(&ctx, PIPELINE).await.unwrap();
     }
-    assert_eq!(count(), 4, "four idle polls should be four requests");
+    assert_eq!(
+        requests_total(&account),
+        4,
+        "four idle polls should be four requests"
+    );
     // Two idle polls a minute.
     assert_eq!(60_000 / release::POLL_IDLE_MS, 2);
 
@@ -337,10 +264,7 @@ async fn an_idle_poll_costs_one_request_and_a_new_execution_is_seen_at_once() {
 #[tokio::test]
 async fn lists_200_plus_pipelines_with_their_latest_execution() {
     let (account, ctx) = seeded(0.5).await;
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "autoStartOnCreate": false}),
-    );
+    configure(&account, json!({"autoStartOnCreate": false}));
     let cp = ctx.codepipeline();
     let template = cp
         .get_pipeline()

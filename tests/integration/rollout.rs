@@ -2,7 +2,6 @@
 //! roll back (RollbackStage on V2, UpdateService on V1) and failures explained, against the
 //! emulator's ECS deployments; the CLI's exit codes and output for each.
 
-use std::process::Command;
 use std::time::Duration;
 
 use pipewright_core::apply::AwsCtx;
@@ -13,49 +12,21 @@ use pipewright_core::rollback::{self, RollbackMethod};
 use pipewright_core::rollout::{self, RolloutState};
 use pipewright_core::service_change::{self, ServiceChangeState};
 use pipewright_core::verdict::{self, VerdictCache};
-use pipewright_tests::{bin, control, emulator_url, new_account};
+use pipewright_tests::{
+    apply_options, assert_exit, available_connection, cli_run, complete_connection, control,
+    ecs_account, fail_next_build, inline_policy, reference_plan, release_request, requests,
+    reset_requests, seeded_stepping as seeded, stderr_text, stdout_json, stdout_text, step_seconds,
+    PIPELINE, PROJECT,
+};
 use serde_json::json;
 
-const PIPELINE: &str = "cruddur-backend-fargate";
-
-/// A seeded account (pipeline, project, history) whose executions advance every `step` seconds.
-async fn seeded(step: f64) -> (String, AwsCtx) {
-    let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "builds": 5, "executions": 3}),
-    );
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": step}),
-    );
-    let ctx = pipewright_tests::aws_ctx(&account).await;
-    (account, ctx)
-}
-
 fn request(token: &str) -> ReleaseRequest {
-    ReleaseRequest {
-        pipeline: PIPELINE.into(),
-        revision: None,
-        variables: vec![],
-        client_request_token: token.into(),
-    }
+    release_request(PIPELINE, token)
 }
 
 /// `pipewright-cli` as `account` against the emulator, with its own Pipewright home.
 fn cli(account: &str, home: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--endpoint-url", emulator_url(), "--region", "us-east-1"];
-    all.extend_from_slice(args);
-    Command::new(bin("pipewright-cli"))
-        .args(&all)
-        .env("PIPEWRIGHT_HOME", home)
-        .env("AWS_ACCESS_KEY_ID", account)
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
+    cli_run(account, Some(home), args)
 }
 
 // ------------------------------------------------------------------ the ECS rollout as it went
@@ -68,6 +39,12 @@ fn next_rollout(account: &str, outcome: &str, failure: &str, action_result: &str
         json!({"account": account, "service": SERVICE, "outcome": outcome, "failure": failure,
                "actionResult": action_result}),
     );
+}
+
+/// The next deployment fails with `failure`: the circuit breaker rolls it back, and CodePipeline's
+/// ECS action still says Succeeded.
+fn circuit_breaker_rolls_back_next(account: &str, failure: &str) {
+    next_rollout(account, "rollback", failure, "Succeeded");
 }
 
 #[tokio::test]
@@ -100,12 +77,7 @@ async fn a_completed_rollout_is_a_succeeded_release_with_its_tasks_up() {
 async fn a_rollout_rolled_back_by_the_circuit_breaker_fails_the_release_though_codepipeline_succeeded(
 ) {
     let (account, ctx) = seeded(0.1).await;
-    next_rollout(
-        &account,
-        "rollback",
-        "CannotPullContainerError",
-        "Succeeded",
-    );
+    circuit_breaker_rolls_back_next(&account, "CannotPullContainerError");
     let id = release::release(&ctx, &request("bad")).await.unwrap();
     let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
         .await
@@ -226,15 +198,10 @@ fn cli_release_wait_and_status_exit_1_with_the_rollout_and_the_stopped_tasks_rea
     let (account, _ctx) = rt.block_on(seeded(0.1));
     let home = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| cli(&account, home.path(), args);
-    next_rollout(
-        &account,
-        "rollback",
-        "CannotPullContainerError",
-        "Succeeded",
-    );
+    circuit_breaker_rolls_back_next(&account, "CannotPullContainerError");
     let out = cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = stdout_text(&out);
+    let stderr = stderr_text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
     assert!(stdout.contains(": Failed"), "{stdout}");
     assert!(
@@ -254,8 +221,8 @@ fn cli_release_wait_and_status_exit_1_with_the_rollout_and_the_stopped_tasks_rea
     );
 
     let status = cli(&["status", PIPELINE]);
-    let stdout = String::from_utf8_lossy(&status.stdout);
-    assert_eq!(status.code_or(), 1, "{stdout}");
+    assert_exit(&status, 1);
+    let stdout = stdout_text(&status);
     assert!(
         stdout.contains("latest release")
             && stdout.contains("Failed (CodePipeline says Succeeded)"),
@@ -264,8 +231,8 @@ fn cli_release_wait_and_status_exit_1_with_the_rollout_and_the_stopped_tasks_rea
     assert!(stdout.contains(": CannotPullContainerError"), "{stdout}");
 
     let json_out = cli(&["--json", "status", PIPELINE]);
-    assert_eq!(json_out.code_or(), 1);
-    let v: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_exit(&json_out, 1);
+    let v = stdout_json(&json_out);
     assert_eq!(v["latest"]["status"], "Failed");
     let deploy = &v["stages"][2]["actions"][0]["rollout"];
     assert_eq!(deploy["state"], "FAILED");
@@ -281,21 +248,11 @@ fn cli_release_wait_and_status_exit_1_with_the_rollout_and_the_stopped_tasks_rea
         "--poll-seconds",
         "0.1",
     ]);
-    assert_eq!(ok.code_or(), 0, "{}", String::from_utf8_lossy(&ok.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_exit(&ok, 0);
+    let v = stdout_json(&ok);
     assert_eq!(v["status"], "Succeeded");
     assert_eq!(v["rollout"]["state"], "COMPLETED");
-    assert_eq!(cli(&["status", PIPELINE]).code_or(), 0);
-}
-
-trait CodeOr {
-    fn code_or(&self) -> i32;
-}
-
-impl CodeOr for std::process::Output {
-    fn code_or(&self) -> i32 {
-        self.status.code().unwrap_or(-1)
-    }
+    assert_exit(&cli(&["status", PIPELINE]), 0);
 }
 
 // ------------------------------------------------------------------ roll back to a release
@@ -308,7 +265,8 @@ async fn release_and_wait(ctx: &AwsCtx, token: &str) -> (String, String) {
     (id, status)
 }
 
-async fn service_task_definition(ctx: &AwsCtx) -> String {
+/// The task definition the service runs, and its newest deployment's task definition and status.
+async fn service_state(ctx: &AwsCtx) -> (String, Option<String>, Option<String>) {
     let out = ctx
         .ecs()
         .describe_services()
@@ -317,7 +275,17 @@ async fn service_task_definition(ctx: &AwsCtx) -> String {
         .send()
         .await
         .unwrap();
-    out.services()[0].task_definition().unwrap().to_owned()
+    let service = &out.services()[0];
+    let newest = service.deployments().first();
+    (
+        service.task_definition().unwrap().to_owned(),
+        newest.and_then(|d| d.task_definition()).map(str::to_owned),
+        newest.and_then(|d| d.status()).map(str::to_owned),
+    )
+}
+
+async fn service_task_definition(ctx: &AwsCtx) -> String {
+    service_state(ctx).await.0
 }
 
 /// V1 pipeline: no RollbackStage; the service goes back to the task definition that release
@@ -358,17 +326,9 @@ async fn rollback_of_a_v1_pipeline_updates_the_service_to_that_release_s_task_de
         service_change::list(&dirs, &ctx.account, &ctx.region, PIPELINE).unwrap(),
         vec![change.clone()]
     );
-    let deployment = ctx
-        .ecs()
-        .describe_services()
-        .cluster("cruddur")
-        .services(SERVICE)
-        .send()
-        .await
-        .unwrap();
-    let d = &deployment.services()[0].deployments()[0];
-    assert_eq!(d.task_definition(), Some(a_td.as_str()));
-    assert_eq!(d.status(), Some("PRIMARY"));
+    let (_, deployed, deployment) = service_state(&ctx).await;
+    assert_eq!(deployed.as_deref(), Some(a_td.as_str()));
+    assert_eq!(deployment.as_deref(), Some("PRIMARY"));
     // Its rollout is followed to the end.
     let rolled = service_change::wait(&ctx, &change, Duration::from_millis(100), |_| {})
         .await
@@ -421,8 +381,8 @@ fn cli_rollback_of_a_v1_pipeline_waits_for_its_rollout_and_undo_puts_it_back() {
     let cli = |args: &[&str]| cli(&account, home.path(), args);
     let wait = ["--yes", "--wait", "--poll-seconds", "0.1"];
     let out = cli(&[&["--json", "rollback", PIPELINE][..], &wait[..]].concat());
-    assert_eq!(out.code_or(), 0, "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_exit(&out, 0);
+    let v = stdout_json(&out);
     assert_eq!(v["plan"]["method"], "UpdateService");
     assert_eq!(v["result"]["change"]["state"], "done");
     assert_eq!(v["result"]["change"]["fromTaskDefinition"], b_td.as_str());
@@ -434,22 +394,22 @@ fn cli_rollback_of_a_v1_pipeline_waits_for_its_rollout_and_undo_puts_it_back() {
 
     // Undo: asked for --yes, then the service goes back to what it ran.
     let refused = cli(&["rollback", PIPELINE, "--undo"]);
-    assert_eq!(refused.code_or(), 2);
-    let shown = String::from_utf8_lossy(&refused.stderr);
+    assert_exit(&refused, 2);
+    let shown = stderr_text(&refused);
     assert!(
         shown.contains(&format!("back from {a_td} to {b_td}")),
         "{shown}"
     );
     let out = cli(&[&["--json", "rollback", PIPELINE, "--undo"][..], &wait[..]].concat());
-    assert_eq!(out.code_or(), 0, "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_exit(&out, 0);
+    let v = stdout_json(&out);
     assert_eq!(v["change"]["state"], "undone");
     assert_eq!(v["status"], "Succeeded");
     assert_eq!(rt.block_on(service_task_definition(&ctx)), b_td);
     // Nothing left to undo.
     let none = cli(&["rollback", PIPELINE, "--undo", "--yes"]);
-    assert_ne!(none.code_or(), 0);
-    assert!(String::from_utf8_lossy(&none.stderr).contains("to undo"));
+    assert!(!none.status.success());
+    assert!(stderr_text(&none).contains("to undo"));
 }
 
 /// The Pipelines list judges the latest release by its rollout, as the pipeline page does, and
@@ -457,12 +417,7 @@ fn cli_rollback_of_a_v1_pipeline_waits_for_its_rollout_and_undo_puts_it_back() {
 #[tokio::test]
 async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled_back() {
     let (account, ctx) = seeded(0.1).await;
-    next_rollout(
-        &account,
-        "rollback",
-        "CannotPullContainerError",
-        "Succeeded",
-    );
+    circuit_breaker_rolls_back_next(&account, "CannotPullContainerError");
     let (bad, status) = release_and_wait(&ctx, "bad").await;
     assert_eq!(status, "Failed");
     let cache = VerdictCache::default();
@@ -488,14 +443,11 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
     );
 
     // Settled: the next poll asks nothing more than the list itself.
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     let mut again = release::list_pipelines(&ctx).await.unwrap();
     verdict::judge_latest(&ctx, &cache, &mut again).await;
     assert_eq!(latest(&again).status, "Failed");
-    let counts = pipewright_tests::get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
+    let counts = requests(&account);
     let asked: Vec<&String> = counts["counts"].as_object().unwrap().keys().collect();
     assert!(
         asked
@@ -519,27 +471,19 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
 #[tokio::test]
 async fn an_idle_poll_of_a_rolled_back_release_is_one_request() {
     let (account, ctx) = seeded(0.1).await;
-    next_rollout(
-        &account,
-        "rollback",
-        "EssentialContainerExited",
-        "Succeeded",
-    );
+    circuit_breaker_rolls_back_next(&account, "EssentialContainerExited");
     let (_bad, status) = release_and_wait(&ctx, "bad").await;
     assert_eq!(status, "Failed");
     let cache = release::ViewCache::default();
     let first = cache.poll(&ctx, PIPELINE).await.unwrap();
     assert!(!first.in_progress);
     assert_eq!(first.latest.as_ref().unwrap().status, "Failed");
-    control("/_pipewright/requests/reset", json!({"account": account}));
+    reset_requests(&account);
     for _ in 0..3 {
         let view = cache.poll(&ctx, PIPELINE).await.unwrap();
         assert_eq!(view.latest.as_ref().unwrap().status, "Failed");
     }
-    let counts = pipewright_tests::get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
+    let counts = requests(&account);
     assert_eq!(counts["total"], 3, "{counts}");
 }
 
@@ -559,7 +503,7 @@ fn cli_rollback_of_a_v2_pipeline_runs_rollback_stage_to_the_last_completed_relea
     let (good, status) = rt.block_on(release_and_wait(&ctx, "good"));
     assert_eq!(status, "Succeeded");
     let good_td = rt.block_on(service_task_definition(&ctx));
-    next_rollout(&account, "rollback", "HealthCheckFailed", "Succeeded");
+    circuit_breaker_rolls_back_next(&account, "HealthCheckFailed");
     let (bad, status) = rt.block_on(release_and_wait(&ctx, "bad"));
     assert_eq!(status, "Failed", "the circuit breaker rolled it back");
 
@@ -567,13 +511,8 @@ fn cli_rollback_of_a_v2_pipeline_runs_rollback_stage_to_the_last_completed_relea
     let cli = |args: &[&str]| cli(&account, home.path(), args);
     // Without a terminal and without --yes: refused, nothing done.
     let refused = cli(&["rollback", PIPELINE]);
-    assert_eq!(
-        refused.code_or(),
-        2,
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
-    let shown = String::from_utf8_lossy(&refused.stderr);
+    assert_exit(&refused, 2);
+    let shown = stderr_text(&refused);
     assert!(
         shown.contains(&format!("back to: execution {good}")),
         "{shown}"
@@ -594,8 +533,8 @@ fn cli_rollback_of_a_v2_pipeline_runs_rollback_stage_to_the_last_completed_relea
         "--poll-seconds",
         "0.1",
     ]);
-    assert_eq!(out.code_or(), 0, "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_exit(&out, 0);
+    let v = stdout_json(&out);
     assert_eq!(v["plan"]["method"], "RollbackStage");
     assert_eq!(v["plan"]["toExecutionId"], good.as_str());
     assert_eq!(v["status"], "Succeeded");
@@ -626,33 +565,19 @@ fn cli_rollback_of_a_v2_pipeline_runs_rollback_stage_to_the_last_completed_relea
 
 // ------------------------------------------------------------------ failures explained
 
-const PROJECT: &str = "cruddur-backend-flask-bake-image";
-
-fn fail_next_build(account: &str, phase: &str) {
-    control(
-        "/_pipewright/builds/next-outcome",
-        json!({"project": PROJECT, "outcome": "FAILED", "phase": phase, "account": account}),
-    );
-}
-
-fn json_of(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
 #[test]
 fn cli_explains_an_ecr_login_denied_in_status_and_logs() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (account, _ctx) = rt.block_on(seeded(0.1));
     let home = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| cli(&account, home.path(), args);
-    fail_next_build(&account, "PRE_BUILD");
+    fail_next_build(Some(&account), PROJECT, "PRE_BUILD", None);
     let released = cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
     assert_eq!(released.status.code(), Some(1));
 
     let status = cli(&["--json", "status", PIPELINE]);
     assert_eq!(status.status.code(), Some(1));
-    let v = json_of(&status);
+    let v = stdout_json(&status);
     let d = &v["stages"][1]["actions"][0]["diagnosis"];
     assert_eq!(d["code"], "ecr_login_denied", "{v}");
     assert_eq!(d["phase"], "PRE_BUILD");
@@ -664,7 +589,7 @@ fn cli_explains_an_ecr_login_denied_in_status_and_logs() {
         .contains("is not authorized to perform: ecr:GetAuthorizationToken on resource: *"));
 
     let text = cli(&["status", PIPELINE]);
-    let stdout = String::from_utf8_lossy(&text.stdout);
+    let stdout = stdout_text(&text);
     assert!(
         stdout.contains("diagnosis: The build may not log in to ECR (in PRE_BUILD)"),
         "{stdout}"
@@ -677,12 +602,12 @@ fn cli_explains_an_ecr_login_denied_in_status_and_logs() {
         .to_owned();
     let logs = cli(&["--json", "logs", &build_id]);
     assert_eq!(logs.status.code(), Some(0));
-    let l = json_of(&logs);
+    let l = stdout_json(&logs);
     assert_eq!(l["status"], "FAILED");
     assert_eq!(l["diagnosis"]["code"], "ecr_login_denied");
     assert!(l["lines"].as_array().unwrap().len() > 10);
     let plain = cli(&["logs", &build_id]);
-    let stderr = String::from_utf8_lossy(&plain.stderr);
+    let stderr = stderr_text(&plain);
     assert!(
         stderr.starts_with("diagnosis: The build may not log in to ECR (in PRE_BUILD)"),
         "{stderr}"
@@ -695,9 +620,9 @@ fn an_unknown_build_failure_is_its_phase_and_last_error_lines() {
     let (account, _ctx) = rt.block_on(seeded(0.1));
     let home = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| cli(&account, home.path(), args);
-    fail_next_build(&account, "BUILD");
+    fail_next_build(Some(&account), PROJECT, "BUILD", None);
     cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
-    let v = json_of(&cli(&["--json", "status", PIPELINE]));
+    let v = stdout_json(&cli(&["--json", "status", PIPELINE]));
     let d = &v["stages"][1]["actions"][0]["diagnosis"];
     assert_eq!(d["code"], "unknown", "{v}");
     assert_eq!(d["title"], "Failed in BUILD");
@@ -724,7 +649,7 @@ fn a_rolled_back_deploy_and_a_pending_connection_are_explained() {
     let cli = |args: &[&str]| cli(&account, home.path(), args);
     next_rollout(&account, "rollback", "CannotPullContainerError", "Failed");
     cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
-    let v = json_of(&cli(&["--json", "status", PIPELINE]));
+    let v = stdout_json(&cli(&["--json", "status", PIPELINE]));
     let d = &v["stages"][2]["actions"][0]["diagnosis"];
     assert_eq!(d["code"], "image_not_found", "{v}");
     assert_eq!(d["phase"], "Deploy");
@@ -738,12 +663,9 @@ fn a_rolled_back_deploy_and_a_pending_connection_are_explained() {
         .configuration()
         .unwrap()["ConnectionArn"]
         .clone();
-    control(
-        "/_pipewright/connections/complete",
-        json!({"connectionArn": arn, "status": "PENDING"}),
-    );
+    complete_connection(&arn, "PENDING");
     cli(&["release", PIPELINE, "--wait", "--poll-seconds", "0.1"]);
-    let v = json_of(&cli(&["--json", "status", PIPELINE]));
+    let v = stdout_json(&cli(&["--json", "status", PIPELINE]));
     let d = &v["stages"][0]["actions"][0]["diagnosis"];
     assert_eq!(d["code"], "connection_not_available", "{v}");
 }
@@ -752,40 +674,17 @@ fn a_rolled_back_deploy_and_a_pending_connection_are_explained() {
 
 #[tokio::test]
 async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_the_release() {
-    use pipewright_core::apply::{self, ApplyOptions, ReceiptStatus};
+    use pipewright_core::apply::{self, ReceiptStatus};
     use pipewright_core::approval;
-    use pipewright_core::plan::{ApprovalSettings, ConnectionChoice, Plan};
+    use pipewright_core::plan::{ApprovalSettings, ConnectionChoice};
 
-    let account = new_account();
-    control(
-        "/_pipewright/seed",
-        json!({"account": account, "region": "us-east-1", "only": ["ecr", "ecs"], "builds": 0, "executions": 0}),
-    );
-    control(
-        "/_pipewright/config",
-        json!({"account": account, "stepSeconds": 0.1}),
-    );
+    let account = ecs_account();
+    step_seconds(&account, 0.1);
     let ctx = pipewright_tests::aws_ctx(&account).await;
     let cfg = pipewright_tests::sdk_config(&account).await;
-    let conn = aws_sdk_codestarconnections::Client::new(&cfg)
-        .create_connection()
-        .provider_type(aws_sdk_codestarconnections::types::ProviderType::Github)
-        .connection_name("Cruddur")
-        .send()
-        .await
-        .unwrap();
-    control(
-        "/_pipewright/connections/complete",
-        json!({"connectionArn": conn.connection_arn(), "status": "AVAILABLE"}),
-    );
-    let text = std::fs::read_to_string(
-        pipewright_tests::repo_root().join("tests/fixtures/reference-plan.toml"),
-    )
-    .unwrap();
-    let mut plan = Plan::from_toml(&text).unwrap();
-    plan.source.connection = ConnectionChoice::Existing {
-        arn: conn.connection_arn().to_owned(),
-    };
+    let arn = available_connection(&cfg, "Cruddur").await;
+    let mut plan = reference_plan();
+    plan.source.connection = ConnectionChoice::Existing { arn };
     let topic = format!("arn:aws:sns:us-east-1:{account}:prod-approvals");
     plan.pipeline.approval = Some(ApprovalSettings {
         sns_topic_arn: Some(topic.clone()),
@@ -794,10 +693,7 @@ async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_th
     });
     let home = tempfile::tempdir().unwrap();
     let dirs = pipewright_core::paths::AppDirs::at(home.path());
-    let opts = ApplyOptions {
-        connection_timeout: Duration::from_secs(30),
-        poll_interval: Duration::from_millis(100),
-    };
+    let opts = apply_options(Duration::from_secs(30));
     let receipt = apply::apply(&dirs, &ctx, &plan, &opts, false, &|_| {})
         .await
         .unwrap();
@@ -811,15 +707,10 @@ async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_th
 
     // The pipeline role may publish to the topic, and to nothing else.
     let iam = aws_sdk_iam::Client::new(&cfg);
-    let doc = iam
-        .get_role_policy()
-        .role_name(plan.pipeline_role_name("us-east-1"))
-        .policy_name("PipewrightCodePipeline")
-        .send()
+    let role = plan.pipeline_role_name("us-east-1");
+    let doc = inline_policy(&iam, &role, "PipewrightCodePipeline")
         .await
-        .unwrap();
-    let doc: serde_json::Value =
-        serde_json::from_str(&pipewright_tests::percent_decode(doc.policy_document())).unwrap();
+        .expect("the pipeline role's policy");
     let sns: Vec<&serde_json::Value> = doc["Statement"]
         .as_array()
         .unwrap()
@@ -866,13 +757,8 @@ async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_th
         home.path(),
         &["approve", &name, "--comment", "staging looks good"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("approved Approval/Approve"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_text(&out));
+    assert!(stdout_text(&out).starts_with("approved Approval/Approve"));
     let (status, _) = release::wait(&ctx, &name, &first, Duration::from_millis(50), |_| {})
         .await
         .unwrap();
@@ -880,20 +766,12 @@ async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_th
     // Nothing waits now: a clear error.
     let none = cli(&account, home.path(), &["approve", &name]);
     assert_eq!(none.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&none.stderr).contains("no approval is waiting"));
+    assert!(stderr_text(&none).contains("no approval is waiting"));
 
     // A rejected release fails at the approval; Deploy does not run for it.
-    let second = release::release(
-        &ctx,
-        &ReleaseRequest {
-            pipeline: name.clone(),
-            revision: None,
-            variables: vec![],
-            client_request_token: "second".into(),
-        },
-    )
-    .await
-    .unwrap();
+    let second = release::release(&ctx, &release_request(&name, "second"))
+        .await
+        .unwrap();
     pipewright_tests::eventually(Duration::from_secs(30), "the second approval", || {
         let (ctx, name, second) = (ctx.clone(), name.clone(), second.clone());
         async move {

@@ -3,6 +3,9 @@
 //!
 //! Isolation: moto files resources under the account whose 12-digit number is the access key id, so
 //! every test works in an account of its own ([`new_account`]) and tests run in parallel safely.
+//!
+//! What tests set up and read back in such an account is in `fixtures.rs`; running the prebuilt
+//! `pipewright-cli` and checking what it said, in `cli.rs`.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -12,7 +15,15 @@ use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
+use pipewright_core::apply::AwsCtx;
+use pipewright_core::keyring_store::AccessKeys;
 use serde_json::Value;
+
+mod cli;
+mod fixtures;
+
+pub use cli::*;
+pub use fixtures::*;
 
 pub const URL_ENV: &str = "PIPEWRIGHT_EMULATOR_URL";
 
@@ -164,8 +175,22 @@ pub fn inject_fault(
     );
 }
 
-/// Polls `f` until it returns Some, or panics after `timeout`.
-pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
+/// Polls `f` every 100 ms until it returns Some, or panics after `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    eventually_every(timeout, Duration::from_millis(100), what, f).await
+}
+
+/// Polls `f` every `interval` until it returns Some, or panics after `timeout`.
+pub async fn eventually_every<T, F, Fut>(
+    timeout: Duration,
+    interval: Duration,
+    what: &str,
+    mut f: F,
+) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
@@ -176,7 +201,7 @@ where
             return v;
         }
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(interval).await;
     }
 }
 
@@ -200,17 +225,30 @@ pub async fn service_role(cfg: &SdkConfig, name: &str, service: &str) -> String 
 }
 
 /// Pipewright's AWS context for `account` in us-east-1 against the emulator.
-pub async fn aws_ctx(account: &str) -> pipewright_core::apply::AwsCtx {
-    use pipewright_core::aws::{AwsTarget, CredentialSource};
-    use pipewright_core::keyring_store::AccessKeys;
-    pipewright_core::apply::AwsCtx::connect(&AwsTarget {
-        label: "test".into(),
-        credentials: CredentialSource::Static(AccessKeys {
+pub async fn aws_ctx(account: &str) -> AwsCtx {
+    aws_ctx_in(account, "us-east-1").await
+}
+
+/// Pipewright's AWS context for `account` in `region` against the emulator.
+pub async fn aws_ctx_in(account: &str, region: &str) -> AwsCtx {
+    aws_ctx_with(
+        AccessKeys {
             access_key_id: account.to_owned(),
             secret_access_key: pipewright_core::Secret::new("testing"),
             session_token: None,
-        }),
-        region: Some("us-east-1".into()),
+        },
+        region,
+    )
+    .await
+}
+
+/// Pipewright's AWS context with these static keys in `region` against the emulator.
+pub async fn aws_ctx_with(keys: AccessKeys, region: &str) -> AwsCtx {
+    use pipewright_core::aws::{AwsTarget, CredentialSource};
+    AwsCtx::connect(&AwsTarget {
+        label: "test".into(),
+        credentials: CredentialSource::Static(keys),
+        region: Some(region.into()),
         endpoint_url: Some(emulator_url().to_owned()),
     })
     .await
@@ -220,11 +258,7 @@ pub async fn aws_ctx(account: &str) -> pipewright_core::apply::AwsCtx {
 /// The requests of `account` that change something (Create*, Put*, Update*, Delete*), as counted
 /// by the emulator since its last reset for that account.
 pub fn writes_made(account: &str) -> Vec<String> {
-    let counts = get(
-        emulator_url(),
-        &format!("/_pipewright/requests?account={account}"),
-    );
-    counts["counts"]
+    requests(account)["counts"]
         .as_object()
         .map(|o| {
             o.keys()

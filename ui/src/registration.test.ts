@@ -1,15 +1,21 @@
 // The wiring of every command kept in one place each and checked against the others: the
-// commands the UI calls (api.ts), the ones the app registers (lib.rs generate_handler!), the ones
-// build.rs makes permissions for, and the capability that grants them. Plugin permissions are
-// exactly what the UI uses, nothing more (e.g. not notification:default's 17 commands).
-import { readFileSync } from "node:fs";
+// commands the UI calls (the modules of ui/src/api/), the ones the app registers (lib.rs
+// generate_handler!, plain or module-qualified paths such as commands::profiles::profile_save),
+// the ones build.rs makes permissions for, and the capability that grants them. Plugin permissions
+// are exactly what the UI uses, nothing more (e.g. not notification:default's 17 commands).
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
 const read = (p: string) => readFileSync(path.join(root, p), "utf8");
 
-const api = read("ui/src/api.ts");
+// Every module of ui/src/api/ (its tests aside: they call nothing of their own).
+const api = readdirSync(path.join(root, "ui/src/api"))
+  .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+  .sort()
+  .map((file) => read(`ui/src/api/${file}`))
+  .join("\n");
 const lib = read("src-tauri/app/lib.rs");
 const build = read("src-tauri/app/build.rs");
 const capability = JSON.parse(read("src-tauri/app/capabilities/main.json")) as {
@@ -20,7 +26,7 @@ const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 const called = sorted([...api.matchAll(/\bcall(?:<[^(]*>)?\(\s*"([a-z_]+)"/g)].map((m) => m[1]!));
 const handlerBlock = /generate_handler!\[([\s\S]*?)\]/.exec(lib)?.[1] ?? "";
-const registered = sorted([...handlerBlock.matchAll(/commands::([a-z_]+)/g)].map((m) => m[1]!));
+const registered = sorted([...handlerBlock.matchAll(/commands::(?:[a-z_]+::)*([a-z_]+)/g)].map((m) => m[1]!));
 const commandsBlock = /const COMMANDS: &\[&str\] = &\[([\s\S]*?)\];/.exec(build)?.[1] ?? "";
 const permitted = sorted([...commandsBlock.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]!));
 const identifiers = capability.permissions.map((p) => (typeof p === "string" ? p : p.identifier));

@@ -108,6 +108,14 @@ pub fn save(kind: FileKind, path: &Path, contents: &str) -> Result<PathBuf> {
 }
 
 /// Reads the plan at a path an open dialog answered.
+/// Reads a plan the user picked, with the path it came from.
+pub fn opened_plan(path: &Path) -> Result<OpenedPlan> {
+    Ok(OpenedPlan {
+        path: path.display().to_string(),
+        plan: open_plan(path)?,
+    })
+}
+
 pub fn open_plan(path: &Path) -> Result<Plan> {
     let path = check_open(FileKind::Plan, path)?;
     let size = std::fs::metadata(&path)?.len();

@@ -1,7 +1,8 @@
-//! Pipewright's logic, free of Tauri: credentials and profiles, the AWS client factory, the error
-//! model shared with the UI, and (in later modules) plans, apply, release and history.
+//! Pipewright's logic, free of Tauri: profiles and credentials, plans, apply, releases, history.
 //!
-//! Both the desktop app and `pipewright-cli` are thin layers over this crate.
+//! [`Pipewright`] (in [`service`]) is the one object the desktop app and `pipewright-cli` talk
+//! to: each of their commands is an adapter of a few lines over one of its operations. The other
+//! modules are the features it is made of; see ARCHITECTURE.md for how a request travels.
 
 pub mod app_info;
 pub mod apply;
@@ -26,12 +27,14 @@ pub mod release;
 pub mod rollback;
 pub mod rollout;
 pub mod secret;
+pub mod service;
 pub mod service_change;
 pub mod session;
 pub mod verdict;
 
 pub use error::{AppError, Error, ErrorCode, Result};
 pub use secret::Secret;
+pub use service::Pipewright;
 
 #[cfg(test)]
 mod props;

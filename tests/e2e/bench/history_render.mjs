@@ -5,34 +5,14 @@
 //
 // Run by scripts/bench.sh inside Xvfb and a private D-Bus session (needs target/debug/pipewright,
 // target/tools/bin/tauri-driver and PIPEWRIGHT_EMULATOR_URL). Target: < 300 ms.
-import { randomInt } from "node:crypto";
-import { click, control, emulatorUrl, find, freshHome, startDriver } from "../harness.mjs";
+import { click, control, find, newAccount, number, PROJECT, REGION, startSandbox, textOf, waitUntil } from "../harness.mjs";
 
 const BUILDS = Number(process.env.BUILDS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const PROJECT = "cruddur-backend-flask-bake-image";
-const ACCOUNT = `6${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
+const ACCOUNT = newAccount(6);
 
-const textOf = (driver, id) =>
-  driver.executeScript(`const el = document.querySelector('[data-testid="${id}"]'); return el ? el.textContent : null;`);
-const number = (t) => Number(String(t ?? "").replace(/[^0-9.]/g, "") || NaN);
-
-async function until(driver, check, timeout, message) {
-  return driver.wait(async () => {
-    try {
-      return await check();
-    } catch {
-      return false;
-    }
-  }, timeout, message);
-}
-
-await control("seed", { account: ACCOUNT, region: "us-east-1", builds: BUILDS, executions: 0 });
-const drivers = await startDriver({
-  PIPEWRIGHT_HOME: freshHome(),
-  PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-  PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-});
+await control("seed", { account: ACCOUNT, region: REGION, builds: BUILDS, executions: 0 });
+const drivers = await startSandbox({ account: ACCOUNT });
 const results = [];
 const tableRows = [];
 try {
@@ -41,7 +21,7 @@ try {
   const syncStart = Date.now();
   await click(driver, "nav-history");
   await click(driver, `history-project-${PROJECT}`);
-  await until(driver, async () => number(await textOf(driver, "history-table-count")) >= BUILDS && (await textOf(driver, "history-synced")) !== null, 600_000, "the first sync did not finish");
+  await waitUntil(driver, async () => number(await textOf(driver, "history-table-count")) >= BUILDS && (await textOf(driver, "history-synced")) !== null, 600_000, "the first sync did not finish");
   const syncSeconds = (Date.now() - syncStart) / 1000;
   await driver.quit();
 

@@ -4,24 +4,16 @@
 // may approve, Approve with a comment lets it through to Deploy. A notification server on the
 // test's private D-Bus session stands in for the desktop's. Screenshots go to
 // target/e2e-screenshots/.
-import { after, before, test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
-import { aws, byTestId, click, control, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText } from "../harness.mjs";
+import { attr, aws, click, find, LOOKUP, newAccount, openPipeline, PIPELINE, RELEASE, sandbox, screenshot, scrollToCenter, type, waitForExecution, waitGone } from "../harness.mjs";
 import { startNotificationServer } from "../notifications.mjs";
 
-const ACCOUNT = `4${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const REGION = "us-east-1";
-const PIPELINE = "cruddur-backend-fargate";
-const LOOKUP = 30_000;
-const RELEASE = 120_000;
+const ACCOUNT = newAccount(4);
 
-let drivers;
 let notifications;
 
-before(async () => {
-  await control("seed", { account: ACCOUNT, region: REGION, builds: 5, executions: 2 });
-  await control("config", { account: ACCOUNT, stepSeconds: 0.5 });
+async function setup() {
   // The seeded pipeline gets a manual approval before Deploy.
   const { pipeline } = await aws(ACCOUNT, "codepipeline", "CodePipeline_20150709.GetPipeline", { name: PIPELINE });
   pipeline.stages.splice(2, 0, {
@@ -39,33 +31,18 @@ before(async () => {
   });
   await aws(ACCOUNT, "codepipeline", "CodePipeline_20150709.UpdatePipeline", { pipeline });
   notifications = await startNotificationServer();
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: freshHome(),
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
-});
+}
 
-after(async () => {
-  await drivers?.stop();
+const drivers = sandbox({ account: ACCOUNT, seed: { builds: 5, executions: 2 }, stepSeconds: 0.5, setup });
+
+after(() => {
   notifications?.stop();
 });
-
-async function attr(driver, id, name) {
-  try {
-    const els = await driver.findElements(byTestId(id));
-    return els.length > 0 ? await els[0].getAttribute(name) : null;
-  } catch {
-    return null;
-  }
-}
 
 test("a release waits at the approval and goes on when approved from the app", async () => {
   const driver = await drivers.launch();
   try {
-    await find(driver, "sandbox-badge");
-    await driver.executeScript(`window.location.hash = "#/pipelines/${PIPELINE}"`);
-    await waitForText(driver, "pipeline-name", PIPELINE, LOOKUP);
+    await openPipeline(driver);
     await find(driver, "stage-Approval", LOOKUP);
     const previousId = await attr(driver, "execution-banner", "data-execution-id");
     // The notification of the waiting approval is clicked the instant it is shown: the click's
@@ -109,7 +86,7 @@ test("a release waits at the approval and goes on when approved from the app", a
     assert.match(await box.getText(), /Check staging first/);
     assert.match(await box.getText(), /codepipeline:PutApprovalResult/);
     assert.equal(await attr(driver, "execution-banner", "data-status"), "InProgress");
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", box);
+    await scrollToCenter(driver, box);
     await screenshot(driver, "approval-1-waiting");
 
     await click(driver, "approve-Approval-Approve");
@@ -117,20 +94,10 @@ test("a release waits at the approval and goes on when approved from the app", a
     await type(driver, "approval-comment", "staging looks good");
     await screenshot(driver, "approval-2-confirm");
     await click(driver, "approval-confirm");
-    await driver.wait(
-      async () => (await driver.findElements(byTestId("approval-dialog"))).length === 0,
-      LOOKUP,
-      "the approval dialog stayed open",
-    );
+    await waitGone(driver, "approval-dialog", LOOKUP, "the approval dialog stayed open");
 
     // The release goes on through Deploy and succeeds.
-    await driver.wait(
-      async () =>
-        (await attr(driver, "execution-banner", "data-execution-id")) === newId &&
-        (await attr(driver, "execution-banner", "data-status")) === "Succeeded",
-      RELEASE,
-      "the release did not succeed after the approval",
-    );
+    await waitForExecution(driver, newId, "Succeeded", RELEASE, "the release did not succeed after the approval");
     assert.equal(await attr(driver, "action-Approval-Approve", "data-status"), "Succeeded");
     await screenshot(driver, "approval-3-succeeded");
   } finally {

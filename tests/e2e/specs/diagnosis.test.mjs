@@ -2,44 +2,27 @@
 // build fails at ECR login (the build role may not call ecr:GetAuthorizationToken on "*"); the
 // pipeline page links the failed action to its build, whose page says what went wrong, shows the
 // log line that proves it and what to do. Screenshots go to target/e2e-screenshots/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
-import { byTestId, click, control, emulatorUrl, find, freshHome, screenshot, startDriver, waitForText } from "../harness.mjs";
+import { byTestId, click, control, find, LOOKUP, newAccount, openPipeline, PROJECT, RELEASE, sandbox, screenshot, scrollToCenter, waitForText } from "../harness.mjs";
 
-const ACCOUNT = `4${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const PIPELINE = "cruddur-backend-fargate";
-const PROJECT = "cruddur-backend-flask-bake-image";
-const LOOKUP = 30_000;
-const RELEASE = 120_000;
+const ACCOUNT = newAccount(4);
 
-let drivers;
-
-before(async () => {
-  await control("seed", { account: ACCOUNT, region: "us-east-1", builds: 5, executions: 2 });
-  await control("config", { account: ACCOUNT, stepSeconds: 0.5 });
-  await control("builds/next-outcome", { account: ACCOUNT, project: PROJECT, outcome: "FAILED", phase: "PRE_BUILD" });
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: freshHome(),
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
-});
-
-after(async () => {
-  await drivers?.stop();
+const drivers = sandbox({
+  account: ACCOUNT,
+  seed: { builds: 5, executions: 2 },
+  stepSeconds: 0.5,
+  setup: () => control("builds/next-outcome", { account: ACCOUNT, project: PROJECT, outcome: "FAILED", phase: "PRE_BUILD" }),
 });
 
 test("a build that fails at ECR login says why and what to do", async () => {
   const driver = await drivers.launch();
   try {
-    await find(driver, "sandbox-badge");
-    await driver.executeScript(`window.location.hash = "#/pipelines/${PIPELINE}"`);
-    await waitForText(driver, "pipeline-name", PIPELINE, LOOKUP);
+    await openPipeline(driver);
     await click(driver, "release-button");
     await click(driver, "release-confirm");
     const why = await find(driver, "why-Build-bake", RELEASE);
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", why);
+    await scrollToCenter(driver, why);
     await screenshot(driver, "diagnosis-1-failed-action");
     await why.click();
 

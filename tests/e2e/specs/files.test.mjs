@@ -2,26 +2,18 @@
 // Xvfb, answered with xdotool as a user types a path), so the page never names a path. Save plan
 // writes where the user said; a name without ".toml" gets it; a name with another extension is
 // refused with the rule and nothing is written; Open plan loads what was saved.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type } from "../harness.mjs";
+import { byTestId, click, find, sandbox, screenshot, type } from "../harness.mjs";
 
 const run = promisify(execFile);
 const LOOKUP = 30_000;
-let drivers;
-
-before(async () => {
-  drivers = await startDriver({ PIPEWRIGHT_HOME: freshHome(), PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl });
-});
-
-after(async () => {
-  await drivers?.stop();
-});
+const drivers = sandbox();
 
 /** Waits for a visible GTK file dialog, types `file` into it (a full path) and presses Enter. */
 async function answerDialog(driver, file, opening = false) {

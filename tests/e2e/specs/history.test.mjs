@@ -5,68 +5,23 @@
 // check they show literally, as text; then the Releases tab with the DORA figures. Then a build
 // started while the window is open: its log follows live until it ends. A screenshot of every step
 // goes to target/e2e-screenshots/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
 import { By } from "selenium-webdriver";
-import { aws, byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, type, waitForText, control } from "../harness.mjs";
+import { aws, byTestId, click, control, find, LOOKUP, newAccount, number, PIPELINE, PROJECT, REGION, sandbox, screenshot, SHORT, textOf, type, waitForText, waitUntil } from "../harness.mjs";
 
-// A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
-// test's AWS state is isolated.
-const ACCOUNT = `5${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const REGION = "us-east-1";
-const PROJECT = "cruddur-backend-flask-bake-image";
-const PIPELINE = "cruddur-backend-fargate";
+// A fresh account: this test's AWS state is isolated.
+const ACCOUNT = newAccount(5);
 const BUILDS = 150;
 const EXECUTIONS = 10;
 
 const IMG = "<img src=x onerror=alert(1)>";
 const SCRIPT = "<script>window.__xss=1</script>";
 
-const SHORT = 15_000;
-const LOOKUP = 30_000;
 // The first sync lists and batch-gets 150 builds from the emulator; releases join 10 executions.
 const SYNC = 60_000;
 
-let drivers;
-
-before(async () => {
-  await control("seed", { account: ACCOUNT, region: REGION, builds: BUILDS, executions: EXECUTIONS });
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: freshHome(),
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
-});
-
-after(async () => {
-  await drivers?.stop();
-});
-
-/** Waits until `check` returns a truthy value (re-rendered elements count as "not yet"). */
-async function until(driver, check, timeout, message) {
-  return driver.wait(
-    async () => {
-      try {
-        return await check();
-      } catch {
-        return false;
-      }
-    },
-    timeout,
-    message,
-  );
-}
-
-/** The text of `id` read from the DOM (not the layout), or null while it is missing. */
-async function textOf(driver, id) {
-  return driver.executeScript(`const el = document.querySelector('[data-testid="${id}"]'); return el ? el.textContent : null;`);
-}
-
-/** "1,234" → 1234; NaN for "—". */
-function number(text) {
-  return Number(String(text ?? "").replace(/[^0-9.]/g, "") || NaN);
-}
+const drivers = sandbox({ account: ACCOUNT, seed: { builds: BUILDS, executions: EXECUTIONS } });
 
 async function rowIds(driver) {
   return driver.executeScript(
@@ -87,7 +42,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
 
     // A fresh home has nothing stored: the sync brings the builds in, batch by batch.
     await find(driver, "history-refresh");
-    await until(
+    await waitUntil(
       driver,
       async () => number(await textOf(driver, "history-table-count")) >= BUILDS - 5 && (await textOf(driver, "history-synced")) !== null,
       SYNC,
@@ -101,7 +56,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
 
     // Figures for 90 days: the whole seeded history.
     await click(driver, "history-window-90");
-    await until(
+    await waitUntil(
       driver,
       async () => (await textOf(driver, "history-stats"))?.includes("Last 90 days") && number(await textOf(driver, "history-build-count")) >= 100,
       SHORT,
@@ -115,7 +70,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
     // The pipeline's builds carry the commit message of their release (CodeBuild keeps none).
     const initiator = await find(driver, "history-filter-initiator");
     await initiator.findElement(By.css('option[value="pipeline"]')).click();
-    await until(
+    await waitUntil(
       driver,
       async () => (await driver.findElements(byTestId("history-commit-message"))).length > 0,
       SYNC,
@@ -133,8 +88,8 @@ test("build history: figures, chart, table, build detail with its log, releases"
 
     // The chart: one bar per build of the window, drawn.
     const chart = await find(driver, "history-chart");
-    await until(driver, async () => number(await chart.getAttribute("data-bars")) >= 100, SHORT, "the chart has no bars");
-    await until(driver, async () => (await chart.findElements(By.css("canvas"))).length > 0, SHORT, "the chart was not drawn");
+    await waitUntil(driver, async () => number(await chart.getAttribute("data-bars")) >= 100, SHORT, "the chart has no bars");
+    await waitUntil(driver, async () => (await chart.findElements(By.css("canvas"))).length > 0, SHORT, "the chart was not drawn");
     assert.equal(await driver.executeScript("return document.querySelectorAll('[data-testid=history-chart-error]').length"), 0);
     await find(driver, "history-phase-BUILD");
     await screenshot(driver, "history-project");
@@ -148,7 +103,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
     await driver.executeScript(
       "const bars = document.querySelectorAll('[data-testid^=history-phase-bar-]'); const bar = bars[bars.length - 1]; bar.scrollIntoView({block: 'center'}); bar.focus()",
     );
-    await until(
+    await waitUntil(
       driver,
       async () => /Build #\d+ · .*Provisioning \d/.test((await textOf(driver, "history-phase-bars-detail")) ?? ""),
       SHORT,
@@ -166,7 +121,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
     await find(driver, "build-phase-PROVISIONING");
     const status = await (await find(driver, "build-status")).getAttribute("data-status");
     assert.ok(["SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED", "IN_PROGRESS"].includes(status), `status ${status}`);
-    await until(
+    await waitUntil(
       driver,
       async () => (await driver.findElements(byTestId("build-log-line"))).length > 0,
       LOOKUP,
@@ -182,7 +137,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
     await control("logs/append", { account: ACCOUNT, region: REGION, group, stream, lines: [IMG, SCRIPT] });
     const before = (await driver.findElements(byTestId("build-log-line"))).length;
     await click(driver, "build-log-reload");
-    await until(
+    await waitUntil(
       driver,
       async () => {
         const text = await textOf(driver, "build-log");
@@ -213,7 +168,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
     // Releases: the pipeline's executions and the DORA figures.
     await click(driver, "history-tab-releases");
     await click(driver, `history-pipeline-${PIPELINE}`);
-    await until(
+    await waitUntil(
       driver,
       async () => (await driver.findElements(By.css('[data-testid^="release-row-"]'))).length >= 1,
       SYNC,
@@ -223,7 +178,7 @@ test("build history: figures, chart, table, build detail with its log, releases"
     assert.ok(releases <= EXECUTIONS + 1, `${releases} releases`);
     await find(driver, "dora-figures");
     await click(driver, "dora-window-90");
-    await until(
+    await waitUntil(
       driver,
       async () => /a (day|week)|None/.test((await textOf(driver, "dora-frequency")) ?? ""),
       SHORT,
@@ -250,7 +205,7 @@ test("a running build's log follows in the window until the build ends", async (
     await click(driver, "history-refresh");
     await click(driver, `history-row-${build.id}`);
     await find(driver, "build-detail");
-    await until(
+    await waitUntil(
       driver,
       async () => (await textOf(driver, "build-log-status"))?.includes("Following new lines"),
       LOOKUP,
@@ -263,7 +218,7 @@ test("a running build's log follows in the window until the build ends", async (
     await screenshot(driver, "history-build-following");
 
     // The build ends: the detail says so and the log holds every line CloudWatch has, once.
-    await until(
+    await waitUntil(
       driver,
       async () => (await driver.executeScript("return document.querySelector('[data-testid=build-detail]').dataset.status")) === "SUCCEEDED",
       60_000,
@@ -283,7 +238,7 @@ test("a running build's log follows in the window until the build ends", async (
       if (!page.nextForwardToken || page.nextForwardToken === token) break;
       token = page.nextForwardToken;
     }
-    await until(driver, async () => (await lineCount()) === events.length, LOOKUP, `the log did not reach its ${events.length} lines`);
+    await waitUntil(driver, async () => (await lineCount()) === events.length, LOOKUP, `the log did not reach its ${events.length} lines`);
     assert.ok(early < events.length, `the log had all ${events.length} lines before the build ended`);
     const shown = await driver.executeScript(
       "return [...document.querySelectorAll('[data-testid=build-log-line]')].map((el) => el.textContent)",

@@ -2,19 +2,11 @@
 // would run) cannot open a URL that is not an AWS console or GitHub page, cannot reach the opener
 // plugin directly, nor the dialog plugin (file dialogs are opened by Rust), nor the notification
 // commands the capability does not grant, nor a command that no longer exists.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { emulatorUrl, find, freshHome, startDriver } from "../harness.mjs";
+import { find, sandbox } from "../harness.mjs";
 
-let drivers;
-
-before(async () => {
-  drivers = await startDriver({ PIPEWRIGHT_HOME: freshHome(), PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl });
-});
-
-after(async () => {
-  await drivers?.stop();
-});
+const drivers = sandbox();
 
 /** invoke(cmd, args) from the page; resolves to {ok, value} or {ok: false, error}. */
 async function invoke(driver, cmd, args) {

@@ -1,20 +1,9 @@
 // Profiles in the real window: add a profile pointed at the emulator, test it, see the account id;
 // the secret is never shown and never written to a file; the profile survives an app restart.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
-import {
-  byTestId,
-  click,
-  emulatorUrl,
-  filesContaining,
-  find,
-  freshHome,
-  screenshot,
-  startDriver,
-  type,
-  waitForText,
-} from "../harness.mjs";
+import { byTestId, click, emulatorUrl, filesContaining, find, sandbox, screenshot, type, waitForText, waitGone } from "../harness.mjs";
 
 const KEY = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -22,17 +11,8 @@ const NAME = "e2e-emulator";
 // The emulator answers every non-numeric key with its default account.
 const ACCOUNT = "123456789012";
 
-let home;
-let drivers;
-
-before(async () => {
-  home = freshHome();
-  drivers = await startDriver({ PIPEWRIGHT_HOME: home, PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl });
-});
-
-after(async () => {
-  await drivers?.stop();
-});
+const drivers = sandbox();
+const home = drivers.home;
 
 async function pageText(driver) {
   return driver.findElement(By.css("body")).getText();
@@ -89,11 +69,7 @@ test("add a profile pointed at the emulator, test it, and find it again after a 
 
     await click(driver, `profile-remove-${NAME}`);
     await click(driver, "confirm-ok");
-    await driver.wait(
-      async () => (await driver.findElements(byTestId(`profile-row-${NAME}`))).length === 0,
-      10_000,
-      "the removed profile is still listed",
-    );
+    await waitGone(driver, `profile-row-${NAME}`, 10_000, "the removed profile is still listed");
     await screenshot(driver, "profile-removed");
   } finally {
     await driver.quit();

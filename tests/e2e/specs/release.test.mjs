@@ -3,49 +3,17 @@
 // stages turn Succeeded one by one, and find it first in Recent executions. The emulator runs this
 // account's actions fast (0.5 s a step) so the run is quick but still visible. A screenshot of every
 // step goes to target/e2e-screenshots/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
 import { By } from "selenium-webdriver";
-import { byTestId, click, emulatorUrl, find, freshHome, screenshot, startDriver, waitForText, control } from "../harness.mjs";
+import { attr, byTestId, click, find, LOOKUP, newAccount, PIPELINE, RELEASE, sandbox, screenshot, scrollToCenter, SHORT, waitForExecution, waitForText } from "../harness.mjs";
 
-// A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
-// test's AWS state is isolated.
-const ACCOUNT = `4${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const REGION = "us-east-1";
-const PIPELINE = "cruddur-backend-fargate";
+// A fresh account: this test's AWS state is isolated. (RELEASE: Source 1 step, Build 2 steps,
+// Deploy 1.5 steps at 0.5 s, seen through a 2 s poll, take far less.)
+const ACCOUNT = newAccount(4);
 const STAGES = ["Source", "Build", "Deploy"];
 
-const SHORT = 15_000;
-const LOOKUP = 30_000;
-// Source 1 step, Build 2 steps, Deploy 1.5 steps at 0.5 s, seen through a 2 s poll: far less than this.
-const RELEASE = 120_000;
-
-let drivers;
-
-before(async () => {
-  await control("seed", { account: ACCOUNT, region: REGION, builds: 20, executions: 5 });
-  await control("config", { account: ACCOUNT, stepSeconds: 0.5 });
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: freshHome(),
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
-});
-
-after(async () => {
-  await drivers?.stop();
-});
-
-/** An attribute of the element `id`, or null while it is missing or being re-rendered. */
-async function attr(driver, id, name) {
-  try {
-    const els = await driver.findElements(byTestId(id));
-    return els.length > 0 ? await els[0].getAttribute(name) : null;
-  } catch {
-    return null;
-  }
-}
+const drivers = sandbox({ account: ACCOUNT, seed: { builds: 20, executions: 5 }, stepSeconds: 0.5 });
 
 /** The stage's status and execution id, or null while it is re-rendered. */
 async function stageState(driver, stage) {
@@ -149,13 +117,7 @@ test("release the seeded pipeline to prod and watch its stages succeed", async (
     }
 
     // The execution ends Succeeded.
-    await driver.wait(
-      async () =>
-        (await attr(driver, "execution-banner", "data-execution-id")) === newId &&
-        (await attr(driver, "execution-banner", "data-status")) === "Succeeded",
-      RELEASE,
-      "the execution banner did not end Succeeded",
-    );
+    await waitForExecution(driver, newId, "Succeeded", RELEASE, "the execution banner did not end Succeeded");
     for (const stage of STAGES) {
       assert.equal(await attr(driver, `action-${stage}-${await firstAction(driver, stage)}`, "data-status"), "Succeeded");
     }
@@ -169,7 +131,7 @@ test("release the seeded pipeline to prod and watch its stages succeed", async (
     );
     await waitForText(driver, `execution-row-${newId}`, "Succeeded", LOOKUP);
     const table = await find(driver, "executions-table");
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", table);
+    await scrollToCenter(driver, table);
     await screenshot(driver, "release-7-executions");
 
     // Its action executions, with the CodeBuild build id.
@@ -185,7 +147,7 @@ test("release the seeded pipeline to prod and watch its stages succeed", async (
       "no CodeBuild build id in the action executions",
     );
     assert.match(await build.getText(), /^[\w.-]+:[0-9a-f-]{36}$/);
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", build);
+    await scrollToCenter(driver, build);
     await screenshot(driver, "release-8-actions");
   } finally {
     await driver.quit();

@@ -4,54 +4,30 @@
 // release" from the timeline puts the service back on an earlier release's task definition, and
 // Undo on the pipeline page puts it back on what it ran.
 // Screenshots go to target/e2e-screenshots/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
 import { By } from "selenium-webdriver";
-import { aws, byTestId, click, control, emulatorUrl, find, freshHome, screenshot, startDriver, waitForText } from "../harness.mjs";
+import { attr, aws, byTestId, click, control, find, LOOKUP, newAccount, openPipeline, PIPELINE, RELEASE, sandbox, screenshot, scrollToCenter, SHORT, waitForExecution, waitForText, waitGone } from "../harness.mjs";
 
-const ACCOUNT = `4${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const REGION = "us-east-1";
-const PIPELINE = "cruddur-backend-fargate";
-const SHORT = 15_000;
-const LOOKUP = 30_000;
-const RELEASE = 120_000;
+const ACCOUNT = newAccount(4);
 
-let drivers;
-
-before(async () => {
+const drivers = sandbox({
+  account: ACCOUNT,
   // A fixed draw, the same releases every run: two of its four succeed, so one is left to roll back
   // to besides the one the circuit breaker goes back to (a random draw can fail more builds).
-  await control("seed", { account: ACCOUNT, region: REGION, builds: 10, executions: 4, seed: "rollout-e2e" });
-  await control("config", { account: ACCOUNT, stepSeconds: 0.5 });
+  seed: { builds: 10, executions: 4, seed: "rollout-e2e" },
+  stepSeconds: 0.5,
   // The next deployment of the service fails to pull its image; the circuit breaker rolls it back
   // and CodePipeline's ECS action still says Succeeded.
-  await control("deployments/next-outcome", {
-    account: ACCOUNT,
-    service: "backend-flask",
-    outcome: "rollback",
-    failure: "CannotPullContainerError",
-    actionResult: "Succeeded",
-  });
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: freshHome(),
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
+  setup: () =>
+    control("deployments/next-outcome", {
+      account: ACCOUNT,
+      service: "backend-flask",
+      outcome: "rollback",
+      failure: "CannotPullContainerError",
+      actionResult: "Succeeded",
+    }),
 });
-
-after(async () => {
-  await drivers?.stop();
-});
-
-async function attr(driver, id, name) {
-  try {
-    const els = await driver.findElements(byTestId(id));
-    return els.length > 0 ? await els[0].getAttribute(name) : null;
-  } catch {
-    return null;
-  }
-}
 
 async function serviceTaskDefinition() {
   const out = await aws(ACCOUNT, "ecs", "AmazonEC2ContainerServiceV20141113.DescribeServices", {
@@ -64,9 +40,7 @@ async function serviceTaskDefinition() {
 test("a rolled-back rollout is a failed release, and the timeline rolls back to an earlier one", async () => {
   const driver = await drivers.launch();
   try {
-    await find(driver, "sandbox-badge");
-    await driver.executeScript(`window.location.hash = "#/pipelines/${PIPELINE}"`);
-    await waitForText(driver, "pipeline-name", PIPELINE, LOOKUP);
+    await openPipeline(driver);
     await find(driver, "execution-banner", LOOKUP);
     const previousId = await attr(driver, "execution-banner", "data-execution-id");
 
@@ -84,13 +58,7 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     );
 
     // CodePipeline ends Succeeded; the app says Failed, and why.
-    await driver.wait(
-      async () =>
-        (await attr(driver, "execution-banner", "data-execution-id")) === newId &&
-        (await attr(driver, "execution-banner", "data-status")) === "Failed",
-      RELEASE,
-      "the release did not end Failed",
-    );
+    await waitForExecution(driver, newId, "Failed", RELEASE, "the release did not end Failed");
     await waitForText(driver, "execution-pipeline-status", "CodePipeline says Succeeded");
     await waitForText(driver, "execution-summary", "rolled back by the circuit breaker");
     assert.equal(await attr(driver, "stage-Deploy", "data-status"), "Succeeded", "CodePipeline's own stage status");
@@ -98,7 +66,7 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     await waitForText(driver, "rollout-Deploy-Deploy-rolled-back", "Rolled back by the circuit breaker");
     await waitForText(driver, "rollout-Deploy-Deploy-tasks", "CannotPullContainerError");
     const panel = await find(driver, "rollout-Deploy-Deploy");
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", panel);
+    await scrollToCenter(driver, panel);
     await screenshot(driver, "rollout-1-rolled-back");
 
     // The Pipelines list says the same.
@@ -124,7 +92,7 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     const before = await serviceTaskDefinition();
     const targetRow = await target.findElement(By.xpath("ancestor::li[starts-with(@data-testid, 'release-row-')]"));
     const targetId = (await targetRow.getAttribute("data-testid")).slice("release-row-".length);
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", target);
+    await scrollToCenter(driver, target);
     await target.click();
     await find(driver, "rollback-plan", LOOKUP);
     await waitForText(driver, "rollback-to", targetId.slice(0, 8));
@@ -132,11 +100,7 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     const toTaskDefinition = await (await find(driver, "rollback-to")).getText();
     await screenshot(driver, "rollout-3-confirm");
     await click(driver, "rollback-confirm");
-    await driver.wait(
-      async () => (await driver.findElements(byTestId("rollback-dialog"))).length === 0,
-      LOOKUP,
-      "the rollback dialog stayed open",
-    );
+    await waitGone(driver, "rollback-dialog", LOOKUP, "the rollback dialog stayed open");
     await screenshot(driver, "rollout-4-rolled-back");
 
     // The service now rolls out the task definition the dialog named.
@@ -155,11 +119,7 @@ test("a rolled-back rollout is a failed release, and the timeline rolls back to 
     await screenshot(driver, "rollout-5-service-change");
     await click(driver, "service-change-undo");
     await click(driver, "service-change-undo-confirm");
-    await driver.wait(
-      async () => (await driver.findElements(byTestId("service-change"))).length === 0,
-      LOOKUP,
-      "the rollback banner stayed after Undo",
-    );
+    await waitGone(driver, "service-change", LOOKUP, "the rollback banner stayed after Undo");
     assert.equal(await serviceTaskDefinition(), before, "Undo did not put the service back");
     await screenshot(driver, "rollout-6-undone");
   } finally {

@@ -1,20 +1,16 @@
 // A run cut off in the middle, as it happens to a user: `pipewright-cli apply` is killed (SIGKILL)
 // while it creates the CodeBuild service role. The app, opened afterwards on the same data dir,
 // shows the run as cut off on the New pipeline page, and Roll back deletes exactly what it made.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { randomInt } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { aws, click, control, emulatorUrl, find, freshHome, root, screenshot, startDriver } from "../harness.mjs";
+import { aws, click, control, emulatorUrl, find, freshHome, newAccount, REGION, root, sandbox, screenshot } from "../harness.mjs";
 
-const ACCOUNT = `4${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const REGION = "us-east-1";
+const ACCOUNT = newAccount(4);
 const home = freshHome();
 const cli = process.env.PIPEWRIGHT_CLI ?? path.join(root, "target/debug/pipewright-cli");
-
-let drivers;
 
 /** The receipt the killed run left in the data dir. */
 function receiptOnDisk() {
@@ -77,19 +73,7 @@ async function applyAndKill() {
   await sleep(500);
 }
 
-before(async () => {
-  await control("seed", { account: ACCOUNT, region: REGION, only: ["ecr", "ecs"] });
-  await applyAndKill();
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: home,
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
-});
-
-after(async () => {
-  await drivers?.stop();
-});
+const drivers = sandbox({ account: ACCOUNT, home, seed: { only: ["ecr", "ecs"] }, setup: applyAndKill });
 
 test("a run that was cut off is offered for roll back, and roll back removes what it made", async () => {
   assert.equal(receiptOnDisk().status, "in_progress");

@@ -4,40 +4,21 @@
 // resource was created. The Deploy step adds a manual approval and a notification rule to the team's
 // SNS topic (whose policy lets CodeStar Notifications publish). A screenshot of every page goes to
 // target/e2e-screenshots/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
 import { By, until } from "selenium-webdriver";
-import {
-  awsQuery,
-  byTestId,
-  click,
-  control,
-  emulatorUrl,
-  find,
-  freshHome,
-  screenshot,
-  startDriver,
-  type,
-  waitForText,
-} from "../harness.mjs";
+import { awsQuery, byTestId, click, control, find, LOOKUP, newAccount, REGION, sandbox, screenshot, scrollToCenter, SHORT, type, waitForText } from "../harness.mjs";
 
-// A fresh 12-digit account id: the emulator treats a numeric access key as the account, so this
-// test's AWS state is isolated (and starts empty).
-const ACCOUNT = `3${String(randomInt(0, 10 ** 11)).padStart(11, "0")}`;
-const REGION = "us-east-1";
+// A fresh account: this test's AWS state is isolated (and starts empty).
+const ACCOUNT = newAccount(3);
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:team`;
 
-const SHORT = 15_000;
-const LOOKUP = 30_000;
 // Polling every 3 s, then a 1 s pause before the Source step continues.
 const HANDSHAKE = 45_000;
 const APPLY = 240_000;
 
-let drivers;
-
-before(async () => {
-  await control("seed", { account: ACCOUNT, region: REGION, only: ["ecr", "ecs"] });
+/** The team's SNS topic, whose policy lets CodeStar Notifications publish. */
+async function setup() {
   await awsQuery(ACCOUNT, "sns", { Action: "CreateTopic", Name: "team", Version: "2010-03-31" });
   const statement = {
     Sid: "AllowCodeStarNotifications",
@@ -53,16 +34,9 @@ before(async () => {
     AttributeValue: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
     Version: "2010-03-31",
   });
-  drivers = await startDriver({
-    PIPEWRIGHT_HOME: freshHome(),
-    PIPEWRIGHT_SANDBOX_ENDPOINT: emulatorUrl,
-    PIPEWRIGHT_SANDBOX_ACCESS_KEY: ACCOUNT,
-  });
-});
+}
 
-after(async () => {
-  await drivers?.stop();
-});
+const drivers = sandbox({ account: ACCOUNT, seed: { only: ["ecr", "ecs"] }, setup });
 
 /** The current wizard step (1-based) from the stepper, or null when there is none. */
 async function currentStep(driver) {
@@ -208,7 +182,7 @@ test("create a pipeline with the wizard in an empty sandbox account", async () =
     await type(driver, "plan-pipeline-notifications-snsTopicArn", TOPIC);
     await click(driver, "plan-notification-event-approval_needed");
     const notify = await find(driver, "plan-pipeline-notifications-snsTopicArn");
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", notify);
+    await scrollToCenter(driver, notify);
     await screenshot(driver, "wizard-6-deploy-approval-notifications");
     await next(driver, 7);
 
@@ -218,7 +192,7 @@ test("create a pipeline with the wizard in an empty sandbox account", async () =
     await find(driver, "review-step-pipeline");
     const rule = await find(driver, "review-step-notifications");
     assert.match(await rule.getText(), /cruddur-backend-fargate-pipewright/);
-    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", rule);
+    await scrollToCenter(driver, rule);
     await screenshot(driver, "wizard-7-review-notifications");
     const create = await find(driver, "review-create");
     await driver.wait(until.elementIsEnabled(create), LOOKUP, "Create pipeline stayed disabled");

@@ -23,7 +23,7 @@ from moto.utilities.utils import get_partition
 from . import state
 from .base import JsonResponse, ServiceError
 from .iamutil import find_role, role_trusts
-from .util import decode_token, encode_token, fake_sha, new_uuid, now, rng_for, ts
+from .util import decode_token, encode_token, fake_sha, new_uuid, now, put_truthy, rng_for, ts
 
 ACTIVE = ("InProgress", "Stopping")
 FINAL = ("Succeeded", "Failed", "Stopped", "Superseded", "Cancelled")
@@ -99,15 +99,10 @@ class ActionRun(BaseModel):
             "actionExecutionId": self.id,
             "status": self.status,
         }
-        if self.summary:
-            d["summary"] = self.summary
+        put_truthy(d, summary=self.summary)
         d["lastStatusChange"] = ts(self.last_update)
-        if self.external_id:
-            d["externalExecutionId"] = self.external_id
-        if self.external_url:
-            d["externalExecutionUrl"] = self.external_url
-        if self.error:
-            d["errorDetails"] = dict(self.error)
+        put_truthy(d, externalExecutionId=self.external_id, externalExecutionUrl=self.external_url,
+                   errorDetails=self.error and dict(self.error))
         if self.token and self.status == "InProgress":
             d["token"] = self.token
         build = self.build_obj()
@@ -207,28 +202,26 @@ class Execution(BaseModel):
             "pipelineExecutionId": self.id,
             "status": self.status,
         }
-        if self.summary:
-            d["statusSummary"] = self.summary
+        put_truthy(d, statusSummary=self.summary)
         d["artifactRevisions"] = self.artifact_revisions()
         if self.variables:
             d["variables"] = [{"name": v["name"], "resolvedValue": v["value"]} for v in self.variables]
         d["trigger"] = dict(self.trigger)
-        d["executionMode"] = self.mode
-        d["executionType"] = self.execution_type
-        if self.rollback_target:
-            d["rollbackMetadata"] = {"rollbackTargetPipelineExecutionId": self.rollback_target}
-        return d
+        return self._put_mode(d)
 
     def to_summary(self) -> dict[str, Any]:
         d: dict[str, Any] = {"pipelineExecutionId": self.id, "status": self.status}
-        if self.summary:
-            d["statusSummary"] = self.summary
+        put_truthy(d, statusSummary=self.summary)
         d["startTime"] = ts(self.start)
         d["lastUpdateTime"] = ts(self.last_update)
         d["sourceRevisions"] = [r for r in self.source_revisions()]
         d["trigger"] = dict(self.trigger)
         if self.stop_trigger:
             d["stopTrigger"] = dict(self.stop_trigger)
+        return self._put_mode(d)
+
+    def _put_mode(self, d: dict[str, Any]) -> dict[str, Any]:
+        """Adds the execution's mode and type, and what a rollback went back to."""
         d["executionMode"] = self.mode
         d["executionType"] = self.execution_type
         if self.rollback_target:
@@ -855,15 +848,8 @@ class Pipeline(BaseModel):
         ]
         if run.decl.get("namespace"):
             inp["namespace"] = run.decl["namespace"]
-        result: dict[str, Any] = {}
-        if run.external_id:
-            result["externalExecutionId"] = run.external_id
-        if run.summary:
-            result["externalExecutionSummary"] = run.summary
-        if run.external_url:
-            result["externalExecutionUrl"] = run.external_url
-        if run.error:
-            result["errorDetails"] = dict(run.error)
+        result = put_truthy({}, externalExecutionId=run.external_id, externalExecutionSummary=run.summary,
+                            externalExecutionUrl=run.external_url, errorDetails=run.error and dict(run.error))
         output: dict[str, Any] = {
             "outputArtifacts": [
                 {"name": a["name"], "s3location": {k: v for k, v in self._artifact_location(ex, a["name"]).items() if k != "arn"}}
@@ -1110,17 +1096,28 @@ class CodePipelineResponse(JsonResponse):
         self.backend.pipelines.pop(self.require("name"), None)
         return self.reply({})
 
-    def list_pipelines(self):
-        max_results = int(self.p("maxResults", 1000))
-        items = [p for _, p in sorted(self.backend.pipelines.items())]
-        start = decode_token(self.p("nextToken"), "pipelines")
+    def _max_results(self) -> int:
+        """The request's maxResults, 1 to 100 (100 when not given)."""
+        max_results = int(self.p("maxResults", 100))
+        if not 1 <= max_results <= 100:
+            raise err("ValidationException", "maxResults must be between 1 and 100")
+        return max_results
+
+    def _page(self, items: list[Any], max_results: int, scope: str) -> tuple[list[Any], str | None]:
+        """The page of `items` the request's nextToken asks for, and the token of the next page."""
+        start = decode_token(self.p("nextToken"), scope)
         if start is None:
             raise err("InvalidNextTokenException", "The next token is not valid")
         page = items[start:start + max_results]
+        return page, encode_token(start + len(page), scope) if start + len(page) < len(items) else None
+
+    def list_pipelines(self):
+        max_results = int(self.p("maxResults", 1000))
+        items = [p for _, p in sorted(self.backend.pipelines.items())]
+        page, token = self._page(items, max_results, "pipelines")
         out = [{"name": p.name, "version": p.version, "pipelineType": p.declaration.get("pipelineType", "V1"),
                 "executionMode": p.declaration.get("executionMode", "SUPERSEDED"),
                 "created": ts(p.created), "updated": ts(p.updated)} for p in page]
-        token = encode_token(start + len(page), "pipelines") if start + len(page) < len(items) else None
         return self.reply({"pipelines": out, "nextToken": token})
 
     # executions
@@ -1183,19 +1180,12 @@ class CodePipelineResponse(JsonResponse):
 
     def list_pipeline_executions(self):
         pipeline = self.backend.get(self.require("pipelineName"))
-        max_results = int(self.p("maxResults", 100))
-        if not 1 <= max_results <= 100:
-            raise err("ValidationException", "maxResults must be between 1 and 100")
+        max_results = self._max_results()
         items = sorted(pipeline.executions.values(), key=lambda e: (e.start, e.seq), reverse=True)
         flt = (self.p("filter") or {}).get("succeededInStage", {}).get("stageName")
         if flt:
             items = [e for e in items if e.stage_runs.get(flt) and e.stage_runs[flt].status == "Succeeded"]
-        scope = f"exec:{pipeline.name}"
-        start = decode_token(self.p("nextToken"), scope)
-        if start is None:
-            raise err("InvalidNextTokenException", "The next token is not valid")
-        page = items[start:start + max_results]
-        token = encode_token(start + len(page), scope) if start + len(page) < len(items) else None
+        page, token = self._page(items, max_results, f"exec:{pipeline.name}")
         return self.reply({"pipelineExecutionSummaries": [e.to_summary() for e in page], "nextToken": token})
 
     def stop_pipeline_execution(self):
@@ -1245,15 +1235,8 @@ class CodePipelineResponse(JsonResponse):
                       f"Account '{self.current_account}' does not have an execution with id '{exec_id}' "
                       f"for pipeline '{pipeline.name}'")
         runs.sort(key=lambda r: (r.start, r.execution.seq), reverse=True)
-        max_results = int(self.p("maxResults", 100))
-        if not 1 <= max_results <= 100:
-            raise err("ValidationException", "maxResults must be between 1 and 100")
-        scope = f"actions:{pipeline.name}:{exec_id or ''}"
-        start = decode_token(self.p("nextToken"), scope)
-        if start is None:
-            raise err("InvalidNextTokenException", "The next token is not valid")
-        page = runs[start:start + max_results]
-        token = encode_token(start + len(page), scope) if start + len(page) < len(runs) else None
+        max_results = self._max_results()
+        page, token = self._page(runs, max_results, f"actions:{pipeline.name}:{exec_id or ''}")
         return self.reply({"actionExecutionDetails": [pipeline.action_detail(r) for r in page], "nextToken": token})
 
     def disable_stage_transition(self):

@@ -27,7 +27,7 @@ from typing import Any
 from moto.utilities.utils import get_partition
 
 from . import state
-from .util import fake_sha, new_uuid, now
+from .util import fake_sha, new_uuid, now, put_truthy
 
 OUTCOMES = ("complete", "rollback", "stuck")
 FAILURES = ("CannotPullContainerError", "EssentialContainerExited", "HealthCheckFailed")
@@ -68,26 +68,16 @@ class DeployOutcome:
     def to_dict(self) -> dict[str, Any]:
         d = {"service": self.service, "outcome": self.outcome, "failure": self.failure,
              "actionResult": self.action_result, "remaining": self.remaining}
-        if self.cluster:
-            d["cluster"] = self.cluster
-        if self.account:
-            d["account"] = str(self.account)
-        return d
+        return put_truthy(d, cluster=self.cluster, account=self.account and str(self.account))
 
 
 DEPLOY_OUTCOMES: list[DeployOutcome] = []
 
 
 def take_outcome(account: str, cluster: str, service: str) -> DeployOutcome | None:
-    with state.LOCK:
-        for item in DEPLOY_OUTCOMES:
-            if (item.service == service and (not item.cluster or item.cluster == cluster)
-                    and (not item.account or str(item.account) == account)):
-                item.remaining -= 1
-                if item.remaining <= 0:
-                    DEPLOY_OUTCOMES.remove(item)
-                return item
-    return None
+    return state.take_first(DEPLOY_OUTCOMES, lambda item: (
+        item.service == service and (not item.cluster or item.cluster == cluster)
+        and (not item.account or str(item.account) == account)))
 
 
 class StoppedTask:

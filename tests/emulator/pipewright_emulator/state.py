@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Callable
 
-from .util import now
+from .util import now, put_truthy
 
 # One lock serialises every request to the services this package simulates (and the
 # control endpoints), because progression is computed lazily on each read.
@@ -20,31 +20,28 @@ LOCK = threading.RLock()
 _DEFAULT_STEP = 2.0
 
 
-def _env_step() -> float:
-    raw = os.environ.get("PIPEWRIGHT_EMULATOR_STEP_SECONDS")
+def _env_number(name: str, parse: Callable[[str], Any], ok: Callable[[Any], bool], default: Any) -> Any:
+    """The environment variable `name` parsed, when it is set, parses and is `ok`; else `default`."""
+    raw = os.environ.get(name)
     if raw:
         try:
-            value = float(raw)
-            if value >= 0:
+            value = parse(raw)
+            if ok(value):
                 return value
         except ValueError:
             pass
-    return _DEFAULT_STEP
+    return default
+
+
+def _env_step() -> float:
+    return _env_number("PIPEWRIGHT_EMULATOR_STEP_SECONDS", float, lambda v: v >= 0, _DEFAULT_STEP)
 
 
 MAX_LATENCY_MS = 60_000
 
 
 def _env_latency() -> int:
-    raw = os.environ.get("PIPEWRIGHT_EMULATOR_LATENCY_MS")
-    if raw:
-        try:
-            value = int(raw)
-            if 0 <= value <= MAX_LATENCY_MS:
-                return value
-        except ValueError:
-            pass
-    return 0
+    return _env_number("PIPEWRIGHT_EMULATOR_LATENCY_MS", int, lambda v: 0 <= v <= MAX_LATENCY_MS, 0)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -201,27 +198,29 @@ class BuildOutcome:
             "phase": self.phase,
             "remaining": self.remaining,
         }
-        if self.message:
-            d["message"] = self.message
-        if self.status_code:
-            d["statusCode"] = self.status_code
-        if self.account:
-            d["account"] = str(self.account)
-        return d
+        return put_truthy(d, message=self.message, statusCode=self.status_code,
+                          account=self.account and str(self.account))
 
 
 BUILD_OUTCOMES: list[BuildOutcome] = []
 
 
-def take_build_outcome(account: str, project: str) -> BuildOutcome | None:
+def take_first(queue: list[Any], matches: Callable[[Any], bool]) -> Any:
+    """The first item of an outcome queue that `matches`, one use of it taken (it leaves the queue
+    with its last use); None when none matches."""
     with LOCK:
-        for item in BUILD_OUTCOMES:
-            if item.project == project and (not item.account or str(item.account) == account):
+        for item in queue:
+            if matches(item):
                 item.remaining -= 1
                 if item.remaining <= 0:
-                    BUILD_OUTCOMES.remove(item)
+                    queue.remove(item)
                 return item
     return None
+
+
+def take_build_outcome(account: str, project: str) -> BuildOutcome | None:
+    return take_first(BUILD_OUTCOMES,
+                      lambda item: item.project == project and (not item.account or str(item.account) == account))
 
 
 class RequestCounter:

@@ -63,6 +63,12 @@ def decode_token(token: str | None, scope: str = "") -> int | None:
         return None
 
 
+def put_truthy(d: dict[str, Any], **members: Any) -> dict[str, Any]:
+    """Adds to `d`, in order, each of `members` whose value is truthy (empty members are left out)."""
+    d.update((k, v) for k, v in members.items() if v)
+    return d
+
+
 def drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 

@@ -439,6 +439,15 @@ def validate_params(service: str, operation: str, params: Any) -> Rejection | No
     return _judge_json(service, node, params)
 
 
+def _judge_json_body(service: str, node: Node, body: bytes) -> Rejection | None:
+    """A JSON request body judged against the operation's input (an empty body is `{}`)."""
+    try:
+        params = json.loads(body) if body.strip() else {}
+    except ValueError as e:
+        return Rejection("SerializationException", f"The request body is not valid JSON: {e}")
+    return _judge_json(service, node, params)
+
+
 def _judge_json(service: str, node: Node, params: Any) -> Rejection | None:
     if not isinstance(params, dict):
         return Rejection("SerializationException", "The request body must be a JSON object")
@@ -528,17 +537,13 @@ def _from_query(node: Node, tree: dict[Any, Any], wire: str, path: str, report: 
         if k is not _VALUE:
             report.unknown.append(f"{wire}.{k}")
     raw = tree.get(_VALUE, "")
-    if kind == "integer":
+    numbers = {"integer": (int, "Member must be an integer"), "float": (float, "Member must be a number")}
+    if kind in numbers:
+        parse, message = numbers[kind]
         try:
-            return int(raw)
+            return parse(raw)
         except ValueError:
-            report.errors.append((path, raw, "Member must be an integer", False))
-            return None
-    if kind == "float":
-        try:
-            return float(raw)
-        except ValueError:
-            report.errors.append((path, raw, "Member must be a number", False))
+            report.errors.append((path, raw, message, False))
             return None
     if kind == "boolean":
         if raw not in ("true", "false"):
@@ -689,11 +694,7 @@ def validate_request(info: RequestInfo, environ: dict[str, Any]) -> Rejection | 
         body = _body(environ)
         if body is None:
             return None
-        try:
-            params = json.loads(body) if body.strip() else {}
-        except ValueError as e:
-            return Rejection("SerializationException", f"The request body is not valid JSON: {e}")
-        return _judge_json(service, node, params)
+        return _judge_json_body(service, node, body)
     protocol = model.protocol
     if protocol == "query":
         if info.request_is_json:
@@ -732,8 +733,4 @@ def _validate_rest_json_body(service: str, operation: str, environ: dict[str, An
     body = _body(environ)
     if node is None or body is None:
         return None
-    try:
-        params = json.loads(body) if body.strip() else {}
-    except ValueError as e:
-        return Rejection("SerializationException", f"The request body is not valid JSON: {e}")
-    return _judge_json(service, node, params)
+    return _judge_json_body(service, node, body)

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Modal } from "./Modal";
+import { DialogBody, DialogFooter, Modal } from "./Modal";
 
 type ConfirmDialogProps = {
   title: ReactNode;
@@ -12,6 +12,7 @@ type ConfirmDialogProps = {
   onCancel: () => void;
 };
 
+/** "Are you sure?": a short text, Cancel (focused) and the confirm button. */
 export function ConfirmDialog({
   title,
   children,
@@ -24,26 +25,16 @@ export function ConfirmDialog({
 }: ConfirmDialogProps) {
   return (
     <Modal title={title} onClose={onCancel} busy={busy} size="small" testId="confirm-dialog">
-      <div className="modal-body confirm-body">{children}</div>
-      <div className="modal-footer">
-        <span className="spacer" />
-        <button type="button" className="button" onClick={onCancel}
-          disabled={busy}
-          data-testid="confirm-cancel"
-          data-autofocus
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          className={danger ? "button button-danger" : "button button-primary"}
-          onClick={onConfirm}
-          disabled={busy}
-          data-testid="confirm-ok"
-        >
-          {busy ? (busyLabel ?? confirmLabel) : confirmLabel}
-        </button>
-      </div>
+      <DialogBody className="confirm-body">{children}</DialogBody>
+      <DialogFooter
+        onCancel={onCancel}
+        cancelTestId="confirm-cancel"
+        confirmLabel={busy ? (busyLabel ?? confirmLabel) : confirmLabel}
+        confirmTestId="confirm-ok"
+        danger={danger}
+        busy={busy}
+        onConfirm={onConfirm}
+      />
     </Modal>
   );
 }

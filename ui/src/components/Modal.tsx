@@ -95,3 +95,100 @@ export function Modal({ title, description, onClose, busy = false, size = "mediu
     </div>
   );
 }
+
+type DialogFormProps = {
+  /** Called on submit (Enter or the confirm button); the page does not reload. */
+  onSubmit: () => void;
+  className?: string;
+  bodyClassName?: string;
+  /** The dialog's footer, usually a DialogFooter. */
+  footer: ReactNode;
+  children: ReactNode;
+};
+
+/** A dialog's form: its body scrolls while the footer stays in view. */
+export function DialogForm({ onSubmit, className, bodyClassName, footer, children }: DialogFormProps) {
+  return (
+    <form
+      className={className}
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <DialogBody className={bodyClassName}>{children}</DialogBody>
+      {footer}
+    </form>
+  );
+}
+
+/** A dialog's content between the header and the footer. */
+export function DialogBody({ className, children }: { className?: string; children: ReactNode }) {
+  return <div className={className ? `modal-body ${className}` : "modal-body"}>{children}</div>;
+}
+
+type DialogFooterProps = {
+  onCancel: () => void;
+  cancelTestId: string;
+  /** Cancel is disabled while busy unless this says otherwise. */
+  cancelDisabled?: boolean;
+  /** Focus Cancel when the dialog opens (the safe default); false where a field takes the focus. */
+  focusCancel?: boolean;
+  /** The confirm button's text (what it does, or what it is doing while busy). */
+  confirmLabel: ReactNode;
+  confirmTestId: string;
+  confirmIcon?: ReactNode;
+  /** Red confirm for what deletes or stops something. */
+  danger?: boolean;
+  busy?: boolean;
+  /** Confirm disabled although not busy (nothing to confirm yet). */
+  confirmDisabled?: boolean;
+  /** Without it, confirm submits the dialog's form. */
+  onConfirm?: () => void;
+  /** On the left, before the spacer (e.g. Test connection). */
+  start?: ReactNode;
+};
+
+/** A dialog's footer: Cancel, then the one button that confirms. */
+export function DialogFooter({
+  onCancel,
+  cancelTestId,
+  cancelDisabled,
+  focusCancel = true,
+  confirmLabel,
+  confirmTestId,
+  confirmIcon,
+  danger = false,
+  busy = false,
+  confirmDisabled = false,
+  onConfirm,
+  start,
+}: DialogFooterProps) {
+  return (
+    <div className="modal-footer">
+      {start}
+      <span className="spacer" />
+      <button
+        type="button"
+        className="button"
+        onClick={onCancel}
+        disabled={cancelDisabled ?? busy}
+        data-testid={cancelTestId}
+        data-autofocus={focusCancel ? true : undefined}
+      >
+        Cancel
+      </button>
+      <button
+        type={onConfirm ? "button" : "submit"}
+        className={danger ? "button button-danger" : "button button-primary"}
+        onClick={onConfirm}
+        disabled={busy || confirmDisabled}
+        data-testid={confirmTestId}
+      >
+        {confirmIcon}
+        {confirmLabel}
+      </button>
+    </div>
+  );
+}

@@ -4,6 +4,7 @@ import type { ExecutionSummary } from "../bindings/ExecutionSummary";
 import type { Session } from "../bindings/Session";
 import type { ActionView } from "../bindings/ActionView";
 import type { StageView } from "../bindings/StageView";
+import { ExternalLink } from "../components/ExternalLink";
 import { ArrowLeftIcon, RetryIcon, RocketIcon } from "../components/Icons";
 import { ExecutionBanner } from "../components/pipelines/ExecutionBanner";
 import { ExecutionsCard } from "../components/pipelines/ExecutionsCard";
@@ -15,7 +16,6 @@ import { RollbackDialog } from "../components/pipelines/RollbackDialog";
 import { ServiceChangeBanner } from "../components/pipelines/ServiceChangeBanner";
 import { RetryDialog, StopDialog } from "../components/pipelines/StopRetryDialogs";
 import { LoadingBlock } from "../components/Spinner";
-import { ConsoleLink } from "../components/wizard/ApplyProgress";
 import { pipelineKeys, useDecideApproval, usePipelineView, useRetryStage, useStopExecution } from "../lib/pipelines";
 import { isReported, useWatch, useWatchActions } from "../lib/release/watch";
 import { routeHref, useWantsApproval, withoutQuery } from "../lib/router";
@@ -176,7 +176,7 @@ export function PipelinePage({ session, name }: { session: Session; name: string
           </div>
         </div>
         <div className="pipeline-header-actions">
-          {data && <ConsoleLink url={data.consoleUrl} testId="pipeline-console" />}
+          {data && <ExternalLink url={data.consoleUrl} testId="pipeline-console" />}
           <button
             type="button"
             className="button"

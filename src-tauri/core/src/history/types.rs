@@ -167,6 +167,43 @@ pub struct LogLine {
     pub message: String,
 }
 
+/// Where a reader of a build's log is: the token to go on from, and whether one more read is owed
+/// after the build ended (CloudWatch can lag a little behind the build's status). Start with
+/// `LogCursor::default()` and pass back the one each [`LogRead`] returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LogCursor {
+    pub token: Option<String>,
+    pub grace_left: u8,
+}
+
+/// What a reader does next, decided by the one follow rule (`history::logs::read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum LogNext {
+    /// More lines are there now: read again at once.
+    More,
+    /// At the end for now, and the build runs (or just ended): read again after the follow pace.
+    Poll,
+    /// Nothing more will come.
+    Done,
+}
+
+/// One read of a build's log: the new lines, where to go on from, and what to do next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LogRead {
+    pub lines: Vec<LogLine>,
+    pub cursor: LogCursor,
+    pub next: LogNext,
+    pub console_url: Option<String>,
+    /// False when CloudWatch has no such log stream (yet).
+    pub stream_exists: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

@@ -4,12 +4,13 @@ import { buildLabel, isInProgress, toMs } from "../../lib/history/records";
 import { useBuild, useCommitMessages } from "../../lib/history/queries";
 import { historyHref } from "../../lib/router";
 import { ErrorNotice } from "../ErrorNotice";
+import { ExternalLink } from "../ExternalLink";
 import { ArrowLeftIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
 import { LogViewer } from "./LogViewer";
 import { DiagnosisPanel } from "../DiagnosisPanel";
 import { useBuildDiagnosis } from "../../lib/history/queries";
-import { BuildDuration, BuildStatusPill, CommitText, ConsoleButton, InitiatorText, StartedAt } from "./parts";
+import { BuildDuration, BuildStatusPill, CommitText, InitiatorText, StartedAt } from "./parts";
 import { PhaseTimeline } from "./PhaseTimeline";
 
 /** `#/history/<project>/builds/<id>`: one build's header, phase timeline and log. */
@@ -69,7 +70,7 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
             {query.isFetching && <Spinner size={12} />}
           </div>
           <span className="spacer" />
-          <ConsoleButton url={build.consoleUrl} testId="build-console" />
+          <ExternalLink url={build.consoleUrl} testId="build-console" />
         </div>
         <dl className="history-meta">
           <div>

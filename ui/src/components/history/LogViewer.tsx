@@ -6,9 +6,9 @@ import { count } from "../../lib/history/format";
 import { findMatches, MATCH_LIMIT, segmentLine, type LineRange } from "../../lib/history/logSearch";
 import { useBuildLog } from "../../lib/history/queries";
 import { ErrorNotice } from "../ErrorNotice";
+import { ExternalLink } from "../ExternalLink";
 import { ArrowRightIcon, ChevronDownIcon, RetryIcon, SearchIcon } from "../Icons";
 import { Spinner } from "../Spinner";
-import { ConsoleButton } from "./parts";
 
 type Parsed = { tokens: AnsiToken[]; text: string };
 
@@ -182,7 +182,7 @@ export function LogViewer({ session, group, stream, running, startedContainer, f
           <RetryIcon size={13} />
           Reload
         </button>
-        {consoleUrl && <ConsoleButton url={consoleUrl} testId="build-log-console" />}
+        {consoleUrl && <ExternalLink url={consoleUrl} testId="build-log-console" />}
       </div>
       {log.error && (
         <div className="history-card-body">

@@ -13,29 +13,10 @@ import { EmptyState } from "../EmptyState";
 import { ErrorNotice } from "../ErrorNotice";
 import { ArrowLeftIcon, ArrowRightIcon, RetryIcon, RocketIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
+import { PipelineStatusPill } from "../StatusPill";
 import { RollbackDialog } from "../pipelines/RollbackDialog";
 import { useToast } from "../../lib/toast";
 import { Figure, StartedAt, WindowToggle } from "./parts";
-
-const TONE_CLASS = {
-  success: "history-pill-success",
-  danger: "history-pill-danger",
-  running: "history-pill-running",
-  warning: "history-pill-warning",
-  neutral: "history-pill-stopped",
-  none: "history-pill-none",
-} as const;
-
-/** A CodePipeline status (Succeeded, InProgress, …) as a pill. */
-function PipelineStatusPill({ status, testId }: { status: string | null | undefined; testId?: string }) {
-  const tone = statusTone(status);
-  return (
-    <span className={`pill history-pill ${TONE_CLASS[tone]}`} data-testid={testId} data-status={status ?? "none"}>
-      {tone === "running" && <span className="history-pulse" aria-hidden="true" />}
-      {statusLabel(status)}
-    </span>
-  );
-}
 
 /** `#/history/releases[/<pipeline>]`: pick a pipeline, then its executions and DORA figures. */
 export function ReleasesView({ session, region, pipeline }: { session: Session; region: string; pipeline: string | null }) {

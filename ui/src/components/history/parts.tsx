@@ -1,4 +1,3 @@
-import { api, toAppError } from "../../api";
 import type { BuildSummary } from "../../bindings/BuildSummary";
 import { useNow } from "../../lib/clock";
 import { formatAgo, formatDuration, localDateTime, shortSha } from "../../lib/format";
@@ -10,19 +9,24 @@ import {
   isInProgress,
   toMs,
   WINDOWS,
+  type BuildTone,
   type WindowDays,
 } from "../../lib/history/records";
-import { useToast } from "../../lib/toast";
-import { ExternalIcon } from "../Icons";
+import { StatusPill, type PillTone } from "../StatusPill";
+
+const BUILD_TONE: Record<BuildTone, PillTone> = {
+  success: "success",
+  danger: "danger",
+  running: "running",
+  stopped: "neutral",
+};
 
 /** A CodeBuild status (SUCCEEDED, FAILED, …) as a coloured pill. */
 export function BuildStatusPill({ status, testId }: { status: string | null | undefined; testId?: string }) {
-  const tone = buildTone(status);
   return (
-    <span className={`pill history-pill history-pill-${tone}`} data-testid={testId} data-status={status ?? "none"}>
-      {tone === "running" && <span className="history-pulse" aria-hidden="true" />}
+    <StatusPill tone={BUILD_TONE[buildTone(status)]} status={status ?? "none"} testId={testId}>
       {buildStatusLabel(status)}
-    </span>
+    </StatusPill>
   );
 }
 
@@ -100,26 +104,6 @@ function FinishedDuration({ build }: { build: BuildSummary }) {
 function RunningFor({ build }: { build: BuildSummary }) {
   const now = useNow(1000);
   return <>{formatDuration(buildSeconds(build, now) ?? 0)}</>;
-}
-
-/** Opens an AWS console page in the user's browser (never in the app window). */
-export function ConsoleButton({ url, label = "Open in console", testId }: { url: string; label?: string; testId?: string }) {
-  const toast = useToast();
-  return (
-    <button
-      type="button"
-      className="button button-small"
-      title={url}
-      onClick={(event) => {
-        event.stopPropagation();
-        api.openExternal(url).catch((error: unknown) => toast.error(toAppError(error)));
-      }}
-      data-testid={testId}
-    >
-      {label}
-      <ExternalIcon size={12} />
-    </button>
-  );
 }
 
 /** 7 / 30 / 90 days. */

@@ -1,8 +1,9 @@
-import { useId, useState } from "react";
+import { useState } from "react";
 import type { ActionView } from "../../bindings/ActionView";
 import type { AppError } from "../../bindings/AppError";
 import { ErrorNotice } from "../ErrorNotice";
-import { Modal } from "../Modal";
+import { Field } from "../Field";
+import { DialogFooter, DialogForm, Modal } from "../Modal";
 
 type ApprovalDialogProps = {
   stage: string;
@@ -17,7 +18,6 @@ type ApprovalDialogProps = {
 /** Approve or reject a waiting manual approval, with a comment kept in the execution's history. */
 export function ApprovalDialog({ stage, action, approve, busy, error, onConfirm, onCancel }: ApprovalDialogProps) {
   const [comment, setComment] = useState("");
-  const id = useId();
   const info = action.approval;
   const fieldError = error?.field === "comment" ? error : null;
   return (
@@ -28,59 +28,50 @@ export function ApprovalDialog({ stage, action, approve, busy, error, onConfirm,
       size="small"
       testId="approval-dialog"
     >
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
+      <DialogForm
+        onSubmit={() => {
           if (!busy) onConfirm(comment.trim() === "" ? null : comment.trim());
         }}
+        footer={
+          <DialogFooter
+            onCancel={onCancel}
+            cancelTestId="approval-cancel"
+            confirmLabel={busy ? (approve ? "Approving…" : "Rejecting…") : approve ? "Approve" : "Reject"}
+            confirmTestId="approval-confirm"
+            danger={!approve}
+            busy={busy}
+          />
+        }
       >
-        <div className="modal-body">
-          <p className="confirm-body">
-            {approve
-              ? "The release goes on to the stages after this one."
-              : "The execution stops here and fails; nothing after this stage runs for it."}
+        <p className="confirm-body">
+          {approve
+            ? "The release goes on to the stages after this one."
+            : "The execution stops here and fails; nothing after this stage runs for it."}
+        </p>
+        {info?.comments && (
+          <p className="confirm-body approval-comments" data-testid="approval-request">
+            {info.comments}
           </p>
-          {info?.comments && (
-            <p className="confirm-body approval-comments" data-testid="approval-request">
-              {info.comments}
-            </p>
-          )}
-          <div className="field">
-            <label htmlFor={`${id}-comment`}>
-              Comment<span className="optional">optional</span>
-            </label>
+        )}
+        <Field
+          label="Comment"
+          optional
+          error={fieldError?.message}
+          errorTestId="approval-comment-error"
+          testId="approval-comment"
+        >
+          {(c) => (
             <textarea
-              id={`${id}-comment`}
+              {...c}
               value={comment}
               rows={3}
               onChange={(e) => setComment(e.target.value)}
               placeholder="Shown in the execution's history"
-              aria-invalid={fieldError ? true : undefined}
-              data-testid="approval-comment"
             />
-            {fieldError && (
-              <p className="field-error" data-testid="approval-comment-error">
-                {fieldError.message}
-              </p>
-            )}
-          </div>
-          {error && !fieldError && <ErrorNotice error={error} testId="approval-error" />}
-        </div>
-        <div className="modal-footer">
-          <span className="spacer" />
-          <button type="button" className="button" onClick={onCancel} disabled={busy} data-testid="approval-cancel" data-autofocus>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={approve ? "button button-primary" : "button button-danger"}
-            disabled={busy}
-            data-testid="approval-confirm"
-          >
-            {busy ? (approve ? "Approving…" : "Rejecting…") : approve ? "Approve" : "Reject"}
-          </button>
-        </div>
-      </form>
+          )}
+        </Field>
+        {error && !fieldError && <ErrorNotice error={error} testId="approval-error" />}
+      </DialogForm>
     </Modal>
   );
 }

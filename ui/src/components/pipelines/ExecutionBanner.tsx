@@ -2,6 +2,7 @@ import type { ExecutionSummary } from "../../bindings/ExecutionSummary";
 import { shortId } from "../../lib/format";
 import { isRunning, statusLabel, statusTone, triggerLabel } from "../../lib/status";
 import { StopCircleIcon } from "../Icons";
+import { StatusPill } from "../StatusPill";
 import { Ago, ExecutionDuration, RevisionText, StatusGlyph } from "./parts";
 
 type ExecutionBannerProps = {
@@ -69,7 +70,7 @@ export function ExecutionBanner({ execution, pending, onStop }: ExecutionBannerP
               />
             </span>
           )}
-          {execution.executionType === "ROLLBACK" && <span className="pill pill-warning">Rollback</span>}
+          {execution.executionType === "ROLLBACK" && <StatusPill tone="warning">Rollback</StatusPill>}
         </div>
         {revision && (
           <div className="execution-revision">

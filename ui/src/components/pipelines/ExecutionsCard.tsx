@@ -6,9 +6,11 @@ import { useActionExecutions, usePipelineExecutions } from "../../lib/pipelines"
 import { isRunning, triggerLabel } from "../../lib/status";
 import { useDelayedFlag } from "../../lib/useDelayedFlag";
 import { ErrorNotice } from "../ErrorNotice";
+import { ExternalLink } from "../ExternalLink";
 import { ChevronRightIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
-import { Ago, ErrorLine, ExecutionDuration, ExternalLink, RevisionText, StatusGlyph, StatusPill } from "./parts";
+import { PipelineStatusPill, StatusPill } from "../StatusPill";
+import { Ago, ErrorLine, ExecutionDuration, RevisionText, StatusGlyph } from "./parts";
 
 /** The pipeline's recent executions; a row opens its action executions. */
 export function ExecutionsCard({ session, pipeline }: { session: Session; pipeline: string }) {
@@ -106,7 +108,7 @@ const ExecutionRows = memo(function ExecutionRows({ execution: e, open, onToggle
         <td className="nowrap">
           <span className="execution-toggle">
             <ChevronRightIcon size={13} className="disclosure-chevron" />
-            <StatusPill status={e.status} />
+            <PipelineStatusPill status={e.status} />
           </span>
         </td>
         <td className="nowrap" title={e.id}>
@@ -121,7 +123,11 @@ const ExecutionRows = memo(function ExecutionRows({ execution: e, open, onToggle
           >
             {shortId(e.id)}
           </button>
-          {e.executionType === "ROLLBACK" && <span className="pill pill-warning execution-type">Rollback</span>}
+          {e.executionType === "ROLLBACK" && (
+            <StatusPill tone="warning" className="execution-type">
+              Rollback
+            </StatusPill>
+          )}
         </td>
         <td className="nowrap" title={e.triggerDetail ?? undefined}>
           {triggerLabel(e.trigger)}
@@ -185,9 +191,11 @@ function ActionExecutions({ session, pipeline, executionId }: { session: Session
               {a.externalUrl && (
                 <ExternalLink
                   url={a.externalUrl}
-                  label={a.buildId ? "Build" : "Details"}
+                  variant="link"
                   testId={`action-execution-link-${a.stage}-${a.action}`}
-                />
+                >
+                  {a.buildId ? "Build" : "Details"}
+                </ExternalLink>
               )}
             </div>
             {a.buildId && (

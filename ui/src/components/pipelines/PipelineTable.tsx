@@ -2,7 +2,8 @@ import { memo } from "react";
 import type { PipelineSummary } from "../../bindings/PipelineSummary";
 import { navigateToPipeline, pipelineHref } from "../../lib/router";
 import { isRunning, statusLabel, triggerLabel } from "../../lib/status";
-import { Ago, ExecutionDuration, RevisionText, StatusPill } from "./parts";
+import { PipelineStatusPill } from "../StatusPill";
+import { Ago, ExecutionDuration, RevisionText } from "./parts";
 
 /** Every pipeline with its latest execution. Rows are memoized: a refresh re-renders only what changed. */
 export function PipelineTable({ pipelines }: { pipelines: PipelineSummary[] }) {
@@ -47,7 +48,7 @@ const PipelineRow = memo(function PipelineRow({ pipeline }: { pipeline: Pipeline
             : undefined
         }
       >
-        <StatusPill
+        <PipelineStatusPill
           status={latest?.status}
           label={latest ? undefined : "Never run"}
           testId={`pipeline-status-${name}`}

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { api, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
 import type { PipelineVariable } from "../../bindings/PipelineVariable";
@@ -7,9 +7,11 @@ import type { Session } from "../../bindings/Session";
 import { shortId } from "../../lib/format";
 import { useReleaseStart } from "../../lib/pipelines";
 import { isCommitId, newRequestToken, validateRelease, type Errors, type VariableRow } from "../../lib/release/request";
+import { Disclosure } from "../Disclosure";
 import { ErrorNotice } from "../ErrorNotice";
-import { ChevronRightIcon, PlusIcon, RocketIcon, TrashIcon } from "../Icons";
-import { Modal } from "../Modal";
+import { PlusIcon, RocketIcon, TrashIcon } from "../Icons";
+import { Field } from "../Field";
+import { DialogFooter, DialogForm, Modal } from "../Modal";
 import { Ago, RevisionText } from "./parts";
 
 type ReleaseDialogProps = {
@@ -35,7 +37,6 @@ export function ReleaseDialog({ session, view, onStarted, onClose }: ReleaseDial
   const inFlight = useRef(false);
   const [busy, setBusy] = useState(false);
   const release = useReleaseStart(session);
-  const ids = useId();
 
   const source = view.repository ? `${view.repository}${view.branch ? `@${view.branch}` : ""}` : null;
   const latest = view.latest;
@@ -80,183 +81,146 @@ export function ReleaseDialog({ session, view, onStarted, onClose }: ReleaseDial
 
   return (
     <Modal title={`Release ${view.name} to prod?`} onClose={onClose} busy={busy} testId="release-dialog">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          void confirm();
-        }}
-        noValidate
+      <DialogForm
+        onSubmit={() => void confirm()}
+        bodyClassName="release-body"
+        footer={
+          <DialogFooter
+            onCancel={onClose}
+            cancelTestId="release-cancel"
+            confirmLabel={busy ? "Starting…" : "Release to prod"}
+            confirmTestId="release-confirm"
+            confirmIcon={<RocketIcon size={14} />}
+            busy={busy}
+          />
+        }
       >
-        <div className="modal-body release-body">
-          <p className="release-what" data-testid="release-what">
-            Pipeline <strong>{view.name}</strong> will build and deploy{" "}
-            {pinned ? (
-              <>
-                commit <code>{pinned}</code> of{" "}
-              </>
-            ) : (
-              "the latest commit of "
-            )}
-            {source ? <strong className="mono">{source}</strong> : "its source"}.
-          </p>
-
-          {latest && (
-            <div className="release-latest" data-testid="release-latest">
-              <div className="release-latest-label">
-                Latest known commit · execution <code title={latest.id}>{shortId(latest.id)}</code>,{" "}
-                <Ago iso={latest.startedAt} />
-              </div>
-              {latestRevision ? (
-                <RevisionText revision={latestRevision} testId="release-latest-revision" />
-              ) : (
-                <span className="muted">No commit recorded for it.</span>
-              )}
-              {!pinned && (
-                <p className="field-hint">Commits pushed since then are included: the Source stage reads the branch head.</p>
-              )}
-            </div>
+        <p className="release-what" data-testid="release-what">
+          Pipeline <strong>{view.name}</strong> will build and deploy{" "}
+          {pinned ? (
+            <>
+              commit <code>{pinned}</code> of{" "}
+            </>
+          ) : (
+            "the latest commit of "
           )}
+          {source ? <strong className="mono">{source}</strong> : "its source"}.
+        </p>
 
-          <div className="disclosure">
-            <button
-              type="button"
-              className="disclosure-toggle"
-              aria-expanded={pinCommit}
-              onClick={() => setPinCommit((v) => !v)}
-              data-testid="release-pin-toggle"
-            >
-              <ChevronRightIcon size={14} className="disclosure-chevron" />
-              Release a specific commit
-            </button>
-            {pinCommit && (
-              <div className="disclosure-panel field">
-                <label htmlFor={`${ids}-revision`}>
-                  Commit id<span className="optional">optional</span>
-                </label>
-                <input
-                  id={`${ids}-revision`}
-                  className="mono"
-                  value={revision}
-                  onChange={(e) => setRevision(e.target.value)}
-                  placeholder="e.g. 3f9c2ab"
-                  spellCheck={false}
-                  autoComplete="off"
-                  aria-invalid={errors.revision ? true : undefined}
-                  aria-describedby={`${ids}-revision-message`}
-                  data-testid="release-revision"
-                />
-                {errors.revision ? (
-                  <p className="field-error" id={`${ids}-revision-message`} data-testid="field-error-revision">
-                    {errors.revision}
-                  </p>
-                ) : (
-                  <p className="field-hint" id={`${ids}-revision-message`}>
-                    7–40 hex characters. Empty releases the branch head.
-                  </p>
-                )}
-              </div>
+        {latest && (
+          <div className="release-latest" data-testid="release-latest">
+            <div className="release-latest-label">
+              Latest known commit · execution <code title={latest.id}>{shortId(latest.id)}</code>,{" "}
+              <Ago iso={latest.startedAt} />
+            </div>
+            {latestRevision ? (
+              <RevisionText revision={latestRevision} testId="release-latest-revision" />
+            ) : (
+              <span className="muted">No commit recorded for it.</span>
+            )}
+            {!pinned && (
+              <p className="field-hint">Commits pushed since then are included: the Source stage reads the branch head.</p>
             )}
           </div>
+        )}
 
-          <div className="disclosure">
-            <button
-              type="button"
-              className="disclosure-toggle"
-              aria-expanded={showVariables}
-              onClick={() => setShowVariables((v) => !v)}
-              data-testid="release-variables-toggle"
-            >
-              <ChevronRightIcon size={14} className="disclosure-chevron" />
-              Pipeline variables{variables.length > 0 ? ` (${variables.length})` : ""}
-            </button>
-            {showVariables && (
-              <div className="disclosure-panel release-variables">
-                {variables.length === 0 && (
-                  <p className="field-hint">Values for variables declared by the pipeline (V2 pipelines).</p>
-                )}
-                {variables.map((row, i) => (
-                  <div className="variable-row" key={row.id}>
-                    <div className="field">
-                      <label htmlFor={`${ids}-var-${row.id}-name`} className="visually-hidden">
-                        Variable {i + 1} name
-                      </label>
-                      <input
-                        id={`${ids}-var-${row.id}-name`}
-                        className="mono"
-                        placeholder="Name"
-                        value={row.name}
-                        onChange={(e) => updateVariable(i, { name: e.target.value })}
-                        aria-invalid={errors[`variables.${i}.name`] ? true : undefined}
-                        data-testid={`release-variable-name-${i}`}
-                      />
-                      {errors[`variables.${i}.name`] && (
-                        <p className="field-error" data-testid={`field-error-variables-${i}-name`}>
-                          {errors[`variables.${i}.name`]}
-                        </p>
-                      )}
-                    </div>
-                    <div className="field">
-                      <label htmlFor={`${ids}-var-${row.id}-value`} className="visually-hidden">
-                        Variable {i + 1} value
-                      </label>
-                      <input
-                        id={`${ids}-var-${row.id}-value`}
-                        placeholder="Value"
-                        value={row.value}
-                        onChange={(e) => updateVariable(i, { value: e.target.value })}
-                        aria-invalid={errors[`variables.${i}.value`] ? true : undefined}
-                        data-testid={`release-variable-value-${i}`}
-                      />
-                      {errors[`variables.${i}.value`] && (
-                        <p className="field-error" data-testid={`field-error-variables-${i}-value`}>
-                          {errors[`variables.${i}.value`]}
-                        </p>
-                      )}
-                    </div>
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Remove variable ${i + 1}`}
-                      onClick={() => setVariables((rows) => rows.filter((_, j) => j !== i))}
-                      data-testid={`release-variable-remove-${i}`}
-                    >
-                      <TrashIcon size={14} />
-                    </button>
-                  </div>
-                ))}
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => setVariables((rows) => [...rows, { id: newRequestToken(), name: "", value: "" }])}
-                  data-testid="release-variable-add"
-                >
-                  <PlusIcon size={13} />
-                  Add variable
-                </button>
-              </div>
+        <Disclosure
+          label="Release a specific commit"
+          open={pinCommit}
+          onToggle={() => setPinCommit((v) => !v)}
+          testId="release-pin-toggle"
+        >
+          <Field
+            label="Commit id"
+            optional
+            hint="7–40 hex characters. Empty releases the branch head."
+            error={errors.revision}
+            errorTestId="field-error-revision"
+            testId="release-revision"
+          >
+            {(c) => (
+              <input
+                {...c}
+                className="mono"
+                value={revision}
+                onChange={(e) => setRevision(e.target.value)}
+                placeholder="e.g. 3f9c2ab"
+                spellCheck={false}
+                autoComplete="off"
+              />
             )}
-          </div>
+          </Field>
+        </Disclosure>
 
-          {failure && <ErrorNotice error={failure} testId="release-error" />}
-        </div>
-        <div className="modal-footer">
-          <span className="spacer" />
+        <Disclosure
+          label={`Pipeline variables${variables.length > 0 ? ` (${variables.length})` : ""}`}
+          open={showVariables}
+          onToggle={() => setShowVariables((v) => !v)}
+          testId="release-variables-toggle"
+          panelClassName="release-variables"
+        >
+          {variables.length === 0 && (
+            <p className="field-hint">Values for variables declared by the pipeline (V2 pipelines).</p>
+          )}
+          {variables.map((row, i) => (
+            <div className="variable-row" key={row.id}>
+              <Field
+                label={`Variable ${i + 1} name`}
+                hideLabel
+                error={errors[`variables.${i}.name`]}
+                errorTestId={`field-error-variables-${i}-name`}
+                testId={`release-variable-name-${i}`}
+              >
+                {(c) => (
+                  <input
+                    {...c}
+                    className="mono"
+                    placeholder="Name"
+                    value={row.name}
+                    onChange={(e) => updateVariable(i, { name: e.target.value })}
+                  />
+                )}
+              </Field>
+              <Field
+                label={`Variable ${i + 1} value`}
+                hideLabel
+                error={errors[`variables.${i}.value`]}
+                errorTestId={`field-error-variables-${i}-value`}
+                testId={`release-variable-value-${i}`}
+              >
+                {(c) => (
+                  <input
+                    {...c}
+                    placeholder="Value"
+                    value={row.value}
+                    onChange={(e) => updateVariable(i, { value: e.target.value })}
+                  />
+                )}
+              </Field>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Remove variable ${i + 1}`}
+                onClick={() => setVariables((rows) => rows.filter((_, j) => j !== i))}
+                data-testid={`release-variable-remove-${i}`}
+              >
+                <TrashIcon size={14} />
+              </button>
+            </div>
+          ))}
           <button
             type="button"
-            className="button"
-            onClick={onClose}
-            disabled={busy}
-            data-testid="release-cancel"
-            data-autofocus
+            className="link-button"
+            onClick={() => setVariables((rows) => [...rows, { id: newRequestToken(), name: "", value: "" }])}
+            data-testid="release-variable-add"
           >
-            Cancel
+            <PlusIcon size={13} />
+            Add variable
           </button>
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="release-confirm">
-            <RocketIcon size={14} />
-            {busy ? "Starting…" : "Release to prod"}
-          </button>
-        </div>
-      </form>
+        </Disclosure>
+
+        {failure && <ErrorNotice error={failure} testId="release-error" />}
+      </DialogForm>
     </Modal>
   );
 }

@@ -5,7 +5,7 @@ import { shortId, shortSha } from "../../lib/format";
 import { useRollback, useRollbackPlan } from "../../lib/pipelines";
 import { ErrorNotice } from "../ErrorNotice";
 import { RetryIcon } from "../Icons";
-import { Modal } from "../Modal";
+import { DialogFooter, DialogForm, Modal } from "../Modal";
 import { LoadingBlock } from "../Spinner";
 
 type RollbackDialogProps = {
@@ -28,59 +28,58 @@ export function RollbackDialog({ session, pipeline, to, onDone, onCancel }: Roll
   const p = plan.data;
   return (
     <Modal title={`Roll back ${pipeline}?`} onClose={onCancel} busy={busy} testId="rollback-dialog">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
+      <DialogForm
+        onSubmit={() => {
           if (!p || busy) return;
           run.mutate(p, { onSuccess: (result) => onDone(result, p) });
         }}
+        footer={
+          <DialogFooter
+            onCancel={onCancel}
+            cancelTestId="rollback-cancel"
+            confirmLabel={busy ? "Rolling back…" : "Roll back"}
+            confirmTestId="rollback-confirm"
+            confirmIcon={<RetryIcon size={14} />}
+            danger
+            busy={busy}
+            confirmDisabled={!p}
+          />
+        }
       >
-        <div className="modal-body">
-          {plan.isPending ? (
-            <LoadingBlock label="Finding what runs now…" />
-          ) : plan.error ? (
-            <ErrorNotice error={plan.error} testId="rollback-plan-error" />
-          ) : p ? (
-            <>
-              <dl className="rollback-compare" data-testid="rollback-plan">
-                <div className="rollback-side">
-                  <dt>Runs now</dt>
-                  <dd data-testid="rollback-now">
-                    <Side execution={p.currentExecutionId} commit={p.currentCommit} summary={null} taskDefinition={p.currentTaskDefinition} />
-                  </dd>
-                </div>
-                <div className="rollback-side rollback-side-target">
-                  <dt>Goes back to</dt>
-                  <dd data-testid="rollback-to">
-                    <Side execution={p.toExecutionId} commit={p.toCommit} summary={p.toCommitSummary} taskDefinition={p.toTaskDefinition} />
-                  </dd>
-                </div>
-              </dl>
-              <p className="confirm-body" data-testid="rollback-method">
-                <strong>{p.method === "RollbackStage" ? `RollbackStage on ${p.stage}` : `UpdateService ${p.target.service}`}</strong>
-                {": "}
-                {p.methodReason}.
+        {plan.isPending ? (
+          <LoadingBlock label="Finding what runs now…" />
+        ) : plan.error ? (
+          <ErrorNotice error={plan.error} testId="rollback-plan-error" />
+        ) : p ? (
+          <>
+            <dl className="rollback-compare" data-testid="rollback-plan">
+              <div className="rollback-side">
+                <dt>Runs now</dt>
+                <dd data-testid="rollback-now">
+                  <Side execution={p.currentExecutionId} commit={p.currentCommit} summary={null} taskDefinition={p.currentTaskDefinition} />
+                </dd>
+              </div>
+              <div className="rollback-side rollback-side-target">
+                <dt>Goes back to</dt>
+                <dd data-testid="rollback-to">
+                  <Side execution={p.toExecutionId} commit={p.toCommit} summary={p.toCommitSummary} taskDefinition={p.toTaskDefinition} />
+                </dd>
+              </div>
+            </dl>
+            <p className="confirm-body" data-testid="rollback-method">
+              <strong>{p.method === "RollbackStage" ? `RollbackStage on ${p.stage}` : `UpdateService ${p.target.service}`}</strong>
+              {": "}
+              {p.methodReason}.
+            </p>
+            {p.warnings.map((w) => (
+              <p key={w} className="confirm-body rollback-warning">
+                {w}
               </p>
-              {p.warnings.map((w) => (
-                <p key={w} className="confirm-body rollback-warning">
-                  {w}
-                </p>
-              ))}
-            </>
-          ) : null}
-          {run.error && <ErrorNotice error={run.error} testId="rollback-error" />}
-        </div>
-        <div className="modal-footer">
-          <span className="spacer" />
-          <button type="button" className="button" onClick={onCancel} disabled={busy} data-testid="rollback-cancel" data-autofocus>
-            Cancel
-          </button>
-          <button type="submit" className="button button-danger" disabled={busy || !p} data-testid="rollback-confirm">
-            <RetryIcon size={14} />
-            {busy ? "Rolling back…" : "Roll back"}
-          </button>
-        </div>
-      </form>
+            ))}
+          </>
+        ) : null}
+        {run.error && <ErrorNotice error={run.error} testId="rollback-error" />}
+      </DialogForm>
     </Modal>
   );
 }

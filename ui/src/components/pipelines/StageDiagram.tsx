@@ -2,8 +2,10 @@ import { Fragment, memo } from "react";
 import type { ActionView } from "../../bindings/ActionView";
 import type { StageView } from "../../bindings/StageView";
 import { statusTone } from "../../lib/status";
+import { ExternalLink } from "../ExternalLink";
 import { ArrowRightIcon, ClockIcon, LockIcon, RetryIcon } from "../Icons";
-import { Elapsed, ErrorLine, ExternalLink, StatusGlyph, StatusPill } from "./parts";
+import { PipelineStatusPill } from "../StatusPill";
+import { Elapsed, ErrorLine, StatusGlyph } from "./parts";
 import { RolloutPanel } from "./RolloutPanel";
 import { DiagnosisPanel } from "../DiagnosisPanel";
 import { historyHref } from "../../lib/router";
@@ -82,7 +84,7 @@ const StageCard = memo(function StageCard({ stage, previous, onRetry, onDecide }
         <h3 className="stage-name" title={stage.name}>
           {stage.name}
         </h3>
-        <StatusPill status={stage.status} />
+        <PipelineStatusPill status={stage.status} />
       </div>
       {previous && <p className="stage-note">Last run by an earlier execution</p>}
       <ul className="stage-actions">
@@ -146,7 +148,11 @@ function ActionRow({
           <span className="stage-action-name" title={action.name}>
             {action.name}
           </span>
-          {link && <ExternalLink url={link.url} label={link.label} testId={`action-link-${stage}-${action.name}`} />}
+          {link && (
+            <ExternalLink url={link.url} variant="link" testId={`action-link-${stage}-${action.name}`}>
+              {link.label}
+            </ExternalLink>
+          )}
         </div>
         <div className="stage-action-meta">
           <span>{action.provider}</span>

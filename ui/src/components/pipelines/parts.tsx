@@ -1,33 +1,11 @@
 import { memo } from "react";
-import { api, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
 import type { SourceRevision } from "../../bindings/SourceRevision";
 import { useNow } from "../../lib/clock";
 import { formatAgo, formatDateTime, formatDuration, parseTime, shortSha } from "../../lib/format";
 import { statusLabel, statusTone } from "../../lib/status";
-import { useToast } from "../../lib/toast";
 import { ErrorNotice } from "../ErrorNotice";
-import { AlertIcon, CheckCircleIcon, ClockIcon, ExternalIcon, MinusCircleIcon, StopCircleIcon, XCircleIcon } from "../Icons";
-
-const PILL_TONE = {
-  success: "pill-success",
-  danger: "pill-danger",
-  running: "pill-running",
-  warning: "pill-warning",
-  neutral: "",
-  none: "pill-muted",
-} as const;
-
-/** A pipeline, stage or action status as a coloured pill ("In progress", "Failed", …). */
-export function StatusPill({ status, testId, label }: { status: string | null | undefined; testId?: string; label?: string }) {
-  const tone = statusTone(status);
-  return (
-    <span className={`pill status-pill ${PILL_TONE[tone]}`} data-testid={testId} data-status={status ?? "none"}>
-      {tone === "running" && <span className="pulse-dot" aria-hidden="true" />}
-      {label ?? statusLabel(status)}
-    </span>
-  );
-}
+import { AlertIcon, CheckCircleIcon, ClockIcon, MinusCircleIcon, StopCircleIcon, XCircleIcon } from "../Icons";
 
 /** The icon of a status, with its label for screen readers. */
 export function StatusGlyph({ status, size = 16 }: { status: string | null | undefined; size?: number }) {
@@ -129,26 +107,6 @@ export function ExecutionDuration({
   if (running && startedAt) return <Elapsed iso={startedAt} />;
   if (durationSeconds === null) return <span className="muted">—</span>;
   return <>{formatDuration(durationSeconds)}</>;
-}
-
-/** A link to the AWS console or GitHub, opened in the browser. */
-export function ExternalLink({ url, label, testId }: { url: string; label: string; testId?: string }) {
-  const toast = useToast();
-  return (
-    <button
-      type="button"
-      className="link-button external-link"
-      title={url}
-      onClick={(event) => {
-        event.stopPropagation();
-        api.openExternal(url).catch((error: unknown) => toast.error(toAppError(error)));
-      }}
-      data-testid={testId}
-    >
-      {label}
-      <ExternalIcon size={12} />
-    </button>
-  );
 }
 
 /** The error that paused polling, with a Try again that resumes it. */

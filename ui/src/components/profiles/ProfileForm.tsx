@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
-import { api, toAppError } from "../../api";
+import { toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
 import type { Identity } from "../../bindings/Identity";
 import type { ProfileSummary } from "../../bindings/ProfileSummary";
@@ -18,9 +18,12 @@ import {
 } from "../../lib/profileSchema";
 import { useCredentialsTest, useRegions, useSaveProfile, useSession } from "../../lib/queries";
 import { useToast } from "../../lib/toast";
+import { Disclosure } from "../Disclosure";
 import { ErrorNotice } from "../ErrorNotice";
-import { BoltIcon, ChevronRightIcon, ExternalIcon, LockIcon } from "../Icons";
-import { Modal } from "../Modal";
+import { ExternalLink } from "../ExternalLink";
+import { Field } from "../Field";
+import { BoltIcon, LockIcon } from "../Icons";
+import { DialogFooter, DialogForm, Modal } from "../Modal";
 import { LoadingBlock, Spinner } from "../Spinner";
 import { IdentityResult } from "./IdentityResult";
 
@@ -92,7 +95,6 @@ type TestResult = { kind: "ok"; identity: Identity } | { kind: "error"; error: A
 
 function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, onClose }: ProfileFormBodyProps) {
   const toast = useToast();
-  const ids = useId();
   const schema = useMemo(() => profileFormSchema(mode), [mode]);
   const {
     register,
@@ -125,10 +127,6 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
     }
     return regions;
   }, [regions, profile?.region]);
-
-  const fieldId = (field: ProfileFormField) => `${ids}-${field}`;
-  const describedBy = (field: ProfileFormField) =>
-    errors[field] ? `${fieldId(field)}-error` : `${fieldId(field)}-hint`;
 
   // Any change to what is being tested makes an earlier result stale.
   const clearTestResult = () => setTestResult(null);
@@ -179,56 +177,61 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
     }
   }, onInvalid);
 
-  function openHelp() {
-    api.openExternal(IAM_CONSOLE_URL).catch((error: unknown) => toast.error(toAppError(error)));
-  }
-
-  const fieldError = (field: ProfileFormField) => {
-    const message = errors[field]?.message;
-    return message ? (
-      <p className="field-error" id={`${fieldId(field)}-error`} data-testid={`field-error-${field}`}>
-        {message}
-      </p>
-    ) : null;
-  };
+  /** The error of a field, and where e2e finds it. */
+  const fieldError = (field: ProfileFormField) => ({
+    error: errors[field]?.message,
+    errorTestId: `field-error-${field}`,
+  });
 
   return (
-    <form className="profile-form" noValidate onSubmit={(event) => void onSave(event)}>
-      <div className="modal-body">
-        {formError && <ErrorNotice error={formError} variant="banner" testId="form-error" />}
+    <DialogForm
+      className="profile-form"
+      onSubmit={() => void onSave()}
+      footer={
+        <DialogFooter
+          start={
+            <button
+              type="button"
+              className="button"
+              onClick={() => void onTest()}
+              disabled={busy}
+              data-testid="profile-test-connection"
+            >
+              {test.isPending ? <Spinner size={14} /> : <BoltIcon size={14} />}
+              {test.isPending ? "Testing…" : "Test connection"}
+            </button>
+          }
+          onCancel={onClose}
+          cancelTestId="profile-cancel"
+          cancelDisabled={save.isPending}
+          focusCancel={false}
+          confirmLabel={save.isPending ? "Saving…" : "Save"}
+          confirmTestId="profile-save"
+          busy={busy}
+        />
+      }
+    >
+      {formError && <ErrorNotice error={formError} variant="banner" testId="form-error" />}
 
-        <div className="form-grid">
-          <div className="field">
-            <label htmlFor={fieldId("name")}>Name</label>
+      <div className="form-grid">
+        <Field label="Name" hint="Letters, digits, dots, underscores and hyphens." {...fieldError("name")} testId="profile-name">
+          {(c) => (
             <input
-              id={fieldId("name")}
+              {...c}
               type="text"
               autoComplete="off"
               spellCheck={false}
               autoCapitalize="off"
               placeholder="e.g. prod-deployer"
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={describedBy("name")}
-              data-testid="profile-name"
               data-autofocus
               {...register("name")}
             />
-            {fieldError("name") ?? (
-              <p className="field-hint" id={`${fieldId("name")}-hint`}>
-                Letters, digits, dots, underscores and hyphens.
-              </p>
-            )}
-          </div>
+          )}
+        </Field>
 
-          <div className="field">
-            <label htmlFor={fieldId("region")}>Region</label>
-            <select
-              id={fieldId("region")}
-              aria-invalid={errors.region ? true : undefined}
-              aria-describedby={describedBy("region")}
-              data-testid="profile-region"
-              {...register("region", { onChange: clearTestResult })}
-            >
+        <Field label="Region" hint="Where pipelines are created by default." {...fieldError("region")} testId="profile-region">
+          {(c) => (
+            <select {...c} {...register("region", { onChange: clearTestResult })}>
               <option value="">Choose a region</option>
               {regionOptions.map((r) => (
                 <option key={r.code} value={r.code}>
@@ -236,174 +239,126 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
                 </option>
               ))}
             </select>
-            {fieldError("region") ?? (
-              <p className="field-hint" id={`${fieldId("region")}-hint`}>
-                Where pipelines are created by default.
-              </p>
-            )}
-          </div>
-        </div>
+          )}
+        </Field>
+      </div>
 
-        <fieldset className="form-section">
-          <legend className="form-section-title">
-            <LockIcon size={14} />
-            Access key
-          </legend>
-          <button type="button" className="link-button form-section-link" onClick={openHelp}>
-            Create keys in the IAM console
-            <ExternalIcon size={12} />
-          </button>
+      <fieldset className="form-section">
+        <legend className="form-section-title">
+          <LockIcon size={14} />
+          Access key
+        </legend>
+        <ExternalLink url={IAM_CONSOLE_URL} variant="link" className="form-section-link">
+          Create keys in the IAM console
+        </ExternalLink>
 
-          <div className="field">
-            <label htmlFor={fieldId("accessKeyId")}>
-              Access key ID{isEdit && <span className="optional">optional</span>}
-            </label>
+        <Field
+          label="Access key ID"
+          optional={isEdit}
+          hint={isEdit ? "Leave empty to keep the stored key." : "16–128 characters, A–Z and 0–9."}
+          {...fieldError("accessKeyId")}
+          testId="profile-access-key-id"
+        >
+          {(c) => (
             <input
-              id={fieldId("accessKeyId")}
+              {...c}
               type="text"
               className="mono"
               autoComplete="off"
               spellCheck={false}
               autoCapitalize="off"
               placeholder={isEdit ? `unchanged — ${keyHint ?? "stored key"}` : "AKIA…"}
-              aria-invalid={errors.accessKeyId ? true : undefined}
-              aria-describedby={describedBy("accessKeyId")}
-              data-testid="profile-access-key-id"
               {...register("accessKeyId", { onChange: clearTestResult })}
             />
-            {fieldError("accessKeyId") ?? (
-              <p className="field-hint" id={`${fieldId("accessKeyId")}-hint`}>
-                {isEdit ? "Leave empty to keep the stored key." : "16–128 characters, A–Z and 0–9."}
-              </p>
-            )}
-          </div>
+          )}
+        </Field>
 
-          <div className="field">
-            <label htmlFor={fieldId("secretAccessKey")}>
-              Secret access key{isEdit && <span className="optional">optional</span>}
-            </label>
+        <Field
+          label="Secret access key"
+          optional={isEdit}
+          hint="Stored in the system keyring; never shown again."
+          {...fieldError("secretAccessKey")}
+          testId="profile-secret-access-key"
+        >
+          {(c) => (
             <input
-              id={fieldId("secretAccessKey")}
+              {...c}
               type="password"
               className="mono"
               autoComplete="off"
               spellCheck={false}
               placeholder={isEdit ? "unchanged" : ""}
-              aria-invalid={errors.secretAccessKey ? true : undefined}
-              aria-describedby={describedBy("secretAccessKey")}
-              data-testid="profile-secret-access-key"
               {...register("secretAccessKey", { onChange: clearTestResult })}
             />
-            {fieldError("secretAccessKey") ?? (
-              <p className="field-hint" id={`${fieldId("secretAccessKey")}-hint`}>
-                Stored in the system keyring; never shown again.
-              </p>
-            )}
-          </div>
+          )}
+        </Field>
 
-          <div className="field">
-            <label htmlFor={fieldId("sessionToken")}>
-              Session token<span className="optional">optional</span>
-            </label>
+        <Field
+          label="Session token"
+          optional
+          hint="Only for temporary credentials (keys starting with ASIA)."
+          {...fieldError("sessionToken")}
+          testId="profile-session-token"
+        >
+          {(c) => (
             <input
-              id={fieldId("sessionToken")}
+              {...c}
               type="password"
               className="mono"
               autoComplete="off"
               spellCheck={false}
               placeholder={isEdit && profile?.hasSessionToken ? "unchanged" : ""}
-              aria-invalid={errors.sessionToken ? true : undefined}
-              aria-describedby={describedBy("sessionToken")}
-              data-testid="profile-session-token"
               {...register("sessionToken", { onChange: clearTestResult })}
             />
-            {fieldError("sessionToken") ?? (
-              <p className="field-hint" id={`${fieldId("sessionToken")}-hint`}>
-                Only for temporary credentials (keys starting with ASIA).
-              </p>
-            )}
-          </div>
-
-          {isEdit && profile?.hasSessionToken && (
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                data-testid="profile-clear-session-token"
-                {...register("clearSessionToken", { onChange: clearTestResult })}
-              />
-              <span>Remove the stored session token</span>
-            </label>
           )}
-        </fieldset>
+        </Field>
 
-        <label className="checkbox">
-          <input type="checkbox" data-testid="profile-make-default" {...register("makeDefault")} />
-          <span>Make this the default profile</span>
-        </label>
+        {isEdit && profile?.hasSessionToken && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              data-testid="profile-clear-session-token"
+              {...register("clearSessionToken", { onChange: clearTestResult })}
+            />
+            <span>Remove the stored session token</span>
+          </label>
+        )}
+      </fieldset>
 
-        <div className="disclosure">
-          <button
-            type="button"
-            className="disclosure-toggle"
-            aria-expanded={advancedOpen}
-            aria-controls={`${ids}-advanced`}
-            onClick={() => setAdvancedOpen((open) => !open)}
-            data-testid="profile-advanced"
-          >
-            <ChevronRightIcon size={14} className="disclosure-chevron" />
-            Advanced
-          </button>
-          {advancedOpen && (
-            <div className="disclosure-panel" id={`${ids}-advanced`}>
-              <div className="field">
-                <label htmlFor={fieldId("endpointUrl")}>
-                  Endpoint URL<span className="optional">optional</span>
-                </label>
-                <input
-                  id={fieldId("endpointUrl")}
-                  type="url"
-                  className="mono"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="https://…"
-                  aria-invalid={errors.endpointUrl ? true : undefined}
-                  aria-describedby={describedBy("endpointUrl")}
-                  data-testid="profile-endpoint-url"
-                  {...register("endpointUrl", { onChange: clearTestResult })}
-                />
-                {fieldError("endpointUrl") ?? (
-                  <p className="field-hint" id={`${fieldId("endpointUrl")}-hint`}>
-                    For an AWS-compatible endpoint such as a local emulator. Leave empty for AWS.
-                  </p>
-                )}
-              </div>
-            </div>
-          )}
-        </div>
+      <label className="checkbox">
+        <input type="checkbox" data-testid="profile-make-default" {...register("makeDefault")} />
+        <span>Make this the default profile</span>
+      </label>
 
-        {testResult?.kind === "ok" && <IdentityResult identity={testResult.identity} testId="form-identity" />}
-        {testResult?.kind === "error" && <ErrorNotice error={testResult.error} testId="form-test-error" />}
-      </div>
-
-      <div className="modal-footer">
-        <button
-          type="button"
-          className="button"
-          onClick={() => void onTest()}
-          disabled={busy}
-          data-testid="profile-test-connection"
+      <Disclosure
+        label="Advanced"
+        open={advancedOpen}
+        onToggle={() => setAdvancedOpen((open) => !open)}
+        testId="profile-advanced"
+      >
+        <Field
+          label="Endpoint URL"
+          optional
+          hint="For an AWS-compatible endpoint such as a local emulator. Leave empty for AWS."
+          {...fieldError("endpointUrl")}
+          testId="profile-endpoint-url"
         >
-          {test.isPending ? <Spinner size={14} /> : <BoltIcon size={14} />}
-          {test.isPending ? "Testing…" : "Test connection"}
-        </button>
-        <span className="spacer" />
-        <button type="button" className="button" onClick={onClose} disabled={save.isPending} data-testid="profile-cancel">
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={busy} data-testid="profile-save">
-          {save.isPending ? "Saving…" : "Save"}
-        </button>
-      </div>
-    </form>
+          {(c) => (
+            <input
+              {...c}
+              type="url"
+              className="mono"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="https://…"
+              {...register("endpointUrl", { onChange: clearTestResult })}
+            />
+          )}
+        </Field>
+      </Disclosure>
+
+      {testResult?.kind === "ok" && <IdentityResult identity={testResult.identity} testId="form-identity" />}
+      {testResult?.kind === "error" && <ErrorNotice error={testResult.error} testId="form-test-error" />}
+    </DialogForm>
   );
 }

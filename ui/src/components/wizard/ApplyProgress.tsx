@@ -1,27 +1,7 @@
-import { api, toAppError } from "../../api";
 import type { RunStep } from "../../lib/wizard/store";
-import { useToast } from "../../lib/toast";
 import { ErrorNotice } from "../ErrorNotice";
-import { ExternalIcon } from "../Icons";
+import { ExternalLink } from "../ExternalLink";
 import { OutcomeBadge, StatusIcon } from "./StatusBadge";
-
-/** An "Open in console" button for an AWS console URL (opened in the browser). */
-export function ConsoleLink({ url, testId, label = "Open in console" }: { url: string; testId?: string; label?: string }) {
-  const toast = useToast();
-  return (
-    <button
-      type="button"
-      className="button button-small"
-      onClick={() => {
-        api.openExternal(url).catch((error: unknown) => toast.error(toAppError(error)));
-      }}
-      data-testid={testId}
-    >
-      <ExternalIcon size={13} />
-      {label}
-    </button>
-  );
-}
 
 /** The live list of steps of a Create, rollback or tear-down. */
 export function ApplyProgress({ steps }: { steps: RunStep[] }) {
@@ -41,7 +21,7 @@ export function ApplyProgress({ steps }: { steps: RunStep[] }) {
               {event?.arn && <code className="apply-step-arn">{event.arn}</code>}
               {event?.error && <ErrorNotice error={event.error} testId={`apply-step-error-${id}`} />}
             </div>
-            {event?.consoleUrl && <ConsoleLink url={event.consoleUrl} testId={`apply-console-${id}`} />}
+            {event?.consoleUrl && <ExternalLink url={event.consoleUrl} testId={`apply-console-${id}`} />}
           </li>
         );
       })}

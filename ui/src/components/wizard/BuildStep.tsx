@@ -5,9 +5,11 @@ import type { WebhookEvent } from "../../bindings/WebhookEvent";
 import { useCodebuildProjects } from "../../lib/wizard/queries";
 import { applyBuild, buildSchema, buildValues, type BuildValues } from "../../lib/wizard/schemas";
 import type { z } from "../../lib/zod";
+import { FieldWarning } from "../Field";
 import { EnvVarsEditor } from "./EnvVarsEditor";
 import { Checkbox, ChoiceCards, Field } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
+import { RolePicker } from "./RolePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
 
@@ -55,7 +57,6 @@ export function BuildStep({ plan, session }: StepProps) {
 
   return (
     <StepForm
-      step={2}
       form={form}
       apply={applyBuild}
       intro="The CodeBuild project that builds the Docker image and pushes it to ECR."
@@ -213,58 +214,21 @@ export function BuildStep({ plan, session }: StepProps) {
               testId="plan-build-privileged"
             />
             {!privileged && (
-              <p className="field-warning" data-testid="field-warning-build-privileged">
+              <FieldWarning testId="field-warning-build-privileged">
                 Without privileged mode “docker build” fails: the generated buildspec builds a Docker image.
-              </p>
+              </FieldWarning>
             )}
           </fieldset>
 
-          <div className="wizard-group">
-            <ChoiceCards
-              legend="Service role"
-              registration={register("roleMode")}
-              choices={[
-                {
-                  value: "create",
-                  title: "New service role",
-                  description: "With logs, artifacts and the ECR push policy of the next step.",
-                  testId: "build-role-mode-create",
-                },
-                {
-                  value: "existing",
-                  title: "Existing service role",
-                  description: "Pipewright adds the ECR push policy to it.",
-                  testId: "build-role-mode-existing",
-                },
-              ]}
-            />
-            {roleMode === "create" ? (
-              <Field
-                path="build.role.name"
-                label="Role name"
-                optional
-                hint={
-                  <>
-                    Leave empty for the default: <span className="mono">{defaultRole}</span>
-                  </>
-                }
-              >
-                {(c) => <input {...text} className="mono" placeholder={defaultRole} {...c} {...register("roleName")} />}
-              </Field>
-            ) : (
-              <Field path="build.role.arn" label="Role ARN" error={errors.roleArn?.message}>
-                {(c) => (
-                  <input
-                    {...text}
-                    className="mono"
-                    placeholder="arn:aws:iam::123456789012:role/…"
-                    {...c}
-                    {...register("roleArn")}
-                  />
-                )}
-              </Field>
-            )}
-          </div>
+          <RolePicker
+            section="build"
+            mode={roleMode}
+            defaultName={defaultRole}
+            createDescription="With logs, artifacts and the ECR push policy of the next step."
+            existingDescription="Pipewright adds the ECR push policy to it."
+            registration={{ mode: register("roleMode"), name: register("roleName"), arn: register("roleArn") }}
+            arnError={errors.roleArn?.message}
+          />
 
           <div className="form-grid">
             <Field

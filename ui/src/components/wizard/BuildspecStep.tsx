@@ -60,7 +60,6 @@ export function BuildspecStep({ plan, session }: StepProps) {
 
   return (
     <StepForm
-      step={4}
       form={form}
       apply={applyBuildspec}
       intro={

@@ -1,12 +1,11 @@
 import { useEffect, useRef } from "react";
-import { api, toAppError } from "../../api";
 import type { ConnectionInfo } from "../../bindings/ConnectionInfo";
 import type { Session } from "../../bindings/Session";
 import { useConnection } from "../../lib/wizard/queries";
 import { timing } from "../../lib/wizard/timing";
-import { useToast } from "../../lib/toast";
 import { ErrorNotice } from "../ErrorNotice";
-import { AlertIcon, CheckCircleIcon, ExternalIcon } from "../Icons";
+import { ExternalLink } from "../ExternalLink";
+import { AlertIcon, CheckCircleIcon } from "../Icons";
 import { Spinner } from "../Spinner";
 import { ConnectionBadge } from "./StatusBadge";
 
@@ -22,7 +21,6 @@ type ConnectionCardProps = {
 
 /** The chosen connection, polled while PENDING, with the link that finishes the GitHub handshake. */
 export function ConnectionCard({ session, arn, known, onAvailable, onCreateNew }: ConnectionCardProps) {
-  const toast = useToast();
   const query = useConnection(session, arn, known);
   const info = query.data;
   const status = info?.status ?? null;
@@ -37,11 +35,6 @@ export function ConnectionCard({ session, arn, known, onAvailable, onCreateNew }
     const timer = setTimeout(onAvailable, timing.autoAdvanceMs);
     return () => clearTimeout(timer);
   }, [status, onAvailable]);
-
-  function openConsole() {
-    if (!info) return;
-    api.openExternal(info.consoleUrl).catch((error: unknown) => toast.error(toAppError(error)));
-  }
 
   const tone = status === "AVAILABLE" ? "success" : status === "ERROR" ? "error" : "pending";
   return (
@@ -69,15 +62,9 @@ export function ConnectionCard({ session, arn, known, onAvailable, onCreateNew }
             <strong>Update pending connection</strong> and install or pick the AWS Connector for GitHub app. This page
             checks again every {Math.round(timing.connectionPollMs / 1000)} s and continues by itself.
           </p>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={openConsole}
-            data-testid="connection-open-console"
-          >
-            <ExternalIcon size={14} />
+          <ExternalLink url={info.consoleUrl} variant="primary" testId="connection-open-console">
             Open AWS console to finish the handshake
-          </button>
+          </ExternalLink>
         </div>
       )}
       {status === "AVAILABLE" && (

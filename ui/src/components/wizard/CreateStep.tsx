@@ -1,12 +1,13 @@
 import { useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorNotice } from "../ErrorNotice";
+import { ExternalLink } from "../ExternalLink";
 import { CheckCircleIcon, ClockIcon } from "../Icons";
 import { Spinner } from "../Spinner";
-import { CREATE_STEP } from "../../lib/wizard/steps";
 import { isBusy, useWizard, useWizardStore, type RunPhase } from "../../lib/wizard/store";
-import { ApplyProgress, ConsoleLink } from "./ApplyProgress";
+import { ApplyProgress } from "./ApplyProgress";
 import { ReceiptView } from "./ReceiptView";
+import { StepCard } from "./StepCard";
 import type { StepProps } from "./types";
 import { WizardFooter } from "./WizardFooter";
 
@@ -41,106 +42,100 @@ export function CreateStep({ session }: StepProps) {
 
   return (
     <div className="wizard-form">
-      <section className="card wizard-card" aria-labelledby="wizard-step-title" data-phase={run.phase}>
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="wizard-step-title">
-              {`${CREATE_STEP + 1}. ${HEADLINES[run.phase]}`}
-            </h2>
-            <p className="card-subtitle">
-              {busy && <Spinner size={12} />}
-              {run.phase === "applying"
-                ? "Independent resources are created at the same time. You can leave this page; it keeps going."
-                : run.phase === "rolling-back" || run.phase === "tearing-down"
-                  ? "Deleting exactly what this run created."
-                  : "Every resource and what happened to it."}
-            </p>
+      <StepCard
+        heading={HEADLINES[run.phase]}
+        phase={run.phase}
+        subtitle={
+          <>
+            {busy && <Spinner size={12} />}
+            {run.phase === "applying"
+              ? "Independent resources are created at the same time. You can leave this page; it keeps going."
+              : run.phase === "rolling-back" || run.phase === "tearing-down"
+                ? "Deleting exactly what this run created."
+                : "Every resource and what happened to it."}
+          </>
+        }
+      >
+        {waiting && run.phase === "applying" && (
+          <div className="notice notice-waiting" role="status" data-testid="apply-waiting">
+            <ClockIcon size={18} className="notice-icon" />
+            <div className="notice-body">
+              <div className="notice-title">{`${waiting.title}: waiting for you`}</div>
+              <div className="notice-message">
+                {waiting.event?.message ||
+                  "Finish the GitHub handshake in the AWS console; Create continues by itself once the connection is AVAILABLE."}
+              </div>
+            </div>
+            {waiting.event?.consoleUrl && (
+              <div className="notice-action">
+                <ExternalLink url={waiting.event.consoleUrl} testId="apply-connection-console">
+                  Open AWS console
+                </ExternalLink>
+              </div>
+            )}
           </div>
-        </div>
-        <div className="wizard-card-body">
-          {waiting && run.phase === "applying" && (
-            <div className="notice notice-waiting" role="status" data-testid="apply-waiting">
-              <ClockIcon size={18} className="notice-icon" />
-              <div className="notice-body">
-                <div className="notice-title">{`${waiting.title}: waiting for you`}</div>
-                <div className="notice-message">
-                  {waiting.event?.message ||
-                    "Finish the GitHub handshake in the AWS console; Create continues by itself once the connection is AVAILABLE."}
-                </div>
-              </div>
-              {waiting.event?.consoleUrl && (
-                <div className="notice-action">
-                  <ConsoleLink
-                    url={waiting.event.consoleUrl}
-                    label="Open AWS console"
-                    testId="apply-connection-console"
-                  />
-                </div>
-              )}
-            </div>
-          )}
+        )}
 
-          <ApplyProgress steps={run.steps} />
+        <ApplyProgress steps={run.steps} />
 
-          {run.phase === "succeeded" && (
-            <div className="notice notice-success" role="status" data-testid="apply-done">
-              <CheckCircleIcon size={18} className="notice-icon" />
-              <div className="notice-body">
-                <div className="notice-title">{`Pipeline “${run.receipt?.pipeline ?? plan?.pipeline.name ?? ""}” is ready`}</div>
-                <div className="notice-message">
-                  Its first run has started. The receipt below lists every resource; keep it to tear them down later.
-                </div>
+        {run.phase === "succeeded" && (
+          <div className="notice notice-success" role="status" data-testid="apply-done">
+            <CheckCircleIcon size={18} className="notice-icon" />
+            <div className="notice-body">
+              <div className="notice-title">{`Pipeline “${run.receipt?.pipeline ?? plan?.pipeline.name ?? ""}” is ready`}</div>
+              <div className="notice-message">
+                Its first run has started. The receipt below lists every resource; keep it to tear them down later.
               </div>
             </div>
-          )}
+          </div>
+        )}
 
-          {run.phase === "failed" && (
-            <>
-              {run.error && (
-                <ErrorNotice
-                  error={run.error}
-                  variant="banner"
-                  testId="apply-error"
-                  action={
-                    <div className="inline-actions">
-                      <button type="button" className="button button-primary" onClick={retry} data-testid="apply-retry">
-                        Retry
+        {run.phase === "failed" && (
+          <>
+            {run.error && (
+              <ErrorNotice
+                error={run.error}
+                variant="banner"
+                testId="apply-error"
+                action={
+                  <div className="inline-actions">
+                    <button type="button" className="button button-primary" onClick={retry} data-testid="apply-retry">
+                      Retry
+                    </button>
+                    {run.receipt && (
+                      <button
+                        type="button"
+                        className="button button-ghost-danger"
+                        onClick={() => void store.teardown(session)}
+                        data-testid="apply-rollback"
+                      >
+                        Roll back
                       </button>
-                      {run.receipt && (
-                        <button
-                          type="button"
-                          className="button button-ghost-danger"
-                          onClick={() => void store.teardown(session)}
-                          data-testid="apply-rollback"
-                        >
-                          Roll back
-                        </button>
-                      )}
-                    </div>
-                  }
-                />
-              )}
-              <p className="field-hint">
-                Retry is safe: it reuses what already exists. Roll back deletes only what this run created.
-              </p>
-            </>
-          )}
+                    )}
+                  </div>
+                }
+              />
+            )}
+            <p className="field-hint">
+              Retry is safe: it reuses what already exists. Roll back deletes only what this run created.
+            </p>
+          </>
+        )}
 
-          {(run.phase === "rolled-back" || run.phase === "torn-down") && (
-            <div className="notice notice-success" role="status" data-testid="apply-removed">
-              <CheckCircleIcon size={18} className="notice-icon" />
-              <div className="notice-body">
-                <div className="notice-title">
-                  {run.phase === "rolled-back" ? "Rolled back" : "Torn down"}
-                </div>
-                <div className="notice-message">Everything this run created was deleted; reused resources were left alone.</div>
+        {(run.phase === "rolled-back" || run.phase === "torn-down") && (
+          <div className="notice notice-success" role="status" data-testid="apply-removed">
+            <CheckCircleIcon size={18} className="notice-icon" />
+            <div className="notice-body">
+              <div className="notice-title">
+                {run.phase === "rolled-back" ? "Rolled back" : "Torn down"}
               </div>
+              <div className="notice-message">Everything this run created was deleted; reused resources were left alone.</div>
             </div>
-          )}
+          </div>
+        )}
 
-          {run.teardownError && <ErrorNotice error={run.teardownError} testId="teardown-error" />}
-        </div>
-      </section>
+        {run.teardownError && <ErrorNotice error={run.teardownError} testId="teardown-error" />}
+      </StepCard>
 
       {run.receipt && run.receipt.resources.length > 0 && (
         <ReceiptView

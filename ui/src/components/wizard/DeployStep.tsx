@@ -36,7 +36,6 @@ export function DeployStep({ plan, session }: StepProps) {
 
   return (
     <StepForm
-      step={5}
       form={form}
       apply={applyDeploy}
       intro="Where the new image goes: an ECS service, updated from imagedefinitions.json."

@@ -6,6 +6,7 @@ import type { z } from "../../lib/zod";
 import { ErrorNotice } from "../ErrorNotice";
 import { InfoIcon } from "../Icons";
 import { Spinner } from "../Spinner";
+import { StatusPill } from "../StatusPill";
 import { Field } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
 import { StepForm } from "./StepForm";
@@ -32,7 +33,6 @@ export function EcrStep({ plan, session }: StepProps) {
 
   return (
     <StepForm
-      step={3}
       form={form}
       apply={applyEcr}
       intro="Let the CodeBuild role push to one ECR repository, and nothing else."
@@ -84,9 +84,9 @@ export function EcrStep({ plan, session }: StepProps) {
             label={
               <span className="label-row">
                 Policy document
-                <span className={edited ? "pill pill-warning" : "pill pill-success"} data-testid="ecr-policy-state">
+                <StatusPill tone={edited ? "warning" : "success"} testId="ecr-policy-state">
                   {edited ? "Edited" : "Generated · least privilege"}
-                </span>
+                </StatusPill>
                 {generated.isFetching && <Spinner size={12} />}
               </span>
             }

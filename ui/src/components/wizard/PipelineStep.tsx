@@ -4,6 +4,7 @@ import { useAccountId } from "../../lib/wizard/queries";
 import { applyPipeline, pipelineSchema, pipelineValues, type PipelineValues } from "../../lib/wizard/schemas";
 import type { z } from "../../lib/zod";
 import { ChoiceCards, Field } from "./fields";
+import { RolePicker } from "./RolePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
 
@@ -60,7 +61,6 @@ export function PipelineStep({ plan, session, region, accountId }: StepProps) {
 
   return (
     <StepForm
-      step={0}
       form={form}
       apply={applyPipeline}
       intro="Name the pipeline and choose its service role, artifact store and how runs queue up."
@@ -74,64 +74,15 @@ export function PipelineStep({ plan, session, region, accountId }: StepProps) {
         {(c) => <input type="text" autoComplete="off" spellCheck={false} {...c} {...register("name")} />}
       </Field>
 
-      <div className="wizard-group">
-        <ChoiceCards
-          legend="Service role"
-          registration={register("roleMode")}
-          choices={[
-            {
-              value: "create",
-              title: "New service role",
-              description: "Pipewright creates it with only what this pipeline needs.",
-              testId: "pipeline-role-mode-create",
-            },
-            {
-              value: "existing",
-              title: "Existing service role",
-              description: "Use a role you already have; it needs CodePipeline’s permissions.",
-              testId: "pipeline-role-mode-existing",
-            },
-          ]}
-        />
-        {roleMode === "create" ? (
-          <Field
-            path="pipeline.role.name"
-            label="Role name"
-            optional
-            hint={
-              <>
-                Leave empty for the default: <span className="mono">{defaultRole}</span>
-              </>
-            }
-          >
-            {(c) => (
-              <input
-                type="text"
-                className="mono"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder={defaultRole}
-                {...c}
-                {...register("roleName")}
-              />
-            )}
-          </Field>
-        ) : (
-          <Field path="pipeline.role.arn" label="Role ARN" error={errors.roleArn?.message}>
-            {(c) => (
-              <input
-                type="text"
-                className="mono"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="arn:aws:iam::123456789012:role/…"
-                {...c}
-                {...register("roleArn")}
-              />
-            )}
-          </Field>
-        )}
-      </div>
+      <RolePicker
+        section="pipeline"
+        mode={roleMode}
+        defaultName={defaultRole}
+        createDescription="Pipewright creates it with only what this pipeline needs."
+        existingDescription="Use a role you already have; it needs CodePipeline’s permissions."
+        registration={{ mode: register("roleMode"), name: register("roleName"), arn: register("roleArn") }}
+        arnError={errors.roleArn?.message}
+      />
 
       <div className="wizard-group">
         <ChoiceCards

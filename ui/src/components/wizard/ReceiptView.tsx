@@ -1,6 +1,6 @@
 import { localDateTime } from "../../lib/format";
 import type { Receipt } from "../../bindings/Receipt";
-import { ConsoleLink } from "./ApplyProgress";
+import { ExternalLink } from "../ExternalLink";
 import { OutcomeBadge } from "./StatusBadge";
 
 type ReceiptViewProps = {
@@ -60,7 +60,7 @@ export function ReceiptView({ receipt, titles, onTearDown, busy }: ReceiptViewPr
                 <td>
                   <OutcomeBadge status={r.outcome} />
                 </td>
-                <td className="actions-col">{r.consoleUrl && <ConsoleLink url={r.consoleUrl} />}</td>
+                <td className="actions-col">{r.consoleUrl && <ExternalLink url={r.consoleUrl} />}</td>
               </tr>
             ))}
           </tbody>

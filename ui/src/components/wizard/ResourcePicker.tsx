@@ -3,12 +3,12 @@ import type { UseFormRegisterReturn } from "react-hook-form";
 import type { AppError } from "../../bindings/AppError";
 import { describeError } from "../../lib/errors";
 import { Spinner } from "../Spinner";
-import type { ControlProps } from "./fields";
+import type { PlanControlProps } from "./fields";
 
 export type PickerOption = { value: string; label: string };
 
 type ResourcePickerProps = {
-  control: ControlProps;
+  control: PlanControlProps;
   registration: UseFormRegisterReturn;
   /** The lookup (ecs_clusters, ecr_repositories, …), already mapped to options. */
   query: Pick<UseQueryResult<unknown, AppError>, "isPending" | "isFetching" | "error">;

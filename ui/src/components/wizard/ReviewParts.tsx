@@ -2,7 +2,7 @@ import type { CostEstimate } from "../../bindings/CostEstimate";
 import type { Finding } from "../../bindings/Finding";
 import type { ReviewStep } from "../../bindings/ReviewStep";
 import type { Severity } from "../../bindings/Severity";
-import { REVIEW_STEP, STEPS, stepOfPath } from "../../lib/wizard/steps";
+import { useWizardStore } from "../../lib/wizard/store";
 import { AlertIcon, ChevronRightIcon, InfoIcon } from "../Icons";
 import { ActionBadge } from "./StatusBadge";
 
@@ -14,6 +14,7 @@ const SEVERITIES: { severity: Severity; title: string }[] = [
 
 /** Preflight findings, errors first; each one can jump to the step of its field. */
 export function Findings({ findings, onEdit }: { findings: Finding[]; onEdit: (step: number) => void }) {
+  const store = useWizardStore();
   if (findings.length === 0) {
     return (
       <p className="review-clean" data-testid="review-no-findings">
@@ -34,14 +35,14 @@ export function Findings({ findings, onEdit }: { findings: Finding[]; onEdit: (s
             </h3>
             <ul>
               {list.map((f, index) => {
-                const step = stepOfPath(f.path);
+                const step = store.formStepOf(f.path);
                 return (
                   <li key={`${f.path ?? ""}-${index}`} data-testid={`review-finding-${severity}`}>
                     <span className="finding-message">{f.message}</span>
                     {f.path && <span className="mono finding-path">{f.path}</span>}
-                    {f.path && step < REVIEW_STEP && (
+                    {f.path && step !== null && (
                       <button type="button" className="link-button" onClick={() => onEdit(step)}>
-                        {`Edit in ${STEPS[step]?.title ?? "the wizard"}`}
+                        {`Edit in ${store.steps[step]?.title ?? "the wizard"}`}
                         <ChevronRightIcon size={12} />
                       </button>
                     )}

@@ -1,11 +1,11 @@
 import { usePlanReview } from "../../lib/wizard/queries";
-import { REVIEW_STEP, STEPS, stepOfPath } from "../../lib/wizard/steps";
 import { useWizardStore } from "../../lib/wizard/store";
 import { ErrorNotice } from "../ErrorNotice";
 import { BoltIcon } from "../Icons";
 import { LoadingBlock } from "../Spinner";
 import { PlanFileActions } from "./PlanFileActions";
 import { CostTable, Findings, ReviewStepCard } from "./ReviewParts";
+import { StepCard } from "./StepCard";
 import type { StepProps } from "./types";
 import { WizardFooter } from "./WizardFooter";
 
@@ -27,20 +27,14 @@ export function ReviewStep({ plan, session }: StepProps) {
     );
   }
 
-  const fixStep = review.error?.code === "validation" ? stepOfPath(review.error.field) : null;
+  const fixStep = review.error?.code === "validation" ? store.formStepOf(review.error.field) : null;
 
   return (
     <div className="wizard-form">
-      <section className="card wizard-card" aria-labelledby="wizard-step-title">
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="wizard-step-title">
-              {`${REVIEW_STEP + 1}. Review`}
-            </h2>
-            <p className="card-subtitle">Nothing has been created yet. This is exactly what Create will do.</p>
-          </div>
-          <span className="spacer" />
-          {data && (
+      <StepCard
+        subtitle="Nothing has been created yet. This is exactly what Create will do."
+        aside={
+          data ? (
             <dl className="review-target" data-testid="review-target">
               <div>
                 <dt>Account</dt>
@@ -51,58 +45,57 @@ export function ReviewStep({ plan, session }: StepProps) {
                 <dd className="mono">{data.region}</dd>
               </div>
             </dl>
-          )}
-        </div>
-        <div className="wizard-card-body">
-          {review.isPending && <LoadingBlock label="Checking the plan against your account…" />}
-          {review.error && (
-            <ErrorNotice
-              error={review.error}
-              testId="review-error"
-              action={
-                fixStep !== null && fixStep < REVIEW_STEP ? (
-                  <button type="button" className="button" onClick={() => store.goTo(fixStep)} data-testid="review-fix">
-                    {`Go to ${STEPS[fixStep]?.title ?? "the field"}`}
-                  </button>
-                ) : (
-                  <button type="button" className="button" onClick={() => void review.refetch()}>
-                    Try again
-                  </button>
-                )
-              }
-            />
-          )}
-          {data && (
-            <>
-              <Findings findings={data.findings} onEdit={(step) => store.goTo(step)} />
-              <div>
-                <h3 className="wizard-section-title">Resources</h3>
-                <ol className="review-steps">
-                  {data.steps.map((step) => (
-                    <ReviewStepCard key={step.id} step={step} titles={titles} />
-                  ))}
-                </ol>
-              </div>
-              <div>
-                <h3 className="wizard-section-title">Cost estimate</h3>
-                <CostTable cost={data.cost} />
-              </div>
-              <details className="review-document">
-                <summary>buildspec.yml</summary>
-                <pre className="code-view">
-                  <code>{data.buildspec}</code>
-                </pre>
-              </details>
-              <details className="review-document">
-                <summary>ECR push policy</summary>
-                <pre className="code-view">
-                  <code>{data.ecrPolicy}</code>
-                </pre>
-              </details>
-            </>
-          )}
-        </div>
-      </section>
+          ) : null
+        }
+      >
+        {review.isPending && <LoadingBlock label="Checking the plan against your account…" />}
+        {review.error && (
+          <ErrorNotice
+            error={review.error}
+            testId="review-error"
+            action={
+              fixStep !== null ? (
+                <button type="button" className="button" onClick={() => store.goTo(fixStep)} data-testid="review-fix">
+                  {`Go to ${store.steps[fixStep]?.title ?? "the field"}`}
+                </button>
+              ) : (
+                <button type="button" className="button" onClick={() => void review.refetch()}>
+                  Try again
+                </button>
+              )
+            }
+          />
+        )}
+        {data && (
+          <>
+            <Findings findings={data.findings} onEdit={(step) => store.goTo(step)} />
+            <div>
+              <h3 className="wizard-section-title">Resources</h3>
+              <ol className="review-steps">
+                {data.steps.map((step) => (
+                  <ReviewStepCard key={step.id} step={step} titles={titles} />
+                ))}
+              </ol>
+            </div>
+            <div>
+              <h3 className="wizard-section-title">Cost estimate</h3>
+              <CostTable cost={data.cost} />
+            </div>
+            <details className="review-document">
+              <summary>buildspec.yml</summary>
+              <pre className="code-view">
+                <code>{data.buildspec}</code>
+              </pre>
+            </details>
+            <details className="review-document">
+              <summary>ECR push policy</summary>
+              <pre className="code-view">
+                <code>{data.ecrPolicy}</code>
+              </pre>
+            </details>
+          </>
+        )}
+      </StepCard>
       <WizardFooter next={false}>
         <PlanFileActions testIdPrefix="review-plan" />
         <button

@@ -21,7 +21,6 @@ export function SourceStep({ plan, session }: StepProps) {
 
   return (
     <StepForm
-      step={1}
       form={form}
       apply={applySource}
       intro="GitHub through a CodeStar connection: the repository and branch the pipeline releases."

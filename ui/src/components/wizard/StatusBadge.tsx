@@ -2,22 +2,24 @@ import type { StepAction } from "../../bindings/StepAction";
 import type { StepStatus } from "../../bindings/StepStatus";
 import { AlertIcon, CheckCircleIcon, ClockIcon, TrashIcon } from "../Icons";
 import { Spinner } from "../Spinner";
+import { StatusPill, type PillTone } from "../StatusPill";
 
-const CONNECTION_TONE: Record<string, string> = { AVAILABLE: "success", PENDING: "warning", ERROR: "danger" };
+const CONNECTION_TONE: Record<string, PillTone> = { AVAILABLE: "success", PENDING: "warning", ERROR: "danger" };
 
 /** A connection's status as AWS reports it (PENDING, AVAILABLE, ERROR, or anything else as is). */
 export function ConnectionBadge({ status, testId }: { status: string; testId?: string }) {
   return (
-    <span className={`pill pill-${CONNECTION_TONE[status] ?? "neutral"}`} data-testid={testId}>
+    <StatusPill tone={CONNECTION_TONE[status] ?? "neutral"} testId={testId}>
       {status}
-    </span>
+    </StatusPill>
   );
 }
 
-const ACTION_TONE: Record<StepAction, string> = { create: "accent", reuse: "neutral", update: "warning", skip: "muted" };
+const ACTION_TONE: Record<StepAction, PillTone> = { create: "accent", reuse: "neutral", update: "warning", skip: "muted" };
 
+/** What Create will do to a resource: create, reuse, update or skip. */
 export function ActionBadge({ action }: { action: StepAction }) {
-  return <span className={`pill pill-${ACTION_TONE[action]}`}>{action}</span>;
+  return <StatusPill tone={ACTION_TONE[action]}>{action}</StatusPill>;
 }
 
 const STATUS_LABEL: Record<StepStatus, string> = {
@@ -32,7 +34,6 @@ const STATUS_LABEL: Record<StepStatus, string> = {
   deleted: "Deleted",
   restored: "Restored",
 };
-
 
 /** The icon of a live step status. */
 export function StatusIcon({ status }: { status: StepStatus }) {
@@ -62,8 +63,9 @@ export function StatusIcon({ status }: { status: StepStatus }) {
   }
 }
 
+/** What happened to a resource in a run (Created, Reused, Failed, …). */
 export function OutcomeBadge({ status }: { status: StepStatus }) {
-  const tone =
+  const tone: PillTone =
     status === "created" || status === "updated"
       ? "success"
       : status === "failed"
@@ -71,5 +73,5 @@ export function OutcomeBadge({ status }: { status: StepStatus }) {
         : status === "waiting" || status === "running"
           ? "warning"
           : "neutral";
-  return <span className={`pill pill-${tone}`}>{STATUS_LABEL[status]}</span>;
+  return <StatusPill tone={tone}>{STATUS_LABEL[status]}</StatusPill>;
 }

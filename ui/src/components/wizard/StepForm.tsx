@@ -7,14 +7,13 @@ import type { Issue } from "../../bindings/Issue";
 import type { Plan } from "../../bindings/Plan";
 import { IssuesContext } from "../../lib/wizard/issues";
 import { wizardKeys } from "../../lib/wizard/queries";
-import { STEPS, stepOfPath } from "../../lib/wizard/steps";
-import { useWizardStore } from "../../lib/wizard/store";
+import { useWizardStep, useWizardStore } from "../../lib/wizard/store";
 import { ErrorNotice } from "../ErrorNotice";
 import { AlertIcon } from "../Icons";
+import { StepCard } from "./StepCard";
 import { WIZARD_FORM_ID, WizardFooter } from "./WizardFooter";
 
 type StepFormProps<V extends FieldValues, O> = {
-  step: number;
   form: UseFormReturn<V, unknown, O>;
   /** Writes the form's values into the plan (a pure function of both). */
   apply: (plan: Plan, values: V) => Plan;
@@ -26,8 +25,10 @@ type StepFormProps<V extends FieldValues, O> = {
  * A wizard step's form: every change goes straight into the shared plan (so Back, the stepper and
  * live validation see it); Next checks the zod schema, then plan_validate for this step's fields.
  */
-export function StepForm<V extends FieldValues, O>({ step, form, apply, intro, children }: StepFormProps<V, O>) {
+export function StepForm<V extends FieldValues, O>({ form, apply, intro, children }: StepFormProps<V, O>) {
   const store = useWizardStore();
+  // A step's form is only ever shown as the current step.
+  const step = useWizardStep();
   const client = useQueryClient();
   const [checking, setChecking] = useState(false);
   const [blocking, setBlocking] = useState<Issue[]>([]);
@@ -56,7 +57,7 @@ export function StepForm<V extends FieldValues, O>({ step, form, apply, intro, c
       try {
         const issues = await api.planValidate(plan);
         client.setQueryData(wizardKeys.planValidate(plan), issues);
-        const mine = issues.filter((issue) => stepOfPath(issue.path) === step);
+        const mine = issues.filter((issue) => store.formStepOf(issue.path) === step);
         setBlocking(mine);
         if (mine.length > 0) {
           store.setTarget(null);
@@ -76,17 +77,7 @@ export function StepForm<V extends FieldValues, O>({ step, form, apply, intro, c
 
   return (
     <form id={WIZARD_FORM_ID} className="wizard-form" noValidate onSubmit={(event) => void onSubmit(event)}>
-      <section className="card wizard-card" aria-labelledby="wizard-step-title">
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="wizard-step-title">
-              {`${step + 1}. ${STEPS[step]?.title ?? ""}`}
-            </h2>
-            <p className="card-subtitle">{intro}</p>
-          </div>
-        </div>
-        <div className="wizard-card-body">{children}</div>
-      </section>
+      <StepCard subtitle={intro}>{children}</StepCard>
       {shown.length > 0 && (
         <div className="notice notice-error" role="alert" data-testid="wizard-issues">
           <AlertIcon size={16} className="notice-icon" />

@@ -1,4 +1,3 @@
-import { CREATE_STEP, LAST_FORM_STEP, STEPS } from "../../lib/wizard/steps";
 import { useWizard, useWizardStore } from "../../lib/wizard/store";
 import { CheckIcon } from "../Icons";
 import { WIZARD_FORM_ID } from "./WizardFooter";
@@ -7,10 +6,11 @@ import { WIZARD_FORM_ID } from "./WizardFooter";
 export function Stepper() {
   const store = useWizardStore();
   const { step, reached, run } = useWizard();
+  const create = store.indexOf("create");
 
   function go(index: number) {
     if (index === step || !store.canGoTo(index)) return;
-    if (index > step && step <= LAST_FORM_STEP) {
+    if (index > step && store.steps[step]?.section) {
       // Forward from a form: it has to validate first, like Next.
       const form = document.getElementById(WIZARD_FORM_ID);
       if (form instanceof HTMLFormElement) {
@@ -25,8 +25,8 @@ export function Stepper() {
   return (
     <nav className="stepper" aria-label="Steps">
       <ol>
-        {STEPS.map((s, index) => {
-          const state = index === step ? "current" : index < reached || (index === CREATE_STEP && run.phase !== "idle") ? "complete" : index <= reached ? "reached" : "upcoming";
+        {store.steps.map((s, index) => {
+          const state = index === step ? "current" : index < reached || (index === create && run.phase !== "idle") ? "complete" : index <= reached ? "reached" : "upcoming";
           const clickable = index !== step && store.canGoTo(index);
           return (
             <li key={s.key} className={`stepper-item stepper-${state}`}>

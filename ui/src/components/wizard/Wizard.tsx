@@ -2,43 +2,13 @@ import { useEffect } from "react";
 import type { Session } from "../../bindings/Session";
 import { issueMap, IssuesContext } from "../../lib/wizard/issues";
 import { useLiveIssues, usePlanReference } from "../../lib/wizard/queries";
-import { STEPS } from "../../lib/wizard/steps";
 import { useWizard, useWizardStore } from "../../lib/wizard/store";
 import { ErrorNotice } from "../ErrorNotice";
 import { LoadingBlock } from "../Spinner";
-import { BuildspecStep } from "./BuildspecStep";
-import { BuildStep } from "./BuildStep";
-import { CreateStep } from "./CreateStep";
-import { DeployStep } from "./DeployStep";
-import { EcrStep } from "./EcrStep";
-import { PipelineStep } from "./PipelineStep";
 import { PlanFileActions } from "./PlanFileActions";
-import { ReviewStep } from "./ReviewStep";
-import { SourceStep } from "./SourceStep";
 import { Stepper } from "./Stepper";
+import { STEPS } from "./steps";
 import { UnfinishedRuns } from "./UnfinishedRuns";
-import type { StepProps } from "./types";
-
-function CurrentStep({ step, ...props }: StepProps & { step: number }) {
-  switch (step) {
-    case 1:
-      return <SourceStep {...props} />;
-    case 2:
-      return <BuildStep {...props} />;
-    case 3:
-      return <EcrStep {...props} />;
-    case 4:
-      return <BuildspecStep {...props} />;
-    case 5:
-      return <DeployStep {...props} />;
-    case 6:
-      return <ReviewStep {...props} />;
-    case 7:
-      return <CreateStep {...props} />;
-    default:
-      return <PipelineStep {...props} />;
-  }
-}
 
 type WizardProps = { session: Session; region: string; accountId: string | null };
 
@@ -48,6 +18,7 @@ export function Wizard({ session, region, accountId }: WizardProps) {
   const { plan, step, revision } = useWizard();
   const reference = usePlanReference(plan === null);
   const issues = useLiveIssues(plan);
+  const current = STEPS[step] ?? STEPS[0];
 
   useEffect(() => {
     if (reference.data) store.init(reference.data);
@@ -86,9 +57,8 @@ export function Wizard({ session, region, accountId }: WizardProps) {
         </div>
         <UnfinishedRuns session={session} />
         <Stepper />
-        <CurrentStep
-          key={`${STEPS[step]?.key ?? step}-${revision}`}
-          step={step}
+        <current.Component
+          key={`${current.key}-${revision}`}
           session={session}
           region={region}
           accountId={accountId}

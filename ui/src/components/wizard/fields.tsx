@@ -1,71 +1,36 @@
-import { useId, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
-import { dashed } from "../../lib/wizard/steps";
-import { useIssue } from "../../lib/wizard/issues";
-import { AlertIcon } from "../Icons";
+import { dashed, useIssue } from "../../lib/wizard/issues";
+import { ChoiceCards as Cards, type Choice } from "../ChoiceCards";
+import { Field as FieldRow, type ControlProps, type FieldProps as FieldRowProps } from "../Field";
 
-/** The props a field's control needs: id, error state and the e2e test id `plan-<path>`. */
-export type ControlProps = {
-  id: string;
-  "aria-invalid": true | undefined;
-  "aria-describedby": string;
-  "data-testid": string;
-};
+/** The props a plan field's control gets: id, error state and the e2e test id `plan-<path>`. */
+export type PlanControlProps = ControlProps & { "data-testid": string };
 
-type FieldProps = {
+type FieldProps = Omit<FieldRowProps, "errorTestId" | "warningTestId" | "hideLabel" | "id" | "children" | "error"> & {
   /** The plan path this field edits, e.g. `build.timeoutMinutes`. */
   path: string;
-  label: ReactNode;
-  hint?: ReactNode;
   /** The zod (form) error; wins over the Rust issue for the same path. */
   error?: string;
-  /** A non-blocking warning, shown under the hint. */
-  warning?: ReactNode;
-  optional?: boolean;
-  className?: string;
   /** Overrides the control's default test id `plan-<path>`. */
   testId?: string;
-  children: (control: ControlProps) => ReactNode;
+  children: (control: PlanControlProps) => ReactNode;
 };
 
-/** A labelled control with its hint, its form error or plan_validate issue, and an optional warning. */
-export function Field({ path, label, hint, error, warning, optional, className, testId, children }: FieldProps) {
-  const id = useId();
+/** A plan field: the field row, with its form error or else the plan_validate issue for its path. */
+export function Field({ path, error, testId, children, ...row }: FieldProps) {
   const issue = useIssue(path);
-  const message = error ?? issue;
-  const messageId = `${id}-message`;
+  const controlTestId = testId ?? `plan-${dashed(path)}`;
   return (
-    <div className={className ? `field ${className}` : "field"}>
-      <label htmlFor={id}>
-        {label}
-        {optional && <span className="optional">optional</span>}
-      </label>
-      {children({
-        id,
-        "aria-invalid": message ? true : undefined,
-        "aria-describedby": messageId,
-        "data-testid": testId ?? `plan-${dashed(path)}`,
-      })}
-      {message ? (
-        <p className="field-error" id={messageId} data-testid={`field-error-${dashed(path)}`}>
-          {message}
-        </p>
-      ) : hint ? (
-        <p className="field-hint" id={messageId}>
-          {hint}
-        </p>
-      ) : null}
-      {warning && <FieldWarning testId={`field-warning-${dashed(path)}`}>{warning}</FieldWarning>}
-    </div>
-  );
-}
-
-export function FieldWarning({ children, testId }: { children: ReactNode; testId?: string }) {
-  return (
-    <p className="field-warning" data-testid={testId}>
-      <AlertIcon size={13} />
-      <span>{children}</span>
-    </p>
+    <FieldRow
+      {...row}
+      error={error ?? issue}
+      errorTestId={`field-error-${dashed(path)}`}
+      warningTestId={`field-warning-${dashed(path)}`}
+      testId={controlTestId}
+    >
+      {(control) => children({ ...control, "data-testid": controlTestId })}
+    </FieldRow>
   );
 }
 
@@ -80,48 +45,18 @@ export function PathMessage({ path, error }: { path: string; error?: string }) {
   ) : null;
 }
 
-export type Choice<V extends string> = {
-  value: V;
-  title: ReactNode;
-  description?: ReactNode;
-  testId?: string;
-};
-
-type ChoiceCardsProps<V extends string> = {
+type PlanChoiceCardsProps<V extends string> = {
   legend: ReactNode;
   choices: readonly Choice<V>[];
   registration: UseFormRegisterReturn;
-  /** Side by side (short options) or stacked. */
   layout?: "row" | "column";
   /** The plan path of the choice, to show its plan_validate issue. */
   path?: string;
 };
 
-/** A radio group drawn as cards, each with a one-line explanation. */
-export function ChoiceCards<V extends string>({
-  legend,
-  choices,
-  registration,
-  layout = "row",
-  path,
-}: ChoiceCardsProps<V>) {
-  return (
-    <fieldset className="choice-group">
-      <legend className="choice-legend">{legend}</legend>
-      <div className={`choice-cards choice-cards-${layout}`}>
-        {choices.map((choice) => (
-          <label key={choice.value} className="choice-card">
-            <input type="radio" value={choice.value} data-testid={choice.testId} {...registration} />
-            <span className="choice-text">
-              <span className="choice-title">{choice.title}</span>
-              {choice.description && <span className="choice-description">{choice.description}</span>}
-            </span>
-          </label>
-        ))}
-      </div>
-      {path && <PathMessage path={path} />}
-    </fieldset>
-  );
+/** Choice cards for a plan field, with the plan_validate issue of its path under them. */
+export function ChoiceCards<V extends string>({ path, ...cards }: PlanChoiceCardsProps<V>) {
+  return <Cards {...cards}>{path && <PathMessage path={path} />}</Cards>;
 }
 
 type CheckboxProps = {

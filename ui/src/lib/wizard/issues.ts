@@ -16,3 +16,8 @@ export const IssuesContext = createContext<IssueMap>(new Map());
 export function useIssue(path: string): string | undefined {
   return useContext(IssuesContext).get(path);
 }
+
+/** `build.environmentVariables.0.name` → `build-environmentVariables-0-name` (for data-testid). */
+export function dashed(path: string): string {
+  return path.replace(/\./g, "-");
+}

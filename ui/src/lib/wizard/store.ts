@@ -7,7 +7,6 @@ import type { Plan } from "../../bindings/Plan";
 import type { Receipt } from "../../bindings/Receipt";
 import type { Session } from "../../bindings/Session";
 import type { StepId } from "../../bindings/StepId";
-import { CREATE_STEP, REVIEW_STEP } from "./steps";
 
 export type RunPhase =
   | "idle"
@@ -33,6 +32,19 @@ export type RunState = {
   teardownError: AppError | null;
 };
 
+/**
+ * What the store knows of a wizard step. The steps and their order are stated once, in the
+ * registry `components/wizard/steps.ts`, which hands them to the store (`WizardProvider`).
+ */
+export type WizardStep = {
+  key: string;
+  title: string;
+  /** The label in the stepper. */
+  short: string;
+  /** The plan section the step's form edits; null for a step without a form (Review, Create). */
+  section: keyof Plan | null;
+};
+
 /** How the Source step gets its GitHub connection (UI only; the plan keeps a ConnectionChoice). */
 export type ConnectionMode = "existing" | "create" | "deferred";
 
@@ -41,7 +53,7 @@ export type WizardState = {
   plan: Plan | null;
   /** Bumped when the plan is replaced wholesale (Open plan…): step forms re-read it. */
   revision: number;
-  /** The current step (index into STEPS). */
+  /** The current step (index into the store's `steps`). */
   step: number;
   /** The furthest step reached: every step up to it can be clicked in the stepper. */
   reached: number;
@@ -81,6 +93,29 @@ export class WizardStore {
   private readonly listeners = new Set<() => void>();
   /** Events of an older run (or tear-down) are ignored once a newer one started. */
   private runToken = 0;
+  /** Where an opened plan goes (Review) and where a run shows (Create). */
+  private readonly reviewStep: number;
+  private readonly createStep: number;
+
+  /** `steps`, in order, must include `review` and `create`. */
+  constructor(readonly steps: readonly WizardStep[]) {
+    this.reviewStep = this.indexOf("review");
+    this.createStep = this.indexOf("create");
+  }
+
+  /** The index of the step with this key. */
+  indexOf(key: string): number {
+    const index = this.steps.findIndex((s) => s.key === key);
+    if (index === -1) throw new Error(`The wizard has no step "${key}"`);
+    return index;
+  }
+
+  /** The step whose form edits a plan path such as `build.timeoutMinutes`; null when no form does. */
+  formStepOf(path: string | null | undefined): number | null {
+    const section = path?.split(".")[0];
+    const index = this.steps.findIndex((s) => s.section !== null && s.section === section);
+    return index === -1 ? null : index;
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -114,8 +149,8 @@ export class WizardStore {
       plan,
       revision: this.state.revision + 1,
       planPath: path,
-      step: REVIEW_STEP,
-      reached: Math.max(this.state.reached, REVIEW_STEP),
+      step: this.reviewStep,
+      reached: Math.max(this.state.reached, this.reviewStep),
       target: null,
       connectionMode: null,
     });
@@ -132,7 +167,7 @@ export class WizardStore {
   canGoTo(step: number): boolean {
     const { reached, run } = this.state;
     if (isBusy(run.phase)) return false;
-    if (step === CREATE_STEP) return run.phase !== "idle";
+    if (step === this.createStep) return run.phase !== "idle";
     return step >= 0 && step <= reached;
   }
 
@@ -184,8 +219,8 @@ export class WizardStore {
     if (isBusy(this.state.run.phase)) return;
     const token = ++this.runToken;
     this.set({
-      step: CREATE_STEP,
-      reached: Math.max(this.state.reached, CREATE_STEP),
+      step: this.createStep,
+      reached: Math.max(this.state.reached, this.createStep),
       target: null,
       run: { ...IDLE_RUN, phase: "applying", steps: titles.map((t) => ({ id: t.id, title: t.title, event: null })) },
     });
@@ -203,7 +238,7 @@ export class WizardStore {
   async resume(session: Session, receipt: Receipt, titles: { id: StepId; title: string }[]): Promise<void> {
     if (!receipt.plan || isBusy(this.state.run.phase)) return;
     this.load(receipt.plan, null);
-    this.set({ step: CREATE_STEP, reached: CREATE_STEP });
+    this.set({ step: this.createStep, reached: this.createStep });
     await this.apply(session, receipt.plan, titles);
   }
 
@@ -211,7 +246,7 @@ export class WizardStore {
   async rollBackUnfinished(session: Session, receipt: Receipt, titles: { id: StepId; title: string }[]): Promise<void> {
     if (isBusy(this.state.run.phase)) return;
     if (receipt.plan) this.load(receipt.plan, null);
-    this.set({ step: CREATE_STEP, reached: CREATE_STEP });
+    this.set({ step: this.createStep, reached: this.createStep });
     this.setRun({
       phase: "failed",
       receipt,
@@ -255,4 +290,10 @@ export function useWizardStore(): WizardStore {
 export function useWizard(): WizardState {
   const store = useWizardStore();
   return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+/** The current step alone: unlike `useWizard()`, it does not re-render on every edit of the plan. */
+export function useWizardStep(): number {
+  const store = useWizardStore();
+  return useSyncExternalStore(store.subscribe, () => store.getState().step);
 }

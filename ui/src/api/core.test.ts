@@ -1,6 +1,11 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { describe, expect, it } from "vitest";
-import { api, isAppError, toAppError } from "./api";
+import { isAppError, toAppError } from "./core";
+import { desktopApi } from "./desktop";
+import { api } from "./index";
+import { pipelinesApi } from "./pipelines";
+import { planApi } from "./plan";
+import { profilesApi } from "./profiles";
 
 describe("api", () => {
   it("passes camelCase args and returns the result", async () => {
@@ -34,5 +39,11 @@ describe("api", () => {
     });
     expect(isAppError({ code: "network", message: "offline", field: null })).toBe(true);
     expect(isAppError({ code: "network" })).toBe(false);
+  });
+
+  it("puts every feature's commands on one object, none shadowing another", () => {
+    const names = [desktopApi, pipelinesApi, planApi, profilesApi].flatMap((part) => Object.keys(part));
+    expect(new Set(names).size).toBe(names.length);
+    expect(Object.keys(api).sort()).toEqual([...names].sort());
   });
 });

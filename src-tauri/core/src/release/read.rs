@@ -1,221 +1,7 @@
-//! Pipelines and one-click release: list pipelines with their latest execution, the live stage view
-//! (GetPipeline + GetPipelineState), release (StartPipelineExecution with a client request token so
-//! a double click starts one execution), stop, retry, executions and action executions.
+//! Reading pipelines: the list, the live stage view with each deploy's rollout, executions and
+//! action executions.
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use aws_sdk_codepipeline::types as cp;
-use futures::StreamExt;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use crate::apply::{console, AwsCtx};
-use crate::aws::map_sdk_error;
-use crate::rollout::{self, DeployRef, EcsTarget, Rollout};
-use crate::{Error, Result};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SourceRevision {
-    pub action: String,
-    /// The commit id for GitHub sources.
-    pub revision_id: String,
-    /// The commit message summary, as CodePipeline reports it.
-    pub summary: Option<String>,
-    pub url: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ExecutionSummary {
-    pub id: String,
-    /// Cancelled, InProgress, Stopped, Stopping, Succeeded, Superseded, Failed.
-    pub status: String,
-    pub status_summary: Option<String>,
-    /// StartPipelineExecution, Webhook, CloudWatchEvent, CreatePipeline, ...
-    pub trigger: Option<String>,
-    pub trigger_detail: Option<String>,
-    pub revisions: Vec<SourceRevision>,
-    /// RFC 3339.
-    pub started_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub duration_seconds: Option<f64>,
-    /// STANDARD or ROLLBACK (V2), when reported.
-    pub execution_type: Option<String>,
-    /// CodePipeline's own status when the release's differs from it (`status` follows the ECS
-    /// rollout: see [`rollout::release_status`]).
-    #[serde(default)]
-    pub pipeline_status: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PipelineSummary {
-    pub name: String,
-    pub pipeline_type: Option<String>,
-    pub execution_mode: Option<String>,
-    pub updated_at: Option<String>,
-    pub latest: Option<ExecutionSummary>,
-    pub console_url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ActionView {
-    pub name: String,
-    pub category: String,
-    pub provider: String,
-    /// InProgress, Abandoned, Succeeded, Failed; None = never ran.
-    pub status: Option<String>,
-    pub execution_id: Option<String>,
-    pub last_change: Option<String>,
-    pub summary: Option<String>,
-    /// For CodeBuild actions, the build id.
-    pub external_execution_id: Option<String>,
-    pub external_url: Option<String>,
-    pub entity_url: Option<String>,
-    pub error: Option<String>,
-    /// A manual approval waiting for someone.
-    pub awaiting_approval: bool,
-    /// For an ECS deploy action, its deployment as ECS tells it.
-    pub rollout: Option<Rollout>,
-    /// Why it failed, for a failed action other than a build (a build's comes from its log:
-    /// `diagnosis::of_build`).
-    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
-    /// For a manual approval: what it asks and who may answer.
-    pub approval: Option<crate::approval::ApprovalInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct StageView {
-    pub name: String,
-    pub status: Option<String>,
-    pub execution_id: Option<String>,
-    /// The inbound transition: false when someone disabled it.
-    pub transition_enabled: bool,
-    pub transition_disabled_reason: Option<String>,
-    pub actions: Vec<ActionView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PipelineView {
-    pub name: String,
-    pub version: Option<i32>,
-    pub pipeline_type: Option<String>,
-    pub execution_mode: Option<String>,
-    /// `owner/name` and branch of the Source action, when it is GitHub.
-    pub repository: Option<String>,
-    pub branch: Option<String>,
-    pub stages: Vec<StageView>,
-    pub latest: Option<ExecutionSummary>,
-    pub in_progress: bool,
-    /// When the UI should look again: fast while something runs, slow when idle.
-    pub poll_after_ms: u32,
-    pub console_url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ActionExecutionView {
-    pub stage: String,
-    pub action: String,
-    pub status: String,
-    pub started_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub summary: Option<String>,
-    pub external_execution_id: Option<String>,
-    pub external_url: Option<String>,
-    pub error: Option<String>,
-    /// The CodeBuild build id, for a build action.
-    pub build_id: Option<String>,
-    /// Source, Build, Test, Deploy, Approval or Invoke (the action type's category).
-    pub category: Option<String>,
-    /// For an ECS deploy action, the service it updates.
-    pub ecs: Option<EcsTarget>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PipelineVariable {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ReleaseRequest {
-    pub pipeline: String,
-    /// Release this commit instead of the branch head.
-    pub revision: Option<String>,
-    #[serde(default)]
-    pub variables: Vec<PipelineVariable>,
-    /// The caller's idempotency seed: with the request's content it makes the token CodePipeline
-    /// gets ([`request_token`]), so the same request twice starts one execution.
-    pub client_request_token: String,
-}
-
-/// Poll every 2 s while an execution runs; when idle every 30 s, and an idle poll is one request
-/// (see [`ViewCache`]): 2 requests a minute per open pipeline.
-pub const POLL_RUNNING_MS: u32 = 2_000;
-pub const POLL_IDLE_MS: u32 = 30_000;
-
-/// Remembers each pipeline's last view so that an idle poll costs one request (the latest
-/// execution): the full view (3 requests) is fetched again only when that changed, when something
-/// runs, or after 10 minutes.
-#[derive(Default)]
-pub struct ViewCache {
-    entries: std::sync::Mutex<HashMap<String, (std::time::Instant, PipelineView)>>,
-}
-
-impl ViewCache {
-    fn key(ctx: &AwsCtx, name: &str) -> String {
-        format!("{}/{}/{name}", ctx.account, ctx.region)
-    }
-
-    /// Forget a pipeline's view (after release, stop or retry) so the next poll is a full one.
-    pub fn invalidate(&self, ctx: &AwsCtx, name: &str) {
-        self.entries.lock().unwrap().remove(&Self::key(ctx, name));
-    }
-
-    /// The view for a poll: cheap when nothing happened, full otherwise.
-    pub async fn poll(&self, ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
-        let key = Self::key(ctx, name);
-        let cached = self.entries.lock().unwrap().get(&key).cloned();
-        if let Some((at, view)) = cached {
-            if !view.in_progress && at.elapsed() < Duration::from_secs(600) {
-                let latest = executions(ctx, name, 1).await?.into_iter().next();
-                // CodePipeline's status on both sides (the view's may be the rollout's verdict).
-                let same = |l: &Option<ExecutionSummary>| {
-                    l.as_ref().map(|e| {
-                        let status = e.pipeline_status.as_ref().unwrap_or(&e.status);
-                        (e.id.clone(), status.clone())
-                    })
-                };
-                if same(&latest) == same(&view.latest) {
-                    return Ok(view);
-                }
-            }
-        }
-        let view = pipeline_view(ctx, name).await?;
-        self.entries
-            .lock()
-            .unwrap()
-            .insert(key, (std::time::Instant::now(), view.clone()));
-        Ok(view)
-    }
-}
+use super::*;
 
 pub(crate) fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     let t = t?;
@@ -225,14 +11,14 @@ pub(crate) fn rfc3339(t: Option<&aws_smithy_types::DateTime>) -> Option<String> 
         .ok()
 }
 
-fn seconds_between(
+pub(super) fn seconds_between(
     a: Option<&aws_smithy_types::DateTime>,
     b: Option<&aws_smithy_types::DateTime>,
 ) -> Option<f64> {
     Some((b?.as_secs_f64() - a?.as_secs_f64()).max(0.0))
 }
 
-fn revisions(list: &[cp::SourceRevision]) -> Vec<SourceRevision> {
+pub(super) fn revisions(list: &[cp::SourceRevision]) -> Vec<SourceRevision> {
     list.iter()
         .map(|r| SourceRevision {
             action: r.action_name().to_owned(),
@@ -244,7 +30,7 @@ fn revisions(list: &[cp::SourceRevision]) -> Vec<SourceRevision> {
 }
 
 /// GitHub summaries come as JSON (`{"ProviderType":"GitHub","CommitMessage":"..."}`) or text.
-fn summary_line(raw: &str) -> String {
+pub(super) fn summary_line(raw: &str) -> String {
     let text = serde_json::from_str::<serde_json::Value>(raw)
         .ok()
         .and_then(|v| {
@@ -257,16 +43,16 @@ fn summary_line(raw: &str) -> String {
 }
 
 // What started an execution: both execution shapes (summary and full) carry the same trigger.
-fn trigger_type(t: Option<&cp::ExecutionTrigger>) -> Option<String> {
+pub(super) fn trigger_type(t: Option<&cp::ExecutionTrigger>) -> Option<String> {
     t.and_then(|t| t.trigger_type())
         .map(|t| t.as_str().to_owned())
 }
 
-fn trigger_detail(t: Option<&cp::ExecutionTrigger>) -> Option<String> {
+pub(super) fn trigger_detail(t: Option<&cp::ExecutionTrigger>) -> Option<String> {
     t.and_then(|t| t.trigger_detail()).map(str::to_owned)
 }
 
-fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
+pub(super) fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
     ExecutionSummary {
         id: s.pipeline_execution_id().unwrap_or_default().to_owned(),
         status: s
@@ -534,7 +320,7 @@ pub(crate) fn parse_ms(t: Option<&str>) -> Option<i64> {
 
 /// Reads the ECS rollout of each ECS deploy action that has run, and corrects the latest
 /// execution's status by the rollout of its deploy ([`rollout::release_status`]).
-async fn read_rollouts(
+pub(super) async fn read_rollouts(
     ctx: &AwsCtx,
     decl: &cp::PipelineDeclaration,
     stages: &mut [StageView],
@@ -587,127 +373,6 @@ async fn read_rollouts(
     Ok(())
 }
 
-/// The idempotency token CodePipeline gets: the caller's seed (one per release dialog, per CLI
-/// run, or the CLI's `--client-request-token`) joined with what the request asks (pipeline,
-/// commit, variables). The same request sent again (a double click, a retry after a dropped
-/// connection) starts one execution; a changed request (another commit, other variables) starts
-/// its own even from the same dialog.
-pub fn request_token(req: &ReleaseRequest) -> String {
-    let mut content = Vec::new();
-    for part in [
-        req.client_request_token.as_str(),
-        req.pipeline.as_str(),
-        req.revision.as_deref().map(str::trim).unwrap_or_default(),
-    ] {
-        content.extend_from_slice(part.as_bytes());
-        content.push(0);
-    }
-    for v in &req.variables {
-        content.extend_from_slice(v.name.as_bytes());
-        content.push(b'=');
-        content.extend_from_slice(v.value.as_bytes());
-        content.push(0);
-    }
-    // Two 64-bit FNV-1a over the content (stable across versions and platforms).
-    let fnv = |offset: u64| {
-        content.iter().fold(offset, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-    };
-    format!(
-        "pw-{:016x}{:016x}",
-        fnv(0xcbf2_9ce4_8422_2325),
-        fnv(0x6c62_272e_07bb_0142)
-    )
-}
-
-/// Starts a release. Offline checks first (names, commit id), then one StartPipelineExecution.
-pub async fn release(ctx: &AwsCtx, req: &ReleaseRequest) -> Result<String> {
-    if !crate::plan::validate::is_pipeline_name(&req.pipeline) {
-        return Err(Error::validation("pipeline", "is not a pipeline name"));
-    }
-    if req.client_request_token.is_empty() || req.client_request_token.len() > 128 {
-        return Err(Error::validation(
-            "clientRequestToken",
-            "must be 1–128 characters",
-        ));
-    }
-    let revision = req
-        .revision
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if let Some(rev) = revision {
-        if !(7..=40).contains(&rev.len()) || !rev.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Error::validation(
-                "revision",
-                "must be a git commit id (7–40 hex characters)",
-            ));
-        }
-    }
-    for (i, v) in req.variables.iter().enumerate() {
-        if v.name.is_empty()
-            || v.name.len() > 128
-            || !v
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "@-_".contains(c))
-        {
-            return Err(Error::validation(
-                format!("variables.{i}.name"),
-                "must be 1–128 letters, digits, '@', '-' or '_'",
-            ));
-        }
-    }
-    let client = ctx.codepipeline();
-    let mut start = client
-        .start_pipeline_execution()
-        .name(&req.pipeline)
-        .client_request_token(request_token(req));
-    if let Some(rev) = revision {
-        // The override names the source action: read it from the pipeline.
-        let declaration = client
-            .get_pipeline()
-            .name(&req.pipeline)
-            .send()
-            .await
-            .map_err(|e| map_sdk_error("GetPipeline", e))?;
-        let source = declaration
-            .pipeline()
-            .and_then(|p| p.stages().first())
-            .and_then(|s| s.actions().first())
-            .map(|a| a.name().to_owned())
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "the pipeline {} has no source action",
-                    req.pipeline
-                ))
-            })?;
-        start = start.source_revisions(
-            cp::SourceRevisionOverride::builder()
-                .action_name(source)
-                .revision_type(cp::SourceRevisionType::CommitId)
-                .revision_value(rev)
-                .build()
-                .map_err(Error::internal)?,
-        );
-    }
-    for v in &req.variables {
-        start = start.variables(
-            cp::PipelineVariable::builder()
-                .name(&v.name)
-                .value(&v.value)
-                .build()
-                .map_err(Error::internal)?,
-        );
-    }
-    let out = start
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("StartPipelineExecution", e))?;
-    Ok(out.pipeline_execution_id().unwrap_or_default().to_owned())
-}
-
 pub async fn execution(ctx: &AwsCtx, pipeline: &str, id: &str) -> Result<ExecutionSummary> {
     let out = ctx
         .codepipeline()
@@ -747,74 +412,6 @@ pub async fn execution(ctx: &AwsCtx, pipeline: &str, id: &str) -> Result<Executi
     })
 }
 
-pub async fn stop(
-    ctx: &AwsCtx,
-    pipeline: &str,
-    execution_id: &str,
-    abandon: bool,
-    reason: Option<&str>,
-) -> Result<()> {
-    ctx.codepipeline()
-        .stop_pipeline_execution()
-        .pipeline_name(pipeline)
-        .pipeline_execution_id(execution_id)
-        .abandon(abandon)
-        .set_reason(reason.map(str::to_owned))
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("StopPipelineExecution", e))?;
-    Ok(())
-}
-
-/// Retries a failed stage of `execution_id` (the stage's latest execution when None).
-pub async fn retry(
-    ctx: &AwsCtx,
-    pipeline: &str,
-    stage: &str,
-    execution_id: Option<&str>,
-    all_actions: bool,
-) -> Result<String> {
-    let execution_id = match execution_id {
-        Some(id) => id.to_owned(),
-        None => {
-            let state = ctx
-                .codepipeline()
-                .get_pipeline_state()
-                .name(pipeline)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("GetPipelineState", e))?;
-            state
-                .stage_states()
-                .iter()
-                .find(|s| s.stage_name() == Some(stage))
-                .and_then(|s| s.latest_execution())
-                .map(|e| e.pipeline_execution_id().to_owned())
-                .ok_or_else(|| {
-                    Error::NotFound(format!("the stage {stage} of {pipeline} has not run"))
-                })?
-        }
-    };
-    let out = ctx
-        .codepipeline()
-        .retry_stage_execution()
-        .pipeline_name(pipeline)
-        .stage_name(stage)
-        .pipeline_execution_id(&execution_id)
-        .retry_mode(if all_actions {
-            cp::StageRetryMode::AllActions
-        } else {
-            cp::StageRetryMode::FailedActions
-        })
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("RetryStageExecution", e))?;
-    Ok(out
-        .pipeline_execution_id()
-        .unwrap_or(&execution_id)
-        .to_owned())
-}
-
 pub async fn action_executions(
     ctx: &AwsCtx,
     pipeline: &str,
@@ -845,7 +442,7 @@ pub async fn action_executions(
     Ok(out)
 }
 
-fn action_view(a: &cp::ActionExecutionDetail) -> ActionExecutionView {
+pub(super) fn action_view(a: &cp::ActionExecutionDetail) -> ActionExecutionView {
     let result = a.output().and_then(|o| o.execution_result());
     let type_id = a.input().and_then(|i| i.action_type_id());
     let provider = type_id.map(|t| t.provider()).unwrap_or_default();
@@ -927,121 +524,4 @@ pub async fn action_executions_since(
         actions.sort_by(|a, b| a.started_at.cmp(&b.started_at));
     }
     Ok(out)
-}
-
-/// Polls an execution until it ends and its ECS rollouts with it, calling `on_change` with the
-/// view whenever a stage or action status (or a rollout's) changes. Returns the release's final
-/// status ([`rollout::release_status`]: Failed when a deployment failed or was rolled back,
-/// whatever CodePipeline said) and the last view.
-pub async fn wait(
-    ctx: &AwsCtx,
-    pipeline: &str,
-    execution_id: &str,
-    interval: Duration,
-    mut on_change: impl FnMut(&PipelineView),
-) -> Result<(String, PipelineView)> {
-    let mut last: Option<Vec<(String, Option<String>)>> = None;
-    loop {
-        let view = pipeline_view(ctx, pipeline).await?;
-        let mine = |view: &PipelineView| -> Vec<(String, Option<String>)> {
-            view.stages
-                .iter()
-                .filter(|s| s.execution_id.as_deref() == Some(execution_id))
-                .flat_map(|s| {
-                    s.actions.iter().map(move |a| {
-                        let rollout = a
-                            .rollout
-                            .as_ref()
-                            .map(|r| format!("{} {}/{}", r.state.as_str(), r.running, r.desired));
-                        (
-                            format!("{}/{}", s.name, a.name),
-                            a.status.clone().map(|st| match rollout {
-                                Some(r) => format!("{st} {r}"),
-                                None => st,
-                            }),
-                        )
-                    })
-                })
-                .collect()
-        };
-        let now = mine(&view);
-        if last.as_ref() != Some(&now) {
-            on_change(&view);
-            last = Some(now);
-        }
-        let status = execution(ctx, pipeline, execution_id).await?.status;
-        if status != "InProgress" && status != "Stopping" {
-            // The view as of the end (the one above may be a poll older).
-            let view = pipeline_view(ctx, pipeline).await?;
-            if last.as_ref() != Some(&mine(&view)) {
-                on_change(&view);
-            }
-            let rollout = deploy_rollout(&view, execution_id).map(|r| r.state);
-            let verdict = rollout::release_status(&status, rollout);
-            if verdict != "InProgress" {
-                return Ok((verdict, view));
-            }
-        }
-        tokio::time::sleep(interval).await;
-    }
-}
-
-/// The rollout of an execution's last ECS deploy, when the view shows it.
-pub fn deploy_rollout<'a>(view: &'a PipelineView, execution_id: &str) -> Option<&'a Rollout> {
-    view.stages
-        .iter()
-        .filter(|s| s.execution_id.as_deref() == Some(execution_id))
-        .flat_map(|s| s.actions.iter())
-        .filter_map(|a| a.rollout.as_ref())
-        .next_back()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_request_token_follows_the_seed_and_the_content() {
-        let req = |seed: &str, rev: Option<&str>, vars: &[(&str, &str)]| ReleaseRequest {
-            pipeline: "p".into(),
-            revision: rev.map(str::to_owned),
-            variables: vars
-                .iter()
-                .map(|(n, v)| PipelineVariable {
-                    name: (*n).into(),
-                    value: (*v).into(),
-                })
-                .collect(),
-            client_request_token: seed.into(),
-        };
-        let a = request_token(&req("dialog-1", Some("abc1234"), &[("ENV", "prod")]));
-        assert_eq!(
-            a,
-            request_token(&req("dialog-1", Some(" abc1234 "), &[("ENV", "prod")]))
-        );
-        assert!(a.len() <= 128 && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-        for other in [
-            req("dialog-2", Some("abc1234"), &[("ENV", "prod")]),
-            req("dialog-1", Some("def5678"), &[("ENV", "prod")]),
-            req("dialog-1", None, &[("ENV", "prod")]),
-            req("dialog-1", Some("abc1234"), &[("ENV", "staging")]),
-            req("dialog-1", Some("abc1234"), &[]),
-        ] {
-            assert_ne!(request_token(&other), a, "{other:?}");
-        }
-        // Boundaries between fields count: ("ab", "c") is not ("a", "bc").
-        assert_ne!(
-            request_token(&req("s", None, &[("ab", "c")])),
-            request_token(&req("s", None, &[("a", "bc")]))
-        );
-    }
-
-    #[test]
-    fn github_summaries_become_the_first_line_of_the_message() {
-        assert_eq!(
-            summary_line(r#"{"ProviderType":"GitHub","CommitMessage":"Fix login\n\nLong body"}"#),
-            "Fix login"
-        );
-        assert_eq!(summary_line("plain text\nsecond"), "plain text");
-    }
 }
