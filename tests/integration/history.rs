@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use pipewright_core::history::{self, HistoryStore};
 use pipewright_core::release;
+use pipewright_core::{BuildStatus, ExecutionStatus};
 use pipewright_tests::{
     aws_ctx_with, cli_as, control, emulator_args, eventually, finished_builds, latency_ms,
     requests, reset_requests, sdk_config, seeded, stderr_text, stdout_text, step_seconds, PIPELINE,
@@ -105,11 +106,11 @@ async fn a_running_build_is_fetched_again_until_it_ends() {
         .unwrap();
     assert_eq!(
         store.build(&scope, &quick).unwrap().unwrap().status,
-        "SUCCEEDED"
+        BuildStatus::Succeeded
     );
     assert_eq!(
         store.build(&scope, &slow).unwrap().unwrap().status,
-        "IN_PROGRESS"
+        BuildStatus::InProgress
     );
 
     let mut syncs = 0;
@@ -138,7 +139,7 @@ async fn a_running_build_is_fetched_again_until_it_ends() {
     )
     .await;
     assert!(syncs >= 2, "the build was seen running at least once more");
-    assert_eq!(done.status, "SUCCEEDED");
+    assert_eq!(done.status, BuildStatus::Succeeded);
     assert!(done.phases.iter().any(|p| p.phase == "BUILD"));
     assert_eq!(store.builds(&scope, PROJECT, None).unwrap().len(), 5);
     // Finished now: the next sync fetches nothing.
@@ -279,15 +280,19 @@ async fn releases_join_their_builds_and_logs_page() {
         // (A build that failed before it got its source has no resolved commit.)
         assert!(b.commit.is_none() || b.commit == r.commit, "{r:?} {b:?}");
         // The action's result is the build's (an abandoned execution leaves its build running).
-        match r.build_status.as_deref() {
-            Some("Succeeded") => assert_eq!(b.status, "SUCCEEDED", "{r:?}"),
-            Some("Failed") => assert_ne!(b.status, "SUCCEEDED", "{r:?}"),
-            Some("InProgress") => assert_eq!(b.status, "IN_PROGRESS", "{r:?}"),
+        match r.build_status {
+            Some(ExecutionStatus::Succeeded) => {
+                assert_eq!(b.status, BuildStatus::Succeeded, "{r:?}")
+            }
+            Some(ExecutionStatus::Failed) => assert_ne!(b.status, BuildStatus::Succeeded, "{r:?}"),
+            Some(ExecutionStatus::InProgress) => {
+                assert_eq!(b.status, BuildStatus::InProgress, "{r:?}")
+            }
             _ => {}
         }
         // A release reached its deploy only after a good build.
         if r.deploy_status.is_some() {
-            assert_eq!(b.status, "SUCCEEDED", "{r:?}");
+            assert_eq!(b.status, BuildStatus::Succeeded, "{r:?}");
             let (start, end) = (r.deploy_start_ms.unwrap(), r.deploy_end_ms.unwrap());
             assert!(r.start_ms <= start && start < end, "{r:?}");
         }
@@ -295,7 +300,7 @@ async fn releases_join_their_builds_and_logs_page() {
     assert!(joined >= 6, "{releases:?}");
     assert!(releases
         .iter()
-        .any(|r| r.deploy_status.as_deref() == Some("Succeeded")));
+        .any(|r| r.deploy_status == Some(ExecutionStatus::Succeeded)));
 
     // Nothing new: one listing request, no action listing.
     reset_requests(&account);

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use pipewright_core::apply::AwsCtx;
 use pipewright_core::release::{self, ReleaseRequest};
 use pipewright_core::ErrorCode;
+use pipewright_core::ExecutionStatus;
 use pipewright_tests::{
     assert_exit, cli_as, configure, emulator_args, fail_next_build, inject_fault, release_request,
     requests, requests_total, reset_requests, run_output, seeded_stepping as seeded, stdout_text,
@@ -17,7 +18,7 @@ fn request(token: &str) -> ReleaseRequest {
     release_request(PIPELINE, token)
 }
 
-async fn wait_end(ctx: &AwsCtx, id: &str) -> String {
+async fn wait_end(ctx: &AwsCtx, id: &str) -> ExecutionStatus {
     release::wait(ctx, PIPELINE, id, Duration::from_millis(100), |_| {})
         .await
         .unwrap()
@@ -52,21 +53,23 @@ async fn release_goes_in_progress_then_succeeds_stage_by_stage() {
             if s.execution_id.as_deref() != Some(id.as_str()) {
                 continue;
             }
-            match s.status.as_deref() {
-                Some("InProgress") => {
+            match s.status {
+                Some(ExecutionStatus::InProgress) => {
                     seen_running.insert(s.name.clone());
                 }
-                Some("Succeeded") if !finished.contains(&s.name) => finished.push(s.name.clone()),
+                Some(ExecutionStatus::Succeeded) if !finished.contains(&s.name) => {
+                    finished.push(s.name.clone())
+                }
                 _ => {}
             }
         }
     })
     .await
     .unwrap();
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let after = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
     for s in &after.stages {
-        if !finished.contains(&s.name) && s.status.as_deref() == Some("Succeeded") {
+        if !finished.contains(&s.name) && s.status == Some(ExecutionStatus::Succeeded) {
             finished.push(s.name.clone());
         }
     }
@@ -84,7 +87,7 @@ async fn release_goes_in_progress_then_succeeds_stage_by_stage() {
     );
     let listed = release::executions(&ctx, PIPELINE, 5).await.unwrap();
     assert_eq!(listed[0].id, id);
-    assert_eq!(listed[0].status, "Succeeded");
+    assert_eq!(listed[0].status, ExecutionStatus::Succeeded);
 }
 
 #[tokio::test]
@@ -98,7 +101,10 @@ async fn a_double_click_starts_one_execution() {
     let a = a.unwrap();
     assert_eq!(a, b.unwrap());
     let listed = release::executions(&ctx, PIPELINE, 10).await.unwrap();
-    let running = listed.iter().filter(|e| e.status == "InProgress").count();
+    let running = listed
+        .iter()
+        .filter(|e| e.status == ExecutionStatus::InProgress)
+        .count();
     assert_eq!(running, 1);
     // The same dialog with another commit is another release: the token follows the content.
     let mut changed = request("same-token");
@@ -130,10 +136,10 @@ async fn a_failed_build_shows_its_error_and_retry_succeeds() {
     let message = Some("docker build exited with 1");
     fail_next_build(Some(&account), PROJECT, "BUILD", message);
     let id = release::release(&ctx, &request("fail")).await.unwrap();
-    assert_eq!(wait_end(&ctx, &id).await, "Failed");
+    assert_eq!(wait_end(&ctx, &id).await, ExecutionStatus::Failed);
     let view = release::pipeline_view(&ctx, PIPELINE).await.unwrap();
     let build = view.stages.iter().find(|s| s.name == "Build").unwrap();
-    assert_eq!(build.status.as_deref(), Some("Failed"));
+    assert_eq!(build.status, Some(ExecutionStatus::Failed));
     let error = build.actions[0].error.clone().unwrap_or_default();
     assert!(!error.is_empty(), "{:?}", build.actions[0]);
     assert_eq!(view.poll_after_ms, release::POLL_IDLE_MS);
@@ -142,7 +148,7 @@ async fn a_failed_build_shows_its_error_and_retry_succeeds() {
         .await
         .unwrap();
     assert_eq!(retried, id);
-    assert_eq!(wait_end(&ctx, &id).await, "Succeeded");
+    assert_eq!(wait_end(&ctx, &id).await, ExecutionStatus::Succeeded);
 }
 
 #[tokio::test]
@@ -153,7 +159,7 @@ async fn stop_and_abandon_ends_the_execution() {
         .await
         .unwrap();
     let status = wait_end(&ctx, &id).await;
-    assert_eq!(status, "Stopped");
+    assert_eq!(status, ExecutionStatus::Stopped);
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use pipewright_core::rollback::{self, RollbackMethod};
 use pipewright_core::rollout::{self, RolloutState};
 use pipewright_core::service_change::{self, ServiceChangeState};
 use pipewright_core::verdict::{self, VerdictCache};
+use pipewright_core::ExecutionStatus;
 use pipewright_tests::{
     apply_options, assert_exit, available_connection, cli_run, complete_connection, control,
     ecs_account, fail_next_build, inline_policy, reference_plan, release_request, requests,
@@ -54,7 +55,7 @@ async fn a_completed_rollout_is_a_succeeded_release_with_its_tasks_up() {
     let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
         .await
         .unwrap();
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let r = release::deploy_rollout(&view, &id).expect("the deploy's rollout");
     assert_eq!(r.state, RolloutState::Completed);
     assert_eq!((r.running, r.desired, r.failed_tasks), (1, 1, 0));
@@ -82,13 +83,17 @@ async fn a_rollout_rolled_back_by_the_circuit_breaker_fails_the_release_though_c
     let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
         .await
         .unwrap();
-    assert_eq!(status, "Failed");
+    assert_eq!(status, ExecutionStatus::Failed);
     let exec = release::execution(&ctx, PIPELINE, &id).await.unwrap();
-    assert_eq!(exec.status, "Succeeded", "CodePipeline's own word");
+    assert_eq!(
+        exec.status,
+        ExecutionStatus::Succeeded,
+        "CodePipeline's own word"
+    );
 
     let latest = view.latest.as_ref().unwrap();
-    assert_eq!(latest.status, "Failed");
-    assert_eq!(latest.pipeline_status.as_deref(), Some("Succeeded"));
+    assert_eq!(latest.status, ExecutionStatus::Failed);
+    assert_eq!(latest.pipeline_status, Some(ExecutionStatus::Succeeded));
     assert_eq!(
         latest.status_summary.as_deref(),
         Some("rolled back by the circuit breaker: tasks failed to start")
@@ -118,9 +123,9 @@ async fn a_rollout_rolled_back_by_the_circuit_breaker_fails_the_release_though_c
         .await
         .unwrap();
     let rec = releases.iter().find(|r| r.execution_id == id).unwrap();
-    assert_eq!(rec.status, "Failed");
-    assert_eq!(rec.pipeline_status.as_deref(), Some("Succeeded"));
-    assert_eq!(rec.deploy_status.as_deref(), Some("Failed"));
+    assert_eq!(rec.status, ExecutionStatus::Failed);
+    assert_eq!(rec.pipeline_status, Some(ExecutionStatus::Succeeded));
+    assert_eq!(rec.deploy_status, Some(ExecutionStatus::Failed));
     assert!(rec.rollout.as_ref().is_some_and(|r| r.rolled_back));
     let now = rec.start_ms + 3_600_000;
     let mine: Vec<_> = releases
@@ -137,7 +142,7 @@ async fn a_rollout_rolled_back_by_the_circuit_breaker_fails_the_release_though_c
         .unwrap();
     assert_eq!(
         again.iter().find(|r| r.execution_id == id).unwrap().status,
-        "Failed"
+        ExecutionStatus::Failed
     );
 }
 
@@ -149,7 +154,7 @@ async fn a_failed_deploy_action_shows_the_stopped_tasks_exit_codes() {
     let (status, view) = release::wait(&ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
         .await
         .unwrap();
-    assert_eq!(status, "Failed");
+    assert_eq!(status, ExecutionStatus::Failed);
     let r = release::deploy_rollout(&view, &id).unwrap();
     assert_eq!(r.state, RolloutState::Failed);
     let reasons = rollout::task_reasons(r);
@@ -186,7 +191,10 @@ async fn a_rollout_that_never_becomes_healthy_stays_in_progress() {
     // Young: no note yet (the note's rule is unit-tested at 10 minutes).
     assert_eq!(r.stalled, None);
     assert!(view.in_progress);
-    assert_eq!(view.latest.as_ref().unwrap().status, "InProgress");
+    assert_eq!(
+        view.latest.as_ref().unwrap().status,
+        ExecutionStatus::InProgress
+    );
     release::stop(&ctx, PIPELINE, &id, true, None)
         .await
         .unwrap();
@@ -257,7 +265,7 @@ fn cli_release_wait_and_status_exit_1_with_the_rollout_and_the_stopped_tasks_rea
 
 // ------------------------------------------------------------------ roll back to a release
 
-async fn release_and_wait(ctx: &AwsCtx, token: &str) -> (String, String) {
+async fn release_and_wait(ctx: &AwsCtx, token: &str) -> (String, ExecutionStatus) {
     let id = release::release(ctx, &request(token)).await.unwrap();
     let (status, _) = release::wait(ctx, PIPELINE, &id, Duration::from_millis(50), |_| {})
         .await
@@ -294,10 +302,10 @@ async fn service_task_definition(ctx: &AwsCtx) -> String {
 async fn rollback_of_a_v1_pipeline_updates_the_service_to_that_release_s_task_definition() {
     let (_account, ctx) = seeded(0.1).await;
     let (a, status) = release_and_wait(&ctx, "a").await;
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let a_td = service_task_definition(&ctx).await;
     let (b, status) = release_and_wait(&ctx, "b").await;
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     assert_ne!(service_task_definition(&ctx).await, a_td);
 
     let store = HistoryStore::in_memory().unwrap();
@@ -351,7 +359,7 @@ async fn rollback_of_a_v1_pipeline_updates_the_service_to_that_release_s_task_de
         .change
         .unwrap();
     let (_c, status) = release_and_wait(&ctx, "c").await;
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let c_td = service_task_definition(&ctx).await;
     let refused = service_change::undo(&ctx, &dirs, &redo.id)
         .await
@@ -371,10 +379,10 @@ fn cli_rollback_of_a_v1_pipeline_waits_for_its_rollout_and_undo_puts_it_back() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (account, ctx) = rt.block_on(seeded(0.1));
     let (_a, status) = rt.block_on(release_and_wait(&ctx, "a"));
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let a_td = rt.block_on(service_task_definition(&ctx));
     let (_b, status) = rt.block_on(release_and_wait(&ctx, "b"));
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let b_td = rt.block_on(service_task_definition(&ctx));
 
     let home = tempfile::tempdir().unwrap();
@@ -419,7 +427,7 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
     let (account, ctx) = seeded(0.1).await;
     circuit_breaker_rolls_back_next(&account, "CannotPullContainerError");
     let (bad, status) = release_and_wait(&ctx, "bad").await;
-    assert_eq!(status, "Failed");
+    assert_eq!(status, ExecutionStatus::Failed);
     let cache = VerdictCache::default();
     let latest = |list: &[release::PipelineSummary]| {
         list.iter()
@@ -429,11 +437,15 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
     };
     let mut list = release::list_pipelines(&ctx).await.unwrap();
     assert_eq!(latest(&list).id, bad);
-    assert_eq!(latest(&list).status, "Succeeded", "CodePipeline's word");
+    assert_eq!(
+        latest(&list).status,
+        ExecutionStatus::Succeeded,
+        "CodePipeline's word"
+    );
     verdict::judge_latest(&ctx, &cache, &mut list).await;
     let judged = latest(&list);
-    assert_eq!(judged.status, "Failed");
-    assert_eq!(judged.pipeline_status.as_deref(), Some("Succeeded"));
+    assert_eq!(judged.status, ExecutionStatus::Failed);
+    assert_eq!(judged.pipeline_status, Some(ExecutionStatus::Succeeded));
     assert!(
         judged
             .status_summary
@@ -446,7 +458,7 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
     reset_requests(&account);
     let mut again = release::list_pipelines(&ctx).await.unwrap();
     verdict::judge_latest(&ctx, &cache, &mut again).await;
-    assert_eq!(latest(&again).status, "Failed");
+    assert_eq!(latest(&again).status, ExecutionStatus::Failed);
     let counts = requests(&account);
     let asked: Vec<&String> = counts["counts"].as_object().unwrap().keys().collect();
     assert!(
@@ -458,11 +470,11 @@ async fn the_pipelines_list_says_failed_for_a_release_the_circuit_breaker_rolled
 
     // A release whose rollout completes stays Succeeded.
     let (good, status) = release_and_wait(&ctx, "good").await;
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let mut list = release::list_pipelines(&ctx).await.unwrap();
     verdict::judge_latest(&ctx, &cache, &mut list).await;
     assert_eq!(latest(&list).id, good);
-    assert_eq!(latest(&list).status, "Succeeded");
+    assert_eq!(latest(&list).status, ExecutionStatus::Succeeded);
     assert_eq!(latest(&list).pipeline_status, None);
 }
 
@@ -473,15 +485,21 @@ async fn an_idle_poll_of_a_rolled_back_release_is_one_request() {
     let (account, ctx) = seeded(0.1).await;
     circuit_breaker_rolls_back_next(&account, "EssentialContainerExited");
     let (_bad, status) = release_and_wait(&ctx, "bad").await;
-    assert_eq!(status, "Failed");
+    assert_eq!(status, ExecutionStatus::Failed);
     let cache = release::ViewCache::default();
     let first = cache.poll(&ctx, PIPELINE).await.unwrap();
     assert!(!first.in_progress);
-    assert_eq!(first.latest.as_ref().unwrap().status, "Failed");
+    assert_eq!(
+        first.latest.as_ref().unwrap().status,
+        ExecutionStatus::Failed
+    );
     reset_requests(&account);
     for _ in 0..3 {
         let view = cache.poll(&ctx, PIPELINE).await.unwrap();
-        assert_eq!(view.latest.as_ref().unwrap().status, "Failed");
+        assert_eq!(
+            view.latest.as_ref().unwrap().status,
+            ExecutionStatus::Failed
+        );
     }
     let counts = requests(&account);
     assert_eq!(counts["total"], 3, "{counts}");
@@ -501,11 +519,15 @@ fn cli_rollback_of_a_v2_pipeline_runs_rollback_stage_to_the_last_completed_relea
     let (account, ctx) = rt.block_on(seeded(0.1));
     rt.block_on(make_v2(&ctx));
     let (good, status) = rt.block_on(release_and_wait(&ctx, "good"));
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     let good_td = rt.block_on(service_task_definition(&ctx));
     circuit_breaker_rolls_back_next(&account, "HealthCheckFailed");
     let (bad, status) = rt.block_on(release_and_wait(&ctx, "bad"));
-    assert_eq!(status, "Failed", "the circuit breaker rolled it back");
+    assert_eq!(
+        status,
+        ExecutionStatus::Failed,
+        "the circuit breaker rolled it back"
+    );
 
     let home = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| cli(&account, home.path(), args);
@@ -762,7 +784,7 @@ async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_th
     let (status, _) = release::wait(&ctx, &name, &first, Duration::from_millis(50), |_| {})
         .await
         .unwrap();
-    assert_eq!(status, "Succeeded");
+    assert_eq!(status, ExecutionStatus::Succeeded);
     // Nothing waits now: a clear error.
     let none = cli(&account, home.path(), &["approve", &name]);
     assert_eq!(none.status.code(), Some(1));
@@ -788,7 +810,7 @@ async fn an_applied_approval_stage_waits_until_approved_and_a_rejection_fails_th
     let (status, view) = release::wait(&ctx, &name, &second, Duration::from_millis(50), |_| {})
         .await
         .unwrap();
-    assert_eq!(status, "Failed");
+    assert_eq!(status, ExecutionStatus::Failed);
     let deploy = view.stages.iter().find(|s| s.name == "Deploy").unwrap();
     assert_ne!(deploy.execution_id.as_deref(), Some(second.as_str()));
 }

@@ -14,7 +14,7 @@ pub fn print_stages(view: &PipelineView, execution: Option<&str>) {
     for stage in &view.stages {
         let status = match execution {
             Some(id) if stage.execution_id.as_deref() != Some(id) => "-",
-            _ => stage.status.as_deref().unwrap_or("-"),
+            _ => stage.status.as_ref().map_or("-", |s| s.as_str()),
         };
         line.push_str(&format!("{}: {}  ", stage.name, status));
     }
@@ -40,7 +40,7 @@ pub fn print_stages(view: &PipelineView, execution: Option<&str>) {
                 l.id,
                 l.status,
                 l.pipeline_status
-                    .as_deref()
+                    .as_ref()
                     .map(|p| format!(" (CodePipeline says {p})"))
                     .unwrap_or_default()
             );
@@ -51,7 +51,7 @@ pub fn print_stages(view: &PipelineView, execution: Option<&str>) {
                     "{:<10} {:<20} {:<12} {}",
                     stage.name,
                     a.name,
-                    a.status.as_deref().unwrap_or("-"),
+                    a.status.as_ref().map_or("-", |s| s.as_str()),
                     a.error.as_deref().or(a.summary.as_deref()).unwrap_or("")
                 );
                 if let Some(r) = &a.rollout {

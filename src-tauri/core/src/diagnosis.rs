@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::history::BuildRecord;
 use crate::release::ActionView;
+use crate::status::{BuildStatus, ExecutionStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -260,13 +261,13 @@ pub fn diagnose(phase: Option<&str>, lines: &[String]) -> Diagnosis {
 
 /// A failed build: its first failed phase, with that phase's messages and the end of the log.
 pub fn for_build(build: &BuildRecord, log_tail: &[String]) -> Option<Diagnosis> {
-    if !matches!(build.status.as_str(), "FAILED" | "FAULT" | "TIMED_OUT") {
+    if !build.status.failed() {
         return None;
     }
     let failed = build
         .phases
         .iter()
-        .find(|p| matches!(p.status.as_deref(), Some("FAILED" | "FAULT" | "TIMED_OUT")));
+        .find(|p| p.status.as_ref().is_some_and(BuildStatus::failed));
     let mut lines: Vec<String> = log_tail.to_vec();
     if let Some(p) = failed {
         // The phase's messages, unless the log already says them.
@@ -286,7 +287,7 @@ pub fn for_action(stage: &str, a: &ActionView) -> Option<Diagnosis> {
         .rollout
         .as_ref()
         .is_some_and(|r| r.state == crate::rollout::RolloutState::Failed);
-    if a.status.as_deref() != Some("Failed") && !rollout_failed {
+    if a.status != Some(ExecutionStatus::Failed) && !rollout_failed {
         return None;
     }
     let mut lines: Vec<String> = a.error.iter().cloned().collect();
@@ -314,7 +315,7 @@ pub async fn of_build(
         .into_iter()
         .next()
         .ok_or_else(|| crate::Error::NotFound(format!("no build {build_id}")))?;
-    if !matches!(build.status.as_str(), "FAILED" | "FAULT" | "TIMED_OUT") {
+    if !build.status.failed() {
         return Ok(None);
     }
     let tail = match (&build.log_group, &build.log_stream) {

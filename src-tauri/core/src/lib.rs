@@ -30,11 +30,13 @@ pub mod secret;
 pub mod service;
 pub mod service_change;
 pub mod session;
+pub mod status;
 pub mod verdict;
 
 pub use error::{AppError, Error, ErrorCode, Result};
 pub use secret::Secret;
 pub use service::Pipewright;
+pub use status::{BuildStatus, ExecutionStatus};
 
 #[cfg(test)]
 mod props;

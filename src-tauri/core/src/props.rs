@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use crate::apply::requests::{self, Names};
 use crate::history::{BuildRecord, HistoryStore, Initiator, PhaseRecord};
 use crate::plan::{self, EnvVar, NotificationEvent, NotificationSettings, Plan};
+use crate::status::BuildStatus;
 
 /// Any text, with a bias to what breaks parsers: quotes, brackets, escapes, control characters,
 /// newlines, non-ASCII.
@@ -141,7 +142,7 @@ fn record(id: String, project: String, strings: Vec<String>, start_ms: i64) -> B
         id,
         project,
         build_number: Some(start_ms),
-        status: s(0).unwrap_or_default(),
+        status: BuildStatus::parse(&s(0).unwrap_or_default()),
         start_ms,
         end_ms: Some(start_ms.saturating_add(1000)),
         duration_seconds: Some(1.0),
@@ -153,7 +154,7 @@ fn record(id: String, project: String, strings: Vec<String>, start_ms: i64) -> B
         environment_type: s(5),
         phases: vec![PhaseRecord {
             phase: s(6).unwrap_or_default(),
-            status: s(7),
+            status: s(7).as_deref().map(BuildStatus::parse),
             start_ms: Some(start_ms),
             end_ms: None,
             duration_seconds: None,

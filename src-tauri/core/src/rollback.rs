@@ -12,6 +12,7 @@ use crate::history::{self, HistoryStore, ReleaseRecord};
 use crate::paths::AppDirs;
 use crate::rollout::{EcsTarget, RolloutState};
 use crate::service_change::{self, ServiceChange};
+use crate::status::ExecutionStatus;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -71,8 +72,8 @@ fn is_rollback(r: &ReleaseRecord) -> bool {
 /// A release that can be gone back to: it succeeded (its rollout too, when known) and was not
 /// itself a rollback.
 pub fn is_good_target(r: &ReleaseRecord) -> bool {
-    r.status == "Succeeded"
-        && r.deploy_status.as_deref() == Some("Succeeded")
+    r.status == ExecutionStatus::Succeeded
+        && r.deploy_status == Some(ExecutionStatus::Succeeded)
         && r.rollout
             .as_ref()
             .is_none_or(|x| x.state == RolloutState::Completed)
@@ -105,7 +106,9 @@ pub fn choose<'a>(
                     format!(
                         "{id} did not deploy successfully (its release {}, deploy {})",
                         r.status,
-                        r.deploy_status.as_deref().unwrap_or("never ran")
+                        r.deploy_status
+                            .as_ref()
+                            .map_or("never ran", ExecutionStatus::as_str)
                     ),
                 ));
             }
@@ -352,7 +355,7 @@ mod tests {
             end_ms: None,
             build_id: None,
             build_status: None,
-            deploy_status: deploy.map(str::to_owned),
+            deploy_status: deploy.map(ExecutionStatus::parse),
             deploy_start_ms: None,
             deploy_end_ms: None,
             rollout: None,

@@ -14,6 +14,7 @@ use ts_rs::TS;
 use crate::apply::AwsCtx;
 use crate::aws::map_sdk_error;
 use crate::release::{parse_ms, rfc3339};
+use crate::status::ExecutionStatus;
 use crate::Result;
 
 /// The cluster and service an ECS deploy action updates (its configuration).
@@ -140,11 +141,14 @@ const MATCH_SLACK_MS: i64 = 60_000;
 /// failed (or was rolled back) failed, whatever the action said; one whose execution succeeded
 /// while its deployment still runs is in progress; Succeeded needs a COMPLETED deployment when
 /// one is known.
-pub fn release_status(execution_status: &str, rollout: Option<RolloutState>) -> String {
+pub fn release_status(
+    execution_status: &ExecutionStatus,
+    rollout: Option<RolloutState>,
+) -> ExecutionStatus {
     match (execution_status, rollout) {
-        (_, Some(RolloutState::Failed)) => "Failed".into(),
-        ("Succeeded", Some(RolloutState::InProgress)) => "InProgress".into(),
-        (s, _) => s.to_owned(),
+        (_, Some(RolloutState::Failed)) => ExecutionStatus::Failed,
+        (ExecutionStatus::Succeeded, Some(RolloutState::InProgress)) => ExecutionStatus::InProgress,
+        (s, _) => s.clone(),
     }
 }
 
@@ -487,20 +491,20 @@ mod tests {
     #[test]
     fn a_failed_or_rolled_back_deployment_fails_the_release_whatever_codepipeline_said() {
         let f = Some(RolloutState::Failed);
-        assert_eq!(release_status("Succeeded", f), "Failed");
-        assert_eq!(release_status("Failed", f), "Failed");
-        assert_eq!(release_status("InProgress", f), "Failed");
+        assert_eq!(release_status(&"Succeeded".into(), f), "Failed");
+        assert_eq!(release_status(&"Failed".into(), f), "Failed");
+        assert_eq!(release_status(&"InProgress".into(), f), "Failed");
         assert_eq!(
-            release_status("Succeeded", Some(RolloutState::InProgress)),
+            release_status(&"Succeeded".into(), Some(RolloutState::InProgress)),
             "InProgress"
         );
         assert_eq!(
-            release_status("Succeeded", Some(RolloutState::Completed)),
+            release_status(&"Succeeded".into(), Some(RolloutState::Completed)),
             "Succeeded"
         );
         // Without a known deployment, CodePipeline's word stands.
-        assert_eq!(release_status("Succeeded", None), "Succeeded");
-        assert_eq!(release_status("Stopped", None), "Stopped");
+        assert_eq!(release_status(&"Succeeded".into(), None), "Succeeded");
+        assert_eq!(release_status(&"Stopped".into(), None), "Stopped");
     }
 
     #[test]

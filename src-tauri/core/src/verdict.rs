@@ -13,12 +13,13 @@ use crate::apply::AwsCtx;
 use crate::history::load::{deploy_rollouts, release_record};
 use crate::release::{self, ExecutionSummary, PipelineSummary};
 use crate::rollout::{self, RolloutState};
+use crate::status::ExecutionStatus;
 use crate::Result;
 
 /// What the rollout made of an execution CodePipeline called Succeeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Verdict {
-    status: String,
+    status: ExecutionStatus,
     summary: Option<String>,
 }
 
@@ -69,7 +70,7 @@ pub async fn judge_latest(ctx: &AwsCtx, cache: &VerdictCache, pipelines: &mut [P
         .filter_map(|(i, p)| {
             p.latest
                 .as_ref()
-                .filter(|l| l.status == "Succeeded" && l.pipeline_status.is_none())
+                .filter(|l| l.status == ExecutionStatus::Succeeded && l.pipeline_status.is_none())
                 .map(|l| (i, l.clone()))
         })
         .collect();

@@ -4,6 +4,8 @@
  * how often to poll come from Rust.
  */
 
+import { EXECUTION_RUNNING } from "../bindings/statusMeaning";
+
 export type Tone = "success" | "danger" | "running" | "warning" | "neutral" | "none";
 
 const TONES: Record<string, Tone> = {
@@ -32,9 +34,9 @@ export function statusLabel(status: string | null | undefined): string {
   return LABELS[status] ?? status;
 }
 
-/** An execution that has not ended yet (the same two statuses Rust calls in progress). */
+/** An execution, stage or action that has not ended yet (Rust's `ExecutionStatus::running`). */
 export function isRunning(status: string | null | undefined): boolean {
-  return status === "InProgress" || status === "Stopping";
+  return !!status && EXECUTION_RUNNING.includes(status);
 }
 
 const TRIGGERS: Record<string, string> = {

@@ -3,7 +3,7 @@
 use clap::Args;
 use pipewright_core::release::{self, PipelineVariable, ReleaseRequest};
 use pipewright_core::rollout::{self, RolloutState};
-use pipewright_core::{Error, Pipewright, Result};
+use pipewright_core::{Error, ExecutionStatus, Pipewright, Result};
 
 use crate::output::{print_rollout, print_stages, to_json};
 use crate::Global;
@@ -127,7 +127,7 @@ pub async fn release(core: &Pipewright, g: &Global, args: ReleaseArgs) -> Result
             print_rollout(r);
         }
     }
-    if status == "Succeeded" {
+    if status == ExecutionStatus::Succeeded {
         return Ok(());
     }
     let why = rollout
@@ -136,7 +136,7 @@ pub async fn release(core: &Pipewright, g: &Global, args: ReleaseArgs) -> Result
         .unwrap_or_default();
     Err(Error::Aws {
         operation: "release".into(),
-        code: status.clone(),
+        code: status.to_string(),
         message: format!("the release ended {status}{why}: see `pipewright-cli status {pipeline}`"),
     })
 }
@@ -150,7 +150,11 @@ pub async fn status(core: &Pipewright, g: &Global, pipeline: &str) -> Result<()>
         print_stages(&view, None);
     }
     // The latest release failed (its deployment too, whatever CodePipeline said): exit 1.
-    if let Some(latest) = view.latest.as_ref().filter(|l| l.status == "Failed") {
+    if let Some(latest) = view
+        .latest
+        .as_ref()
+        .filter(|l| l.status == ExecutionStatus::Failed)
+    {
         eprintln!(
             "the latest release {} failed{}",
             latest.id,

@@ -6,7 +6,7 @@ use clap::Args;
 use pipewright_core::apply::AwsCtx;
 use pipewright_core::rollout::{self, RolloutState};
 use pipewright_core::service_change::ServiceChange;
-use pipewright_core::{Error, Pipewright, Result};
+use pipewright_core::{Error, ExecutionStatus, Pipewright, Result};
 
 use crate::output::{print_rollback_plan, print_stages, to_json};
 use crate::Global;
@@ -85,10 +85,10 @@ pub async fn run(core: &Pipewright, g: &Global, args: RollbackArgs) -> Result<()
             println!("{pipeline}: rollback {s}");
         }
     }
-    match status.as_deref() {
-        Some(s) if s != "Succeeded" => Err(Error::Aws {
+    match status {
+        Some(s) if s != ExecutionStatus::Succeeded => Err(Error::Aws {
             operation: "rollback".into(),
-            code: s.to_owned(),
+            code: s.to_string(),
             message: format!("the rollback ended {s}"),
         }),
         _ => Ok(()),
@@ -127,10 +127,10 @@ async fn undo(
             done.target.service, done.from_task_definition
         );
     }
-    match status.as_deref() {
-        Some(s) if s != "Succeeded" => Err(Error::Aws {
+    match status {
+        Some(s) if s != ExecutionStatus::Succeeded => Err(Error::Aws {
             operation: "rollback --undo".into(),
-            code: s.to_owned(),
+            code: s.to_string(),
             message: format!("the service's rollout ended {s}"),
         }),
         _ => Ok(()),
@@ -143,18 +143,18 @@ async fn rollout_status(
     ctx: &AwsCtx,
     change: &ServiceChange,
     poll: Duration,
-) -> Result<Option<String>> {
+) -> Result<Option<ExecutionStatus>> {
     let done = core
         .service_change_wait(ctx, change, poll, |r| eprintln!("  rollout: {}", r.summary))
         .await?;
     Ok(done.map(|r| {
         if r.state == RolloutState::Completed {
-            "Succeeded".to_owned()
+            ExecutionStatus::Succeeded
         } else {
             for reason in rollout::task_reasons(&r) {
                 eprintln!("  {reason}");
             }
-            "Failed".to_owned()
+            ExecutionStatus::Failed
         }
     }))
 }

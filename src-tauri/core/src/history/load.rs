@@ -13,6 +13,7 @@ use super::store::{HistoryStore, Listing};
 use super::types::*;
 use crate::apply::{console, AwsCtx};
 use crate::aws::map_sdk_error;
+use crate::status::{BuildStatus, ExecutionStatus};
 use crate::{release, rollout, Error, Result};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -53,10 +54,7 @@ pub fn record(ctx: &AwsCtx, b: &Build) -> BuildRecord {
     BuildRecord {
         id: b.id().unwrap_or_default().to_owned(),
         build_number: b.build_number(),
-        status: b
-            .build_status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+        status: BuildStatus::parse(b.build_status().map(|s| s.as_str()).unwrap_or_default()),
         start_ms,
         end_ms,
         duration_seconds: end_ms.map(|e| (e - start_ms) as f64 / 1000.0),
@@ -76,7 +74,7 @@ pub fn record(ctx: &AwsCtx, b: &Build) -> BuildRecord {
                     .phase_type()
                     .map(|t| t.as_str().to_owned())
                     .unwrap_or_default(),
-                status: p.phase_status().map(|s| s.as_str().to_owned()),
+                status: p.phase_status().map(|s| BuildStatus::parse(s.as_str())),
                 start_ms: ms(p.start_time()),
                 end_ms: ms(p.end_time()),
                 duration_seconds: p.duration_in_seconds().map(|d| d as f64),
@@ -170,7 +168,7 @@ pub async fn sync_builds(
     let known = store.known(&scope, project)?;
     let running: Vec<String> = known
         .iter()
-        .filter(|(_, status)| status.as_str() == "IN_PROGRESS")
+        .filter(|(_, status)| !status.finished())
         .map(|(id, _)| id.clone())
         .collect();
     let mut report = SyncReport::default();
@@ -186,7 +184,7 @@ pub async fn sync_builds(
     let project_name = project.to_owned();
     let known_finished: std::collections::HashSet<String> = known
         .into_iter()
-        .filter(|(_, s)| s != "IN_PROGRESS")
+        .filter(|(_, s)| s.finished())
         .map(|(id, _)| id)
         .collect();
     let lister = tokio::spawn(async move {
@@ -280,11 +278,6 @@ pub async fn sync_builds(
     Ok(report)
 }
 
-/// Whether an execution may still change (its stored copy must be fetched again).
-fn unsettled(status: &str) -> bool {
-    matches!(status, "InProgress" | "Stopping")
-}
-
 /// Above this many executions to fetch, their actions are listed across the pipeline (100 a
 /// request) rather than one request per execution.
 const PER_EXECUTION_FETCHES: usize = 8;
@@ -308,7 +301,7 @@ pub async fn sync_executions(
     let complete = listing.complete;
     let settled = |e: &release::ExecutionSummary| {
         stored.get(&e.id).is_some_and(|s| {
-            s.pipeline_status.as_deref().unwrap_or(&s.status) == e.status && !unsettled(&s.status)
+            s.pipeline_status.as_ref().unwrap_or(&s.status) == &e.status && !s.status.running()
         })
     };
     let (executions, _) =
@@ -382,7 +375,7 @@ pub(crate) async fn deploy_rollouts(
         let Some(target) = deploy.ecs.clone() else {
             continue;
         };
-        let running = deploy.status == "InProgress";
+        let running = deploy.status == ExecutionStatus::InProgress;
         by_service.entry(target).or_default().push((
             e.id.clone(),
             rollout::DeployRef {
@@ -425,8 +418,8 @@ pub fn release_record(
     let status = rollout::release_status(&e.status, state);
     let deploy_status = deploy.map(|d| rollout::release_status(&d.status, state));
     let deploy_ended = deploy_status
-        .as_deref()
-        .is_some_and(|s| !matches!(s, "InProgress"));
+        .as_ref()
+        .is_some_and(|s| *s != ExecutionStatus::InProgress);
     let revision = e.revisions.first();
     ReleaseRecord {
         pipeline: pipeline.to_owned(),
@@ -437,7 +430,7 @@ pub fn release_record(
         commit: revision.map(|r| r.revision_id.clone()),
         commit_summary: revision.and_then(|r| r.summary.clone()),
         start_ms: parse_ms(&e.started_at).unwrap_or(0),
-        end_ms: if unsettled(&status) {
+        end_ms: if status.running() {
             None
         } else {
             parse_ms(&e.updated_at)

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::types::{BuildRecord, ReleaseRecord};
+use crate::status::{BuildStatus, ExecutionStatus};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -45,7 +46,7 @@ pub struct BuildPhases {
     pub id: String,
     #[ts(type = "number | null")]
     pub build_number: Option<i64>,
-    pub status: String,
+    pub status: BuildStatus,
     #[ts(type = "number")]
     pub start_ms: i64,
     /// Seconds in each of [`PHASES`], in that order (0 for a phase without a duration).
@@ -117,7 +118,7 @@ fn in_window(start_ms: i64, now_ms: i64, days: u32) -> bool {
 /// What the figures need of one build (the store reads just this, not the whole record).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildFacts {
-    pub status: String,
+    pub status: BuildStatus,
     pub duration_seconds: Option<f64>,
     pub compute_type: Option<String>,
     pub environment_type: Option<String>,
@@ -142,10 +143,8 @@ pub fn build_stats(builds: &[BuildRecord], now_ms: i64, window_days: u32) -> Bui
         *phase_seconds.entry(phase).or_insert(0.0) += seconds;
     }
     // Newest first as the store orders them (start, then id), then oldest first for the chart.
-    let mut finished: Vec<&BuildRecord> = window
-        .into_iter()
-        .filter(|b| b.status != "IN_PROGRESS")
-        .collect();
+    let mut finished: Vec<&BuildRecord> =
+        window.into_iter().filter(|b| b.status.finished()).collect();
     finished.sort_by(|a, b| (b.start_ms, &b.id).cmp(&(a.start_ms, &a.id)));
     let mut recent: Vec<BuildPhases> = finished
         .into_iter()
@@ -170,12 +169,12 @@ pub fn stats_of(
     recent: Vec<BuildPhases>,
     window_days: u32,
 ) -> BuildStats {
-    let finished: Vec<&BuildFacts> = facts.iter().filter(|b| b.status != "IN_PROGRESS").collect();
-    let succeeded = finished.iter().filter(|b| b.status == "SUCCEEDED").count() as u32;
-    let failed = finished
+    let finished: Vec<&BuildFacts> = facts.iter().filter(|b| b.status.finished()).collect();
+    let succeeded = finished
         .iter()
-        .filter(|b| matches!(b.status.as_str(), "FAILED" | "FAULT" | "TIMED_OUT"))
+        .filter(|b| b.status == BuildStatus::Succeeded)
         .count() as u32;
+    let failed = finished.iter().filter(|b| b.status.failed()).count() as u32;
     let durations: Vec<f64> = finished.iter().filter_map(|b| b.duration_seconds).collect();
     let phases = PHASES
         .iter()
@@ -226,7 +225,7 @@ pub fn window_bounds(now_ms: i64, days: u32) -> (i64, i64) {
 /// a succeeded execution ends with its deploy.
 fn deploy_end(r: &ReleaseRecord) -> Option<i64> {
     r.deploy_end_ms
-        .or(if r.deploy_status.as_deref() == Some("Succeeded") {
+        .or(if r.deploy_status == Some(ExecutionStatus::Succeeded) {
             r.end_ms
         } else {
             None
@@ -246,9 +245,9 @@ pub fn dora(
         .iter()
         .filter(|r| in_window(r.start_ms, now_ms, window_days))
         .filter_map(|r| {
-            let ok = match r.deploy_status.as_deref() {
-                Some("Succeeded") => true,
-                Some("Failed") => false,
+            let ok = match r.deploy_status {
+                Some(ExecutionStatus::Succeeded) => true,
+                Some(ExecutionStatus::Failed) => false,
                 _ => return None,
             };
             Some((r, ok, deploy_end(r)?))
@@ -426,7 +425,7 @@ mod tests {
             end_ms: Some(start + minutes * MIN),
             build_id: None,
             build_status: None,
-            deploy_status: deploy.map(|(s, _)| s.to_owned()),
+            deploy_status: deploy.map(|(s, _)| ExecutionStatus::parse(s)),
             deploy_start_ms: deploy.map(|_| start + 5 * MIN),
             deploy_end_ms: deploy.and_then(|(_, m)| m).map(|m| start + m * MIN),
             rollout: None,

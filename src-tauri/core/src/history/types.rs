@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 // bigint, which is not what crosses the IPC).
 use ts_rs::TS;
 
+use crate::status::{BuildStatus, ExecutionStatus};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -11,7 +13,7 @@ pub struct PhaseRecord {
     /// SUBMITTED, QUEUED, PROVISIONING, DOWNLOAD_SOURCE, INSTALL, PRE_BUILD, BUILD, POST_BUILD,
     /// UPLOAD_ARTIFACTS, FINALIZING, COMPLETED.
     pub phase: String,
-    pub status: Option<String>,
+    pub status: Option<BuildStatus>,
     /// Unix milliseconds.
     #[ts(type = "number | null")]
     pub start_ms: Option<i64>,
@@ -40,8 +42,7 @@ pub struct BuildRecord {
     pub project: String,
     #[ts(type = "number | null")]
     pub build_number: Option<i64>,
-    /// SUCCEEDED, FAILED, FAULT, TIMED_OUT, IN_PROGRESS, STOPPED.
-    pub status: String,
+    pub status: BuildStatus,
     #[ts(type = "number")]
     pub start_ms: i64,
     #[ts(type = "number | null")]
@@ -65,7 +66,7 @@ pub struct BuildRecord {
 
 impl BuildRecord {
     pub fn finished(&self) -> bool {
-        self.status != "IN_PROGRESS"
+        self.status.finished()
     }
 
     /// The build got past PROVISIONING, so its container started and wrote a log stream (a missing
@@ -73,7 +74,7 @@ impl BuildRecord {
     pub fn started_container(&self) -> bool {
         self.phases
             .iter()
-            .any(|p| p.phase == "PROVISIONING" && p.status.as_deref() == Some("SUCCEEDED"))
+            .any(|p| p.phase == "PROVISIONING" && p.status == Some(BuildStatus::Succeeded))
     }
 
     pub fn summary(&self) -> BuildSummary {
@@ -110,7 +111,7 @@ pub struct BuildSummary {
     pub id: String,
     #[ts(type = "number | null")]
     pub build_number: Option<i64>,
-    pub status: String,
+    pub status: BuildStatus,
     #[ts(type = "number")]
     pub start_ms: i64,
     #[ts(type = "number | null")]
@@ -129,7 +130,7 @@ pub struct BuildSummary {
 pub struct ReleaseRecord {
     pub pipeline: String,
     pub execution_id: String,
-    pub status: String,
+    pub status: ExecutionStatus,
     pub trigger: Option<String>,
     pub commit: Option<String>,
     pub commit_summary: Option<String>,
@@ -138,9 +139,10 @@ pub struct ReleaseRecord {
     #[ts(type = "number | null")]
     pub end_ms: Option<i64>,
     pub build_id: Option<String>,
-    pub build_status: Option<String>,
+    /// The build action's status (CodePipeline's, not CodeBuild's).
+    pub build_status: Option<ExecutionStatus>,
     /// The result of the execution's last Deploy action (the one that reaches prod).
-    pub deploy_status: Option<String>,
+    pub deploy_status: Option<ExecutionStatus>,
     /// When that action started and, once it ended, when it ended (records stored before these
     /// were kept have none).
     #[serde(default)]
@@ -155,7 +157,7 @@ pub struct ReleaseRecord {
     pub rollout: Option<crate::rollout::Rollout>,
     /// CodePipeline's own status of the execution when `status` differs from it.
     #[serde(default)]
-    pub pipeline_status: Option<String>,
+    pub pipeline_status: Option<ExecutionStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

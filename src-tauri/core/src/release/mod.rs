@@ -14,6 +14,7 @@ use crate::apply::{console, AwsCtx};
 use crate::aws::map_sdk_error;
 use crate::plan::Issue;
 use crate::rollout::{self, DeployRef, EcsTarget, Rollout};
+use crate::status::ExecutionStatus;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -33,8 +34,7 @@ pub struct SourceRevision {
 #[ts(export)]
 pub struct ExecutionSummary {
     pub id: String,
-    /// Cancelled, InProgress, Stopped, Stopping, Succeeded, Superseded, Failed.
-    pub status: String,
+    pub status: ExecutionStatus,
     pub status_summary: Option<String>,
     /// StartPipelineExecution, Webhook, CloudWatchEvent, CreatePipeline, ...
     pub trigger: Option<String>,
@@ -49,7 +49,7 @@ pub struct ExecutionSummary {
     /// CodePipeline's own status when the release's differs from it (`status` follows the ECS
     /// rollout: see [`rollout::release_status`]).
     #[serde(default)]
-    pub pipeline_status: Option<String>,
+    pub pipeline_status: Option<ExecutionStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -71,8 +71,8 @@ pub struct ActionView {
     pub name: String,
     pub category: String,
     pub provider: String,
-    /// InProgress, Abandoned, Succeeded, Failed; None = never ran.
-    pub status: Option<String>,
+    /// None = never ran.
+    pub status: Option<ExecutionStatus>,
     pub execution_id: Option<String>,
     pub last_change: Option<String>,
     pub summary: Option<String>,
@@ -97,7 +97,7 @@ pub struct ActionView {
 #[ts(export)]
 pub struct StageView {
     pub name: String,
-    pub status: Option<String>,
+    pub status: Option<ExecutionStatus>,
     pub execution_id: Option<String>,
     /// The inbound transition: false when someone disabled it.
     pub transition_enabled: bool,
@@ -130,7 +130,7 @@ pub struct PipelineView {
 pub struct ActionExecutionView {
     pub stage: String,
     pub action: String,
-    pub status: String,
+    pub status: ExecutionStatus,
     pub started_at: Option<String>,
     pub updated_at: Option<String>,
     pub summary: Option<String>,

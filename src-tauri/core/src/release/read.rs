@@ -55,10 +55,7 @@ pub(super) fn trigger_detail(t: Option<&cp::ExecutionTrigger>) -> Option<String>
 pub(super) fn summary_of(s: &cp::PipelineExecutionSummary) -> ExecutionSummary {
     ExecutionSummary {
         id: s.pipeline_execution_id().unwrap_or_default().to_owned(),
-        status: s
-            .status()
-            .map(|x| x.as_str().to_owned())
-            .unwrap_or_default(),
+        status: ExecutionStatus::parse(s.status().map(|x| x.as_str()).unwrap_or_default()),
         status_summary: s.status_summary().map(str::to_owned),
         trigger: trigger_type(s.trigger()),
         trigger_detail: trigger_detail(s.trigger()),
@@ -204,7 +201,9 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
                     let category = t
                         .map(|t| t.category().as_str().to_owned())
                         .unwrap_or_default();
-                    let status = exec.and_then(|e| e.status()).map(|s| s.as_str().to_owned());
+                    let status = exec
+                        .and_then(|e| e.status())
+                        .map(|s| ExecutionStatus::parse(s.as_str()));
                     let approval = (category == "Approval").then(|| {
                         crate::approval::info(
                             (
@@ -222,7 +221,7 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
                         name: a.name().to_owned(),
                         approval,
                         awaiting_approval: category == "Approval"
-                            && status.as_deref() == Some("InProgress"),
+                            && status == Some(ExecutionStatus::InProgress),
                         category,
                         provider: t.map(|t| t.provider().to_owned()).unwrap_or_default(),
                         status,
@@ -255,7 +254,7 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
                 name: stage.name().to_owned(),
                 status: st
                     .and_then(|s| s.latest_execution())
-                    .map(|e| e.status().as_str().to_owned()),
+                    .map(|e| ExecutionStatus::parse(e.status().as_str())),
                 execution_id: st
                     .and_then(|s| s.latest_execution())
                     .map(|e| e.pipeline_execution_id().to_owned()),
@@ -278,11 +277,12 @@ pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
         }
     }
     let in_progress = latest.as_ref().is_some_and(|l| {
-        l.status == "InProgress"
-            || l.status == "Stopping"
-            || l.pipeline_status.as_deref() == Some("InProgress")
+        l.status.running()
+            || l.pipeline_status
+                .as_ref()
+                .is_some_and(ExecutionStatus::running)
     }) || stages.iter().any(|s| {
-        s.status.as_deref() == Some("InProgress")
+        s.status == Some(ExecutionStatus::InProgress)
             || s.actions.iter().any(|a| {
                 a.rollout
                     .as_ref()
@@ -346,7 +346,7 @@ pub(super) async fn read_rollouts(
                 continue;
             };
             let last_change = parse_ms(action.last_change.as_deref());
-            let running = action.status.as_deref() == Some("InProgress");
+            let running = action.status == Some(ExecutionStatus::InProgress);
             let deploy = DeployRef {
                 external_id: action.external_execution_id.clone(),
                 started_ms: stage_started.or(if running { last_change } else { None }),
@@ -387,10 +387,7 @@ pub async fn execution(ctx: &AwsCtx, pipeline: &str, id: &str) -> Result<Executi
         .ok_or_else(|| Error::NotFound(format!("no execution {id}")))?;
     Ok(ExecutionSummary {
         id: id.to_owned(),
-        status: e
-            .status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+        status: ExecutionStatus::parse(e.status().map(|s| s.as_str()).unwrap_or_default()),
         status_summary: e.status_summary().map(str::to_owned),
         trigger: trigger_type(e.trigger()),
         trigger_detail: trigger_detail(e.trigger()),
@@ -452,10 +449,7 @@ pub(super) fn action_view(a: &cp::ActionExecutionDetail) -> ActionExecutionView 
     ActionExecutionView {
         stage: a.stage_name().unwrap_or_default().to_owned(),
         action: a.action_name().unwrap_or_default().to_owned(),
-        status: a
-            .status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+        status: ExecutionStatus::parse(a.status().map(|s| s.as_str()).unwrap_or_default()),
         started_at: rfc3339(a.start_time()),
         updated_at: rfc3339(a.last_update_time()),
         summary: result

@@ -12,7 +12,7 @@ pub async fn wait(
     execution_id: &str,
     interval: Duration,
     mut on_change: impl FnMut(&PipelineView),
-) -> Result<(String, PipelineView)> {
+) -> Result<(ExecutionStatus, PipelineView)> {
     let mut last: Option<Vec<(String, Option<String>)>> = None;
     loop {
         let view = pipeline_view(ctx, pipeline).await?;
@@ -28,9 +28,9 @@ pub async fn wait(
                             .map(|r| format!("{} {}/{}", r.state.as_str(), r.running, r.desired));
                         (
                             format!("{}/{}", s.name, a.name),
-                            a.status.clone().map(|st| match rollout {
+                            a.status.as_ref().map(|st| match rollout {
                                 Some(r) => format!("{st} {r}"),
-                                None => st,
+                                None => st.to_string(),
                             }),
                         )
                     })
@@ -43,7 +43,7 @@ pub async fn wait(
             last = Some(now);
         }
         let status = execution(ctx, pipeline, execution_id).await?.status;
-        if status != "InProgress" && status != "Stopping" {
+        if !status.running() {
             // The view as of the end (the one above may be a poll older).
             let view = pipeline_view(ctx, pipeline).await?;
             if last.as_ref() != Some(&mine(&view)) {
@@ -51,7 +51,7 @@ pub async fn wait(
             }
             let rollout = deploy_rollout(&view, execution_id).map(|r| r.state);
             let verdict = rollout::release_status(&status, rollout);
-            if verdict != "InProgress" {
+            if verdict != ExecutionStatus::InProgress {
                 return Ok((verdict, view));
             }
         }

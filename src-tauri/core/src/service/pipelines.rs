@@ -14,6 +14,7 @@ use crate::release::{
 use crate::rollback::{self, RollbackPlan, RollbackResult};
 use crate::rollout::Rollout;
 use crate::service_change::{self, ServiceChange, ServiceChangeState};
+use crate::status::ExecutionStatus;
 use crate::{verdict, Error, Result};
 
 impl Pipewright {
@@ -34,7 +35,7 @@ impl Pipewright {
         let mut view = release::pipeline_view(ctx, name).await?;
         for stage in &mut view.stages {
             for a in &mut stage.actions {
-                if a.provider == "CodeBuild" && a.status.as_deref() == Some("Failed") {
+                if a.provider == "CodeBuild" && a.status == Some(ExecutionStatus::Failed) {
                     if let Some(id) = a.external_execution_id.clone() {
                         a.diagnosis = diagnosis::of_build(ctx, &id).await?;
                     }
@@ -83,7 +84,7 @@ impl Pipewright {
         execution_id: &str,
         poll: Duration,
         on_change: impl FnMut(&PipelineView),
-    ) -> Result<(String, PipelineView)> {
+    ) -> Result<(ExecutionStatus, PipelineView)> {
         release::wait(ctx, pipeline, execution_id, poll, on_change).await
     }
 

@@ -7,6 +7,7 @@ import {
   buildLabel,
   hasFilters,
   INITIATOR_LABELS,
+  isInProgress,
   NO_FILTERS,
   STATUS_FILTERS,
   type BuildFilters,
@@ -181,7 +182,7 @@ const BuildRow = memo(function BuildRow({
 }) {
   return (
     <div
-      className={`history-grid history-table-row history-row history-row-${build.status === "IN_PROGRESS" ? "running" : "done"}`}
+      className={`history-grid history-table-row history-row history-row-${isInProgress(build) ? "running" : "done"}`}
       role="row"
       aria-rowindex={rowIndex}
       style={{ transform: `translateY(${top}px)` }}

@@ -1,15 +1,13 @@
 import type { PhaseRecord } from "../../bindings/PhaseRecord";
 import { useNow } from "../../lib/clock";
 import { formatDuration } from "../../lib/format";
-import { buildStatusLabel, phaseLabel, toMsOrNull } from "../../lib/history/records";
+import { buildStatusLabel, isFailedStatus, phaseLabel, toMsOrNull } from "../../lib/history/records";
 import { AlertIcon } from "../Icons";
 
 type Shown = { phase: PhaseRecord; seconds: number; running: boolean; failed: boolean };
 
-const FAILED = new Set(["FAILED", "FAULT", "TIMED_OUT", "CLIENT_ERROR"]);
-
 function isFailed(phase: PhaseRecord): boolean {
-  return phase.status !== null && FAILED.has(phase.status);
+  return isFailedStatus(phase.status);
 }
 
 /**

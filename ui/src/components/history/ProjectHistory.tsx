@@ -3,7 +3,7 @@ import type { Session } from "../../bindings/Session";
 import { useNow } from "../../lib/clock";
 import { formatAgo } from "../../lib/format";
 import { historyTiming, useBuildHistory, useBuildStats, useCommitMessages } from "../../lib/history/queries";
-import { chartData, filterBuilds, type BuildFilters, type ChartData, type WindowDays } from "../../lib/history/records";
+import { chartData, filterBuilds, isInProgress, type BuildFilters, type ChartData, type WindowDays } from "../../lib/history/records";
 import { historyHref, navigateHistory } from "../../lib/router";
 import { EmptyState } from "../EmptyState";
 import { ArrowLeftIcon, ClockIcon, RetryIcon } from "../Icons";
@@ -119,7 +119,7 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
           </select>
         </label>
         <span className="spacer" />
-        <SyncStatus syncing={history.syncing} syncedAt={history.syncedAt} running={builds.some((b) => b.status === "IN_PROGRESS")} />
+        <SyncStatus syncing={history.syncing} syncedAt={history.syncedAt} running={builds.some(isInProgress)} />
         <button type="button" className="button" onClick={history.refresh} disabled={history.syncing} data-testid="history-refresh">
           <RetryIcon size={14} />
           Refresh

@@ -104,3 +104,15 @@ describe("chartData", () => {
 it("finds the project of a build id", () => {
   expect(projectOfBuild("my-project:1234-abcd")).toBe("my-project");
 });
+
+describe("buildTone", () => {
+  it("colours statuses by Rust's rule, and a status this version does not know grey", () => {
+    expect(buildTone("SUCCEEDED")).toBe("success");
+    expect(buildTone("IN_PROGRESS")).toBe("running");
+    for (const failed of ["FAILED", "FAULT", "TIMED_OUT"]) expect(buildTone(failed)).toBe("danger");
+    expect(buildTone("STOPPED")).toBe("stopped");
+    // Neither running nor failed, as `BuildStatus::Unknown` counts in Rust.
+    expect(buildTone("PAUSED")).toBe("stopped");
+    expect(buildTone(null)).toBe("stopped");
+  });
+});

@@ -7,6 +7,7 @@
  */
 import type { BuildSummary } from "../../bindings/BuildSummary";
 import type { Initiator } from "../../bindings/Initiator";
+import { BUILD_FAILED, BUILD_RUNNING } from "../../bindings/statusMeaning";
 
 export const DAY_MS = 86_400_000;
 
@@ -23,21 +24,22 @@ export function toMsOrNull(value: bigint | number | null | undefined): number | 
 /** The four colours of a build: green, red, grey, blue. */
 export type BuildTone = "success" | "danger" | "stopped" | "running";
 
-/** SUCCEEDED, FAILED, FAULT, TIMED_OUT, IN_PROGRESS, STOPPED (also phase statuses such as CLIENT_ERROR). */
+/**
+ * The colour of a build or phase status. Which statuses run and which fail is Rust's rule
+ * (`BuildStatus`, exported in bindings/statusMeaning.ts); a status this version does not know
+ * is grey, neither running nor failed, as Rust counts it.
+ */
 export function buildTone(status: string | null | undefined): BuildTone {
-  switch (status) {
-    case "SUCCEEDED":
-      return "success";
-    case "IN_PROGRESS":
-      return "running";
-    case "STOPPED":
-    case null:
-    case undefined:
-      return "stopped";
-    default:
-      // FAILED, FAULT, TIMED_OUT, CLIENT_ERROR: something went wrong.
-      return "danger";
-  }
+  if (!status) return "stopped";
+  if (status === "SUCCEEDED") return "success";
+  if (BUILD_RUNNING.includes(status)) return "running";
+  if (BUILD_FAILED.includes(status)) return "danger";
+  return "stopped";
+}
+
+/** A failure status (FAILED, FAULT, TIMED_OUT: Rust's `BuildStatus::failed`). */
+export function isFailedStatus(status: string | null | undefined): boolean {
+  return !!status && BUILD_FAILED.includes(status);
 }
 
 const STATUS_LABELS: Record<string, string> = {
@@ -47,7 +49,6 @@ const STATUS_LABELS: Record<string, string> = {
   TIMED_OUT: "Timed out",
   IN_PROGRESS: "In progress",
   STOPPED: "Stopped",
-  CLIENT_ERROR: "Client error",
   QUEUED: "Queued",
 };
 
@@ -58,7 +59,7 @@ export function buildStatusLabel(status: string | null | undefined): string {
 }
 
 export function isInProgress(build: Pick<BuildSummary, "status">): boolean {
-  return build.status === "IN_PROGRESS";
+  return BUILD_RUNNING.includes(build.status);
 }
 
 export const INITIATOR_LABELS: Record<Initiator, string> = {

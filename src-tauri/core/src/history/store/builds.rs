@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension, ToSql};
 use super::{db_err, HistoryStore};
 use crate::history::stats::{self, BuildFacts, BuildPhases, BuildStats, PHASES};
 use crate::history::types::BuildRecord;
+use crate::status::BuildStatus;
 use crate::{Error, Result};
 
 /// The per-phase columns (v3), in `stats::PHASES` order.
@@ -220,13 +221,20 @@ impl HistoryStore {
             let recent: Vec<BuildPhases> = conn
                 .prepare_cached(&format!(
                     "SELECT id, json_extract(summary, '$.buildNumber'), status, start_ms, {} FROM builds
-                     WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4 AND status != 'IN_PROGRESS'
+                     WHERE scope = ?1 AND project = ?2 AND start_ms BETWEEN ?3 AND ?4 AND status != ?6
                      ORDER BY start_ms DESC, id DESC LIMIT ?5",
                     PHASE_COLUMNS.map(|c| format!("coalesce({c}, 0)")).join(", ")
                 ))
                 .map_err(db_err)?
                 .query_map(
-                    params![scope, project, from, to, stats::RECENT_PHASE_BUILDS as i64],
+                    params![
+                        scope,
+                        project,
+                        from,
+                        to,
+                        stats::RECENT_PHASE_BUILDS as i64,
+                        BuildStatus::InProgress
+                    ],
                     |r| {
                         Ok(BuildPhases {
                             id: r.get(0)?,
@@ -278,7 +286,7 @@ impl HistoryStore {
         &self,
         scope: &str,
         project: &str,
-    ) -> Result<std::collections::HashMap<String, String>> {
+    ) -> Result<std::collections::HashMap<String, BuildStatus>> {
         self.read(|conn| {
             let mut stmt = conn
                 .prepare_cached("SELECT id, status FROM builds WHERE scope = ?1 AND project = ?2")

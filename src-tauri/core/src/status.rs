@@ -1,0 +1,236 @@
+//! The statuses AWS gives builds and pipeline executions, as types: the one statement of each
+//! value and of what it means (finished, a failure, running), exported to the UI through ts-rs.
+//!
+//! A value AWS adds later is kept as `Unknown`, spelled as AWS spelled it, not refused: a new
+//! status must not make a whole history unreadable. It counts as neither running nor failed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Declares a status enum whose known variants serialize as AWS spells them and whose last
+/// variant, `Unknown(String)`, takes any other value (untagged, in serde and in TypeScript).
+macro_rules! aws_status {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[ts(export)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant,)+
+            /// A value this version does not know, as AWS sent it.
+            #[serde(untagged)]
+            #[ts(untagged)]
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every value this version knows.
+            pub const KNOWN: &[$name] = &[$(Self::$variant,)+];
+
+            /// The value as AWS spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            /// Reads AWS's spelling; anything else is `Unknown`.
+            pub fn parse(s: &str) -> Self {
+                match s {
+                    $($text => Self::$variant,)+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::parse(s)
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                value.as_str().map(Self::parse)
+            }
+        }
+
+        /// Lets tests compare with AWS's spelling; the code compares variants.
+        #[cfg(test)]
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+    };
+}
+
+aws_status! {
+    /// A CodeBuild build's or phase's status (CodeBuild's `StatusType`).
+    BuildStatus {
+        Succeeded = "SUCCEEDED",
+        Failed = "FAILED",
+        Fault = "FAULT",
+        TimedOut = "TIMED_OUT",
+        InProgress = "IN_PROGRESS",
+        Stopped = "STOPPED",
+    }
+}
+
+aws_status! {
+    /// The status of a pipeline execution, a stage or an action: the union of CodePipeline's
+    /// `PipelineExecutionStatus`, `StageExecutionStatus` and `ActionExecutionStatus`, which share
+    /// their spelling.
+    ExecutionStatus {
+        Cancelled = "Cancelled",
+        InProgress = "InProgress",
+        Stopped = "Stopped",
+        Stopping = "Stopping",
+        Succeeded = "Succeeded",
+        Superseded = "Superseded",
+        Failed = "Failed",
+        Abandoned = "Abandoned",
+        Skipped = "Skipped",
+    }
+}
+
+impl BuildStatus {
+    /// Still running: anything but IN_PROGRESS has ended (an unknown value too, so a reader
+    /// never waits forever on it).
+    pub fn finished(&self) -> bool {
+        *self != Self::InProgress
+    }
+
+    /// Ended in a failure: FAILED, FAULT or TIMED_OUT (STOPPED is someone's choice).
+    pub fn failed(&self) -> bool {
+        matches!(self, Self::Failed | Self::Fault | Self::TimedOut)
+    }
+}
+
+impl ExecutionStatus {
+    /// Still moving: InProgress, or Stopping on its way to Stopped.
+    pub fn running(&self) -> bool {
+        matches!(self, Self::InProgress | Self::Stopping)
+    }
+}
+
+/// What each status means, as TypeScript the UI imports (`ui/src/bindings/statusMeaning.ts`,
+/// written with the other bindings by `cargo test`), so the UI never restates a rule.
+pub fn meaning_ts() -> String {
+    fn list<T>(of: &[T], pick: impl Fn(&T) -> bool, name: impl Fn(&T) -> &str) -> String {
+        let names: Vec<String> = of
+            .iter()
+            .filter(|s| pick(s))
+            .map(|s| format!("\"{}\"", name(s)))
+            .collect();
+        format!("[{}]", names.join(", "))
+    }
+    let build = BuildStatus::KNOWN;
+    let exec = ExecutionStatus::KNOWN;
+    format!(
+        "// Generated from src-tauri/core/src/status.rs by `cargo test`. Do not edit this file manually.\n\n\
+         import type {{ BuildStatus }} from \"./BuildStatus\";\n\
+         import type {{ ExecutionStatus }} from \"./ExecutionStatus\";\n\n\
+         /** CodeBuild statuses of a build or phase still running (`BuildStatus::finished` is false). */\n\
+         export const BUILD_RUNNING: readonly BuildStatus[] = {};\n\
+         /** CodeBuild statuses that are failures (`BuildStatus::failed`). */\n\
+         export const BUILD_FAILED: readonly BuildStatus[] = {};\n\
+         /** CodePipeline statuses of an execution, stage or action still moving (`ExecutionStatus::running`). */\n\
+         export const EXECUTION_RUNNING: readonly ExecutionStatus[] = {};\n",
+        list(build, |s| !s.finished(), BuildStatus::as_str),
+        list(build, BuildStatus::failed, BuildStatus::as_str),
+        list(exec, ExecutionStatus::running, ExecutionStatus::as_str),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Written beside the ts-rs bindings; CI fails when the committed copy differs.
+    #[test]
+    fn export_bindings_status_meaning() {
+        let dir = std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| "bindings".into());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            std::path::Path::new(&dir).join("statusMeaning.ts"),
+            meaning_ts(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn known_values_keep_aws_spelling_both_ways() {
+        for s in [
+            "SUCCEEDED",
+            "FAILED",
+            "FAULT",
+            "TIMED_OUT",
+            "IN_PROGRESS",
+            "STOPPED",
+        ] {
+            let status = BuildStatus::parse(s);
+            assert!(!matches!(status, BuildStatus::Unknown(_)), "{s}");
+            assert_eq!(serde_json::to_string(&status).unwrap(), format!("\"{s}\""));
+            assert_eq!(
+                serde_json::from_str::<BuildStatus>(&format!("\"{s}\"")).unwrap(),
+                status
+            );
+        }
+        for s in [
+            "Cancelled",
+            "InProgress",
+            "Stopped",
+            "Stopping",
+            "Succeeded",
+            "Superseded",
+        ] {
+            let status = ExecutionStatus::parse(s);
+            assert!(!matches!(status, ExecutionStatus::Unknown(_)), "{s}");
+            assert_eq!(status.to_string(), s);
+            assert_eq!(
+                serde_json::from_str::<ExecutionStatus>(&format!("\"{s}\"")).unwrap(),
+                status
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_aws_adds_later_is_kept_not_refused() {
+        let new: BuildStatus = serde_json::from_str("\"PAUSED\"").unwrap();
+        assert_eq!(new, BuildStatus::Unknown("PAUSED".into()));
+        assert_eq!(serde_json::to_string(&new).unwrap(), "\"PAUSED\"");
+        assert!(new.finished() && !new.failed());
+        let new = ExecutionStatus::parse("Queued");
+        assert_eq!(new.as_str(), "Queued");
+        assert!(!new.running());
+        // Spelling counts: AWS's values are case-sensitive.
+        assert_eq!(
+            ExecutionStatus::parse("succeeded"),
+            ExecutionStatus::Unknown("succeeded".into())
+        );
+    }
+
+    #[test]
+    fn what_each_status_means() {
+        assert!(!BuildStatus::InProgress.finished());
+        assert!(BuildStatus::Stopped.finished() && !BuildStatus::Stopped.failed());
+        assert!(BuildStatus::TimedOut.failed() && BuildStatus::Fault.failed());
+        assert!(ExecutionStatus::Stopping.running() && ExecutionStatus::InProgress.running());
+        assert!(!ExecutionStatus::Superseded.running());
+    }
+}
