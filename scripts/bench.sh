@@ -32,31 +32,15 @@ for needed in "$BIN" "$EXAMPLES/release_feedback" "$EXAMPLES/history_load" "$EXA
   fi
 done
 
-find_python() {
-  for candidate in "${PIPEWRIGHT_BENCH_PYTHON:-}" python3.11 python3.12 python3.13 python3; do
-    [ -n "$candidate" ] || continue
-    if command -v "$candidate" >/dev/null 2>&1 &&
-       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  echo "bench.sh: need Python >= 3.11 (set PIPEWRIGHT_BENCH_PYTHON)" >&2
-  return 1
-}
+. scripts/lib.sh
 
-req_hash() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$REQ" | cut -d' ' -f1
-  else shasum -a 256 "$REQ" | cut -d' ' -f1; fi
-}
-
-want="$(req_hash)"
+want="$(file_hash "$REQ")"
 have=""
 [ -f "$STAMP" ] && have="$(cat "$STAMP")"
 if [ ! -x "$VENV/bin/python" ] || [ ! -x "$VENV/bin/aws" ] || [ "$want" != "$have" ]; then
   if [ ! -x "$VENV/bin/python" ]; then
     echo "bench.sh: creating $VENV" >&2
-    "$(find_python)" -m venv --clear "$VENV" >&2
+    "$(find_python 11 "${PIPEWRIGHT_BENCH_PYTHON:-}" "bench.sh (set PIPEWRIGHT_BENCH_PYTHON)")" -m venv --clear "$VENV" >&2
   fi
   echo "bench.sh: installing $REQ into $VENV" >&2
   "$VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$REQ" >&2

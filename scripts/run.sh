@@ -20,17 +20,10 @@ npm --prefix ui run build --silent
 cargo build -p pipewright
 
 if [ "$SANDBOX" = 1 ]; then
+  . scripts/lib.sh
   ready=$(mktemp)
-  rm -f "$ready"
-  bash tests/emulator/run.sh --port 0 --seed-demo --ready-file "$ready" >/dev/null &
-  emulator=$!
-  trap 'kill $emulator 2>/dev/null || true; rm -f "$ready"' EXIT
-  for _ in $(seq 1 600); do
-    [ -s "$ready" ] && break
-    kill -0 $emulator 2>/dev/null || { echo "the emulator failed to start" >&2; exit 1; }
-    sleep 0.2
-  done
-  [ -s "$ready" ] || { echo "the emulator did not start in time" >&2; exit 1; }
+  trap 'kill ${emulator:-} 2>/dev/null || true; rm -f "$ready"' EXIT
+  start_emulator "$ready" --seed-demo
   export PIPEWRIGHT_SANDBOX_ENDPOINT
   PIPEWRIGHT_SANDBOX_ENDPOINT=$(cat "$ready")
   # Sandbox settings live apart from your real ones.

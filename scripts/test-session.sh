@@ -4,27 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() {
-  local name=$1
-  shift
-  printf '\n\033[1;34m==> %s\033[0m\n' "$name"
-  local start=$SECONDS
-  "$@"
-  printf '\033[1;32m<== %s (%ss)\033[0m\n' "$name" $((SECONDS - start))
-}
+. scripts/lib.sh
 
 printf 'throwaway' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
 ready=$(mktemp)
-rm -f "$ready"
-bash tests/emulator/run.sh --port 0 --ready-file "$ready" >/dev/null &
-emulator=$!
-trap 'kill $emulator 2>/dev/null || true; rm -f "$ready"' EXIT
-for _ in $(seq 1 600); do
-  [ -s "$ready" ] && break
-  kill -0 $emulator 2>/dev/null || { echo "the emulator failed to start" >&2; exit 1; }
-  sleep 0.2
-done
+trap 'kill ${emulator:-} 2>/dev/null || true; rm -f "$ready"' EXIT
+start_emulator "$ready"
 PIPEWRIGHT_EMULATOR_URL=$(cat "$ready")
 export PIPEWRIGHT_EMULATOR_URL
 echo "emulator at $PIPEWRIGHT_EMULATOR_URL"

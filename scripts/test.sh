@@ -9,14 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-step() {
-  local name=$1
-  shift
-  printf '\n\033[1;34m==> %s\033[0m\n' "$name"
-  local start=$SECONDS
-  "$@"
-  printf '\033[1;32m<== %s (%ss)\033[0m\n' "$name" $((SECONDS - start))
-}
+. scripts/lib.sh
 
 step "rustfmt" cargo fmt --all --check
 step "UI typecheck and build" npm --prefix ui run build --silent

@@ -13,23 +13,7 @@ VENV="$HERE/.venv"
 REQ="$HERE/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
 
-find_python() {
-  for candidate in "${PIPEWRIGHT_EMULATOR_PYTHON:-}" python3.11 python3.12 python3.13 python3; do
-    [ -n "$candidate" ] || continue
-    if command -v "$candidate" >/dev/null 2>&1 &&
-       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  echo "run.sh: need Python >= 3.10 (set PIPEWRIGHT_EMULATOR_PYTHON)" >&2
-  return 1
-}
-
-req_hash() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$REQ" | cut -d' ' -f1
-  else shasum -a 256 "$REQ" | cut -d' ' -f1; fi
-}
+. "$HERE/../../scripts/lib.sh"
 
 venv_ok() {
   [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1
@@ -37,7 +21,7 @@ venv_ok() {
 
 ensure_venv() {
   local want have=""
-  want="$(req_hash)"
+  want="$(file_hash "$REQ")"
   [ -f "$STAMP" ] && have="$(cat "$STAMP")"
   if venv_ok && [ "$want" = "$have" ]; then
     return 0
@@ -57,7 +41,7 @@ ensure_venv() {
   [ -f "$STAMP" ] && have="$(cat "$STAMP")"
   if ! venv_ok || [ "$want" != "$have" ]; then
     local py
-    py="$(find_python)"
+    py="$(find_python 10 "${PIPEWRIGHT_EMULATOR_PYTHON:-}" "run.sh (set PIPEWRIGHT_EMULATOR_PYTHON)")"
     if ! venv_ok; then
       echo "run.sh: creating $VENV" >&2
       "$py" -m venv --clear "$VENV" >&2

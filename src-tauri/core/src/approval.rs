@@ -78,13 +78,7 @@ pub async fn decide(
             ));
         }
     }
-    let client = ctx.codepipeline();
-    let (declaration, state) = tokio::join!(
-        client.get_pipeline().name(pipeline).send(),
-        client.get_pipeline_state().name(pipeline).send(),
-    );
-    let declaration = declaration.map_err(|e| map_sdk_error("GetPipeline", e))?;
-    let state = state.map_err(|e| map_sdk_error("GetPipelineState", e))?;
+    let (declaration, state) = crate::release::declaration_and_state(ctx, pipeline).await?;
     let approvals: Vec<(String, String)> = declaration
         .pipeline()
         .map(|p| p.stages())
@@ -130,7 +124,7 @@ pub async fn decide(
             "Rejected in Pipewright".into()
         }
     });
-    client
+    ctx.codepipeline()
         .put_approval_result()
         .pipeline_name(pipeline)
         .stage_name(&stage)

@@ -218,6 +218,29 @@ fn no_credentials(operation: &str, cause: &str) -> Error {
     }
 }
 
+/// Every page of a paginated SDK request (`$builder`, a fluent builder), or the first failure
+/// mapped for `$op`; `all_pages!(op, builder, items)` gives the items instead of the pages.
+macro_rules! all_pages {
+    ($op:literal, $builder:expr) => {
+        $builder
+            .into_paginator()
+            .send()
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| $crate::aws::map_sdk_error($op, e))
+    };
+    ($op:literal, $builder:expr, items) => {
+        $builder
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| $crate::aws::map_sdk_error($op, e))
+    };
+}
+pub(crate) use all_pages;
+
 /// Maps any SDK error to a Pipewright error a person can act on: one sentence that says what
 /// failed, the useful end of the cause chain ([`leaf`]) and what to do. The whole chain goes to
 /// the debug log only (`PIPEWRIGHT_LOG=debug`, or the CLI's `--verbose`).

@@ -141,13 +141,7 @@ pub async fn plan(
             ));
         }
     }
-    let client = ctx.codepipeline();
-    let (declaration, state) = tokio::join!(
-        client.get_pipeline().name(pipeline).send(),
-        client.get_pipeline_state().name(pipeline).send(),
-    );
-    let declaration = declaration.map_err(|e| map_sdk_error("GetPipeline", e))?;
-    let state = state.map_err(|e| map_sdk_error("GetPipelineState", e))?;
+    let (declaration, state) = crate::release::declaration_and_state(ctx, pipeline).await?;
     let decl = declaration
         .pipeline()
         .ok_or_else(|| Error::NotFound(format!("no pipeline {pipeline}")))?;

@@ -57,7 +57,7 @@ pub fn save(dirs: &AppDirs, session: &Session) -> Result<()> {
 mod tests {
     use super::*;
     use crate::keyring_store::MemoryStore;
-    use crate::profiles::{ProfileInput, Sandbox};
+    use crate::profiles::ProfileInput;
     use std::sync::Arc;
 
     #[test]
@@ -110,15 +110,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(current(&store).unwrap().profile.unwrap().name, "work");
-        let with_sandbox = ProfileStore::new(
-            dirs,
-            Arc::new(MemoryStore::default()),
-            Some(Sandbox {
-                endpoint_url: "http://127.0.0.1:1".into(),
-                region: "us-east-1".into(),
-                access_key: "testing".into(),
-            }),
-        );
+        let with_sandbox = ProfileStore::with_test_sandbox(dirs);
         assert_eq!(
             current(&with_sandbox).unwrap().profile.unwrap().source,
             ProfileSource::Sandbox

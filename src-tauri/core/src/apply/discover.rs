@@ -3,7 +3,7 @@
 
 use super::ctx::{console, AwsCtx};
 use super::types::{ConnectionInfo, EcrRepositoryInfo};
-use crate::aws::map_sdk_error;
+use crate::aws::{all_pages, map_sdk_error};
 use crate::{Error, Result};
 
 fn connection_info(
@@ -28,15 +28,12 @@ fn connection_info(
 
 /// GitHub connections of the account and region.
 pub async fn connections(ctx: &AwsCtx) -> Result<Vec<ConnectionInfo>> {
-    let pages: Vec<_> = ctx
-        .connections()
-        .list_connections()
-        .provider_type_filter(aws_sdk_codestarconnections::types::ProviderType::Github)
-        .into_paginator()
-        .send()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| map_sdk_error("ListConnections", e))?;
+    let pages: Vec<_> = all_pages!(
+        "ListConnections",
+        ctx.connections()
+            .list_connections()
+            .provider_type_filter(aws_sdk_codestarconnections::types::ProviderType::Github)
+    )?;
     Ok(pages
         .iter()
         .flat_map(|p| p.connections())
@@ -87,14 +84,7 @@ pub async fn get_connection(ctx: &AwsCtx, arn: &str) -> Result<ConnectionInfo> {
 }
 
 pub async fn ecr_repositories(ctx: &AwsCtx) -> Result<Vec<EcrRepositoryInfo>> {
-    let pages: Vec<_> = ctx
-        .ecr()
-        .describe_repositories()
-        .into_paginator()
-        .send()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| map_sdk_error("DescribeRepositories", e))?;
+    let pages: Vec<_> = all_pages!("DescribeRepositories", ctx.ecr().describe_repositories())?;
     let mut repos: Vec<EcrRepositoryInfo> = pages
         .iter()
         .flat_map(|p| p.repositories())
@@ -113,31 +103,18 @@ fn last_segment(arn: &str) -> String {
 }
 
 pub async fn ecs_clusters(ctx: &AwsCtx) -> Result<Vec<String>> {
-    let arns: Vec<String> = ctx
-        .ecs()
-        .list_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| map_sdk_error("ListClusters", e))?;
+    let arns: Vec<String> = all_pages!("ListClusters", ctx.ecs().list_clusters(), items)?;
     let mut names: Vec<String> = arns.iter().map(|a| last_segment(a)).collect();
     names.sort();
     Ok(names)
 }
 
 pub async fn ecs_services(ctx: &AwsCtx, cluster: &str) -> Result<Vec<String>> {
-    let arns: Vec<String> = ctx
-        .ecs()
-        .list_services()
-        .cluster(cluster)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| map_sdk_error("ListServices", e))?;
+    let arns: Vec<String> = all_pages!(
+        "ListServices",
+        ctx.ecs().list_services().cluster(cluster),
+        items
+    )?;
     let mut names: Vec<String> = arns.iter().map(|a| last_segment(a)).collect();
     names.sort();
     Ok(names)
@@ -182,15 +159,8 @@ pub async fn ecs_containers(ctx: &AwsCtx, cluster: &str, service: &str) -> Resul
 }
 
 pub async fn codebuild_projects(ctx: &AwsCtx) -> Result<Vec<String>> {
-    let mut names: Vec<String> = ctx
-        .codebuild()
-        .list_projects()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| map_sdk_error("ListProjects", e))?;
+    let mut names: Vec<String> =
+        all_pages!("ListProjects", ctx.codebuild().list_projects(), items)?;
     names.sort();
     Ok(names)
 }

@@ -275,17 +275,21 @@ pub fn unfinished(dirs: &AppDirs) -> Result<Vec<Receipt>> {
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn receipt(id: &str) -> Receipt {
+impl Receipt {
+    /// The receipt of a run that has not made anything yet.
+    pub fn begin(
+        id: String,
+        pipeline: &str,
+        account: &str,
+        region: &str,
+        endpoint_url: Option<String>,
+    ) -> Self {
         Receipt {
-            id: id.into(),
-            pipeline: "p".into(),
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-            endpoint_url: None,
+            id,
+            pipeline: pipeline.to_owned(),
+            account: account.to_owned(),
+            region: region.to_owned(),
+            endpoint_url,
             created_at: now_rfc3339(),
             status: ReceiptStatus::InProgress,
             error: None,
@@ -294,6 +298,15 @@ mod tests {
             plan: None,
             unsaved: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt(id: &str) -> Receipt {
+        Receipt::begin(id.into(), "p", "123456789012", "us-east-1", None)
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod ctx;
 pub mod discover;
 mod engine;
 pub mod journal;
+#[macro_use]
 mod raw;
 pub mod receipts;
 pub mod requests;

@@ -45,6 +45,20 @@ impl Intercept for CaptureBody {
     }
 }
 
+/// Sends an SDK fluent builder's request with `$body` (JSON) in place of its input: the
+/// operation's result, not yet mapped.
+macro_rules! send_with_body {
+    ($builder:expr, $body:expr) => {
+        $builder
+            .customize()
+            .interceptor($crate::apply::raw::ReplaceBody(
+                $body.to_string().into_bytes(),
+            ))
+            .send()
+            .await
+    };
+}
+
 /// Sends `body` in place of the serialized input of the request it is attached to (signed as
 /// usual). The operation's target header stays the SDK's.
 #[derive(Debug, Clone)]

@@ -497,36 +497,38 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
             json!({"CreateBucket": requests::create_bucket(&n)})
         },
     );
-    let role_request = |name: &str, service: &str, policy_name: &str, doc: Value, exists: bool| {
-        let put = requests::put_role_policy(name, policy_name, doc);
-        if exists {
-            json!({"PutRolePolicy": put})
-        } else {
-            json!({"CreateRole": requests::create_role(name, service, "Created by Pipewright"), "PutRolePolicy": put})
+    // A role step: reused as chosen, or created (or its policy updated) with its inline policy.
+    let role_step = |choice: &RoleChoice,
+                     name: &str,
+                     service: &str,
+                     policy_name: &str,
+                     doc: Value,
+                     exists: bool| match choice {
+        RoleChoice::Existing { arn } => (
+            StepAction::Reuse,
+            json!({"GetRole": {"RoleName": name, "Arn": arn}}),
+        ),
+        RoleChoice::Create { .. } => {
+            let put = requests::put_role_policy(name, policy_name, doc);
+            if exists {
+                (StepAction::Update, json!({"PutRolePolicy": put}))
+            } else {
+                (
+                    StepAction::Create,
+                    json!({"CreateRole": requests::create_role(name, service, "Created by Pipewright"), "PutRolePolicy": put}),
+                )
+            }
         }
     };
-    let role_action = |choice: &RoleChoice, exists: bool| match choice {
-        RoleChoice::Existing { .. } => StepAction::Reuse,
-        RoleChoice::Create { .. } if exists => StepAction::Update,
-        RoleChoice::Create { .. } => StepAction::Create,
-    };
-    push(
-        StepId::CodebuildRole,
-        n.codebuild_role.clone(),
-        role_action(&plan.build.role, cb_role),
-        match &plan.build.role {
-            RoleChoice::Existing { arn } => {
-                json!({"GetRole": {"RoleName": n.codebuild_role, "Arn": arn}})
-            }
-            RoleChoice::Create { .. } => role_request(
-                &n.codebuild_role,
-                "codebuild.amazonaws.com",
-                requests::CODEBUILD_BASE_POLICY,
-                requests::codebuild_base_policy(plan, &n, &conn_arn),
-                cb_role,
-            ),
-        },
+    let (act, req) = role_step(
+        &plan.build.role,
+        &n.codebuild_role,
+        "codebuild.amazonaws.com",
+        requests::CODEBUILD_BASE_POLICY,
+        requests::codebuild_base_policy(plan, &n, &conn_arn),
+        cb_role,
     );
+    push(StepId::CodebuildRole, n.codebuild_role.clone(), act, req);
     let ecr_doc = requests::ecr_policy_document(plan, &n);
     push(
         StepId::EcrPolicy,
@@ -576,23 +578,15 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
             json!({}),
         ),
     }
-    push(
-        StepId::PipelineRole,
-        n.pipeline_role.clone(),
-        role_action(&plan.pipeline.role, pl_role),
-        match &plan.pipeline.role {
-            RoleChoice::Existing { arn } => {
-                json!({"GetRole": {"RoleName": n.pipeline_role, "Arn": arn}})
-            }
-            RoleChoice::Create { .. } => role_request(
-                &n.pipeline_role,
-                "codepipeline.amazonaws.com",
-                requests::PIPELINE_POLICY,
-                requests::pipeline_policy(plan, &n, &conn_arn),
-                pl_role,
-            ),
-        },
+    let (act, req) = role_step(
+        &plan.pipeline.role,
+        &n.pipeline_role,
+        "codepipeline.amazonaws.com",
+        requests::PIPELINE_POLICY,
+        requests::pipeline_policy(plan, &n, &conn_arn),
+        pl_role,
     );
+    push(StepId::PipelineRole, n.pipeline_role.clone(), act, req);
     let pipeline_req = requests::pipeline(plan, &n, &conn_arn);
     push(
         StepId::Pipeline,

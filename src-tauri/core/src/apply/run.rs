@@ -3,7 +3,7 @@
 //! the first change, run the steps, and roll back on failure when asked.
 
 use super::ctx::AwsCtx;
-use super::engine::{apply_steps, now_rfc3339, ApplyOptions, Sink};
+use super::engine::{apply_steps, ApplyOptions, Sink};
 use super::journal::{current_receipt, Journal};
 use super::requests::Names;
 use super::resources::notifications;
@@ -88,24 +88,18 @@ async fn check_notification_topic(ctx: &AwsCtx, plan: &Plan) -> Result<()> {
 }
 
 fn new_receipt(ctx: &AwsCtx, plan: &Plan) -> Receipt {
-    Receipt {
-        id: format!(
-            "{}-{}",
-            time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000,
-            plan.pipeline.name
-        ),
-        pipeline: plan.pipeline.name.clone(),
-        account: ctx.account.clone(),
-        region: ctx.region.clone(),
-        endpoint_url: ctx.endpoint_url.clone(),
-        created_at: now_rfc3339(),
-        status: ReceiptStatus::InProgress,
-        error: None,
-        resources: Vec::new(),
-        updated_at: None,
-        plan: None,
-        unsaved: false,
-    }
+    let id = format!(
+        "{}-{}",
+        time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000,
+        plan.pipeline.name
+    );
+    Receipt::begin(
+        id,
+        &plan.pipeline.name,
+        &ctx.account,
+        &ctx.region,
+        ctx.endpoint_url.clone(),
+    )
 }
 
 /// Applies a plan: the one apply of the app and the CLI.

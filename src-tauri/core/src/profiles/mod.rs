@@ -106,6 +106,23 @@ pub struct Sandbox {
     pub access_key: String,
 }
 
+impl ProfileStore {
+    /// A store in memory (keys in a [`MemoryStore`]) with a sandbox that reaches nothing, for
+    /// tests.
+    #[cfg(test)]
+    pub(crate) fn with_test_sandbox(dirs: AppDirs) -> Self {
+        ProfileStore::new(
+            dirs,
+            std::sync::Arc::new(crate::keyring_store::MemoryStore::default()),
+            Some(Sandbox {
+                endpoint_url: "http://127.0.0.1:1".into(),
+                region: "us-east-1".into(),
+                access_key: "testing".into(),
+            }),
+        )
+    }
+}
+
 pub const SANDBOX_ENV: &str = "PIPEWRIGHT_SANDBOX_ENDPOINT";
 pub const SANDBOX_NAME: &str = "Sandbox";
 
@@ -151,6 +168,29 @@ pub struct ProfileStore {
 }
 
 impl ProfileStore {
+    /// The keys the keyring holds for profile `orig`, kept when the form leaves them blank: the
+    /// session token cleared if asked, or replaced by a new one.
+    fn kept_keys(
+        &self,
+        orig: &str,
+        clear_token: bool,
+        new_token: Option<Secret>,
+    ) -> Result<AccessKeys> {
+        let mut keys = self.secrets.get(orig)?.ok_or_else(|| {
+            Error::validation(
+                "accessKeyId",
+                "the OS keyring has no keys for this profile any more: enter them again",
+            )
+        })?;
+        if clear_token {
+            keys.session_token = None;
+        }
+        if new_token.is_some() {
+            keys.session_token = new_token;
+        }
+        Ok(keys)
+    }
+
     pub fn new(dirs: AppDirs, secrets: Arc<dyn SecretStore>, sandbox: Option<Sandbox>) -> Self {
         Self {
             dirs,
@@ -324,21 +364,11 @@ impl ProfileStore {
                 secret_access_key: secret.clone(),
                 session_token: checked.session_token.clone(),
             }),
-            (None, Some(orig)) if renamed || token_changed => {
-                let mut keys = self.secrets.get(orig)?.ok_or_else(|| {
-                    Error::validation(
-                        "accessKeyId",
-                        "the OS keyring has no keys for this profile any more: enter them again",
-                    )
-                })?;
-                if input.clear_session_token {
-                    keys.session_token = None;
-                }
-                if let Some(t) = &checked.session_token {
-                    keys.session_token = Some(t.clone());
-                }
-                Some(keys)
-            }
+            (None, Some(orig)) if renamed || token_changed => Some(self.kept_keys(
+                orig,
+                input.clear_session_token,
+                checked.session_token.clone(),
+            )?),
             _ => None,
         };
         if let Some(keys) = &new_keys {
@@ -545,19 +575,7 @@ impl ProfileStore {
                 session_token: checked.session_token,
             },
             (None, Some(orig)) => {
-                let mut keys = self.secrets.get(orig)?.ok_or_else(|| {
-                    Error::validation(
-                        "accessKeyId",
-                        "the OS keyring has no keys for this profile any more: enter them again",
-                    )
-                })?;
-                if input.clear_session_token {
-                    keys.session_token = None;
-                }
-                if let Some(t) = checked.session_token {
-                    keys.session_token = Some(t);
-                }
-                keys
+                self.kept_keys(orig, input.clear_session_token, checked.session_token)?
             }
             (None, None) => unreachable!("validate requires keys when adding"),
         };

@@ -295,15 +295,7 @@ fn targets_carry_region_endpoint_and_overrides() {
 #[test]
 fn sandbox_is_listed_first_and_is_the_default() {
     let tmp = tempfile::tempdir().unwrap();
-    let s = ProfileStore::new(
-        AppDirs::at(tmp.path()),
-        Arc::new(MemoryStore::default()),
-        Some(Sandbox {
-            endpoint_url: "http://127.0.0.1:1".into(),
-            region: "us-east-1".into(),
-            access_key: "testing".into(),
-        }),
-    );
+    let s = ProfileStore::with_test_sandbox(AppDirs::at(tmp.path()));
     assert_eq!(
         s.default_ref().unwrap().unwrap().source,
         ProfileSource::Sandbox

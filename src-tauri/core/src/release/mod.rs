@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::apply::{console, AwsCtx};
-use crate::aws::map_sdk_error;
+use crate::aws::{all_pages, map_sdk_error};
 use crate::plan::Issue;
 use crate::rollout::{self, DeployRef, EcsTarget, Rollout};
 use crate::status::ExecutionStatus;

@@ -121,16 +121,7 @@ pub async fn executions_until(
 
 /// Every pipeline with its latest execution. Latest executions are fetched 16 at a time.
 pub async fn list_pipelines(ctx: &AwsCtx) -> Result<Vec<PipelineSummary>> {
-    let pages: Vec<_> = ctx
-        .codepipeline()
-        .list_pipelines()
-        .into_paginator()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| map_sdk_error("ListPipelines", e))?;
+    let pages: Vec<_> = all_pages!("ListPipelines", ctx.codepipeline().list_pipelines())?;
     let pipelines: Vec<cp::PipelineSummary> =
         pages.iter().flat_map(|p| p.pipelines().to_vec()).collect();
     let mut out: Vec<PipelineSummary> = futures::stream::iter(pipelines)
@@ -156,15 +147,28 @@ pub async fn list_pipelines(ctx: &AwsCtx) -> Result<Vec<PipelineSummary>> {
 }
 
 /// The stage diagram with live states.
-pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
+/// A pipeline's declaration and its state (GetPipeline and GetPipelineState, together).
+pub async fn declaration_and_state(
+    ctx: &AwsCtx,
+    pipeline: &str,
+) -> Result<(
+    aws_sdk_codepipeline::operation::get_pipeline::GetPipelineOutput,
+    aws_sdk_codepipeline::operation::get_pipeline_state::GetPipelineStateOutput,
+)> {
     let client = ctx.codepipeline();
-    let (declaration, state, latest) = tokio::join!(
-        client.get_pipeline().name(name).send(),
-        client.get_pipeline_state().name(name).send(),
-        executions(ctx, name, 1),
+    let (declaration, state) = tokio::join!(
+        client.get_pipeline().name(pipeline).send(),
+        client.get_pipeline_state().name(pipeline).send(),
     );
-    let declaration = declaration.map_err(|e| map_sdk_error("GetPipeline", e))?;
-    let state = state.map_err(|e| map_sdk_error("GetPipelineState", e))?;
+    Ok((
+        declaration.map_err(|e| map_sdk_error("GetPipeline", e))?,
+        state.map_err(|e| map_sdk_error("GetPipelineState", e))?,
+    ))
+}
+
+pub async fn pipeline_view(ctx: &AwsCtx, name: &str) -> Result<PipelineView> {
+    let (found, latest) = tokio::join!(declaration_and_state(ctx, name), executions(ctx, name, 1));
+    let (declaration, state) = found?;
     let latest = latest?.into_iter().next();
     let decl = declaration
         .pipeline()
@@ -414,22 +418,15 @@ pub async fn action_executions(
     pipeline: &str,
     execution_id: &str,
 ) -> Result<Vec<ActionExecutionView>> {
-    let pages: Vec<_> = ctx
+    let filter = cp::ActionExecutionFilter::builder()
+        .pipeline_execution_id(execution_id)
+        .build();
+    let list = ctx
         .codepipeline()
         .list_action_executions()
         .pipeline_name(pipeline)
-        .filter(
-            cp::ActionExecutionFilter::builder()
-                .pipeline_execution_id(execution_id)
-                .build(),
-        )
-        .into_paginator()
-        .send()
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| map_sdk_error("ListActionExecutions", e))?;
+        .filter(filter);
+    let pages: Vec<_> = all_pages!("ListActionExecutions", list)?;
     let mut out: Vec<ActionExecutionView> = pages
         .iter()
         .flat_map(|p| p.action_execution_details())

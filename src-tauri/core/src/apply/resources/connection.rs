@@ -25,11 +25,7 @@ fn create(
         connection_name,
         tags,
     } = req;
-    let tags = tags
-        .into_iter()
-        .map(|t| Tag::builder().key(t.key).value(t.value).build())
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::internal)?;
+    let tags = sdk_tags!(Tag, tags)?;
     Ok(client
         .create_connection()
         .provider_type(ProviderType::from(provider_type))
@@ -37,17 +33,24 @@ fn create(
         .set_tags(Some(tags)))
 }
 
+async fn get(
+    client: &aws_sdk_codestarconnections::Client,
+    arn: &str,
+) -> Result<aws_sdk_codestarconnections::operation::get_connection::GetConnectionOutput> {
+    client
+        .get_connection()
+        .connection_arn(arn)
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("GetConnection", e))
+}
+
 impl Run<'_> {
     pub(in crate::apply) async fn connection(&self) -> Result<Done> {
         let client = self.ctx.connections();
         let (arn, name, outcome) = match &self.plan.source.connection {
             ConnectionChoice::Existing { arn } => {
-                let got = client
-                    .get_connection()
-                    .connection_arn(arn)
-                    .send()
-                    .await
-                    .map_err(|e| map_sdk_error("GetConnection", e))?;
+                let got = get(&client, arn).await?;
                 let name = got
                     .connection()
                     .and_then(|c| c.connection_name())
@@ -96,12 +99,7 @@ impl Run<'_> {
         let started = Instant::now();
         let mut announced = false;
         loop {
-            let got = client
-                .get_connection()
-                .connection_arn(arn)
-                .send()
-                .await
-                .map_err(|e| map_sdk_error("GetConnection", e))?;
+            let got = get(&client, arn).await?;
             let status = got
                 .connection()
                 .and_then(|c| c.connection_status())

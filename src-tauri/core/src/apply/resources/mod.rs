@@ -3,6 +3,18 @@
 //! destructuring, so a field the call does not send fails to compile), and its delete and restore
 //! for rollback and tear-down.
 
+/// An SDK's tags from a request's `{key, value}` pairs: each SDK has its own `Tag`, whose builder
+/// refuses a missing key or value. Defined before the modules, so each of them can use it.
+macro_rules! sdk_tags {
+    ($tag:ty, $tags:expr) => {
+        $tags
+            .into_iter()
+            .map(|t| <$tag>::builder().key(t.key).value(t.value).build())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(crate::Error::internal)
+    };
+}
+
 pub(super) mod bucket;
 pub(super) mod connection;
 pub(crate) mod notifications;

@@ -8,10 +8,9 @@ use serde_json::{json, Value};
 
 use super::super::ctx::{console, AwsCtx};
 use super::super::engine::{with_role_retry, Done, Run};
-use super::super::raw::{CaptureBody, ReplaceBody};
+use super::super::raw::CaptureBody;
 use super::super::requests::{
-    self, Action, ActionTypeId, Artifact, ArtifactStore, CreatePipeline, LowerTag,
-    PipelineDeclaration, Stage,
+    self, Action, ActionTypeId, Artifact, ArtifactStore, CreatePipeline, PipelineDeclaration, Stage,
 };
 use super::super::types::*;
 use super::GONE;
@@ -116,10 +115,7 @@ fn create(
     req: CreatePipeline,
 ) -> Result<CreatePipelineFluentBuilder> {
     let CreatePipeline { pipeline, tags } = req;
-    let tags = tags
-        .into_iter()
-        .map(|LowerTag { key, value }| built(cp::Tag::builder().key(key).value(value).build()))
-        .collect::<Result<Vec<_>>>()?;
+    let tags = sdk_tags!(cp::Tag, tags)?;
     Ok(client
         .create_pipeline()
         .pipeline(declaration(pipeline)?)
@@ -339,13 +335,7 @@ pub(in crate::apply) async fn restore(ctx: &AwsCtx, name: &str, previous: &str) 
         .set_stages(Some(Vec::new()))
         .build()
         .map_err(Error::internal)?;
-    client
-        .update_pipeline()
-        .pipeline(placeholder)
-        .customize()
-        .interceptor(ReplaceBody(body.to_string().into_bytes()))
-        .send()
-        .await
+    send_with_body!(client.update_pipeline().pipeline(placeholder), body)
         .map_err(|e| map_sdk_error("UpdatePipeline", e))?;
     Ok(())
 }

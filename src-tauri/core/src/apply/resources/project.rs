@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::super::ctx::{console, AwsCtx};
 use super::super::engine::{with_role_retry, Done, Run};
-use super::super::raw::{CaptureBody, ReplaceBody};
+use super::super::raw::CaptureBody;
 use super::super::requests::{
     self, CloudWatchLogs, EnvironmentVariable, LogsConfig, LowerTag, Project, ProjectArtifacts,
     ProjectEnvironment, ProjectSource, SourceAuth,
@@ -323,14 +323,7 @@ pub(in crate::apply) async fn restore(ctx: &AwsCtx, name: &str, previous: &str) 
             Some(p.get("concurrentBuildLimit").cloned().unwrap_or(json!(-1))),
         ),
     ]);
-    let out = ctx
-        .codebuild()
-        .update_project()
-        .name(name)
-        .customize()
-        .interceptor(ReplaceBody(body.to_string().into_bytes()))
-        .send()
-        .await;
+    let out = send_with_body!(ctx.codebuild().update_project().name(name), body);
     or_not_found("UpdateProject", out, |e| {
         e.is_resource_not_found_exception()
     })?;

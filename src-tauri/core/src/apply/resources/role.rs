@@ -22,11 +22,7 @@ fn create(iam: &aws_sdk_iam::Client, req: CreateRole) -> Result<CreateRoleFluent
         description,
         tags,
     } = req;
-    let tags = tags
-        .into_iter()
-        .map(|t| Tag::builder().key(t.key).value(t.value).build())
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::internal)?;
+    let tags = sdk_tags!(Tag, tags)?;
     Ok(iam
         .create_role()
         .role_name(role_name)

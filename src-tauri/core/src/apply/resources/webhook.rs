@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::super::ctx::{console, AwsCtx};
 use super::super::engine::{Done, Run};
-use super::super::raw::{CaptureBody, ReplaceBody};
+use super::super::raw::CaptureBody;
 use super::super::requests::{self, Webhook, WebhookFilter};
 use super::super::types::*;
 use super::{members, GONE};
@@ -33,32 +33,30 @@ fn groups(filter_groups: Vec<Vec<WebhookFilter>>) -> Result<Vec<Vec<cb::WebhookF
         .collect()
 }
 
+/// Sets every field of a [`Webhook`] on CreateWebhook's or UpdateWebhook's builder (their
+/// members are the same).
+macro_rules! webhook_call {
+    ($builder:expr, $w:expr) => {{
+        let Webhook {
+            project_name,
+            build_type,
+            filter_groups,
+        } = $w;
+        Ok($builder
+            .project_name(project_name)
+            .build_type(cb::WebhookBuildType::from(build_type))
+            .set_filter_groups(Some(groups(filter_groups)?)))
+    }};
+}
+
 /// The SDK call of CreateWebhook for a [`Webhook`], every field set.
 fn create(client: &aws_sdk_codebuild::Client, w: Webhook) -> Result<CreateWebhookFluentBuilder> {
-    let Webhook {
-        project_name,
-        build_type,
-        filter_groups,
-    } = w;
-    Ok(client
-        .create_webhook()
-        .project_name(project_name)
-        .build_type(cb::WebhookBuildType::from(build_type))
-        .set_filter_groups(Some(groups(filter_groups)?)))
+    webhook_call!(client.create_webhook(), w)
 }
 
 /// The SDK call of UpdateWebhook for a [`Webhook`], every field set.
 fn update(client: &aws_sdk_codebuild::Client, w: Webhook) -> Result<UpdateWebhookFluentBuilder> {
-    let Webhook {
-        project_name,
-        build_type,
-        filter_groups,
-    } = w;
-    Ok(client
-        .update_webhook()
-        .project_name(project_name)
-        .build_type(cb::WebhookBuildType::from(build_type))
-        .set_filter_groups(Some(groups(filter_groups)?)))
+    webhook_call!(client.update_webhook(), w)
 }
 
 /// Whether the webhook already filters as the plan asks.
@@ -203,14 +201,7 @@ pub(in crate::apply) async fn restore(ctx: &AwsCtx, project: &str, previous: &st
         ("filterGroups", w.get("filterGroups").cloned()),
         ("buildType", w.get("buildType").cloned()),
     ]);
-    let out = ctx
-        .codebuild()
-        .update_webhook()
-        .project_name(project)
-        .customize()
-        .interceptor(ReplaceBody(body.to_string().into_bytes()))
-        .send()
-        .await;
+    let out = send_with_body!(ctx.codebuild().update_webhook().project_name(project), body);
     or_not_found("UpdateWebhook", out, |e| {
         e.is_resource_not_found_exception()
     })?;
