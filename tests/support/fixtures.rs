@@ -18,19 +18,7 @@ pub const PIPELINE: &str = "cruddur-backend-fargate";
 pub const PROJECT: &str = "cruddur-backend-flask-bake-image";
 
 /// Every phase a CodeBuild build goes through, in order.
-pub const BUILD_PHASES: [&str; 11] = [
-    "SUBMITTED",
-    "QUEUED",
-    "PROVISIONING",
-    "DOWNLOAD_SOURCE",
-    "INSTALL",
-    "PRE_BUILD",
-    "BUILD",
-    "POST_BUILD",
-    "UPLOAD_ARTIFACTS",
-    "FINALIZING",
-    "COMPLETED",
-];
+pub use pipewright_core::history::stats::BUILD_PHASES;
 
 /// The demo seed: `account` gets a full pipeline to release, with `builds` builds and
 /// `executions` executions of history.

@@ -82,12 +82,8 @@ macro_rules! aws_status {
 aws_status! {
     /// A CodeBuild build's or phase's status (CodeBuild's `StatusType`).
     BuildStatus {
-        Succeeded = "SUCCEEDED",
-        Failed = "FAILED",
-        Fault = "FAULT",
-        TimedOut = "TIMED_OUT",
-        InProgress = "IN_PROGRESS",
-        Stopped = "STOPPED",
+        Succeeded = "SUCCEEDED", Failed = "FAILED", Fault = "FAULT", TimedOut = "TIMED_OUT",
+        InProgress = "IN_PROGRESS", Stopped = "STOPPED",
     }
 }
 
@@ -96,15 +92,9 @@ aws_status! {
     /// `PipelineExecutionStatus`, `StageExecutionStatus` and `ActionExecutionStatus`, which share
     /// their spelling.
     ExecutionStatus {
-        Cancelled = "Cancelled",
-        InProgress = "InProgress",
-        Stopped = "Stopped",
-        Stopping = "Stopping",
-        Succeeded = "Succeeded",
-        Superseded = "Superseded",
-        Failed = "Failed",
-        Abandoned = "Abandoned",
-        Skipped = "Skipped",
+        Cancelled = "Cancelled", InProgress = "InProgress", Stopped = "Stopped",
+        Stopping = "Stopping", Succeeded = "Succeeded", Superseded = "Superseded",
+        Failed = "Failed", Abandoned = "Abandoned", Skipped = "Skipped",
     }
 }
 

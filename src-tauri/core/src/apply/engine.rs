@@ -105,18 +105,6 @@ impl Run<'_> {
         (self.sink)(e);
     }
 
-    /// Records a step's outcome (a creation the moment AWS confirmed it).
-    pub(super) fn journal(
-        &self,
-        step: StepId,
-        name: &str,
-        arn: Option<&str>,
-        outcome: StepStatus,
-        url: Option<String>,
-    ) -> Result<()> {
-        self.journal.outcome(step, name, arn, outcome, url)
-    }
-
     pub(super) fn connection_arn(&self) -> String {
         self.connection_arn
             .lock()
@@ -230,7 +218,8 @@ pub(crate) async fn apply_steps(
             let result = match run.step(id).await {
                 Ok(done) if done.outcome == StepStatus::Skipped => Ok(done),
                 Ok(done) => run
-                    .journal(
+                    .journal
+                    .outcome(
                         id,
                         &done.name,
                         done.arn.as_deref(),

@@ -237,27 +237,21 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
             DeploySettings::None => Ok(Some(Vec::new())),
         }
     };
-    let (
-        connection,
-        bucket,
-        cb_role,
-        pl_role,
-        ecr_policy_exists,
-        repo,
-        project,
-        pipeline,
-        containers,
-        rule,
-    ) = tokio::join!(
-        connection,
-        bucket,
-        role_exists(n.codebuild_role.clone()),
-        role_exists(n.pipeline_role.clone()),
-        ecr_policy_exists,
-        repo,
-        project,
-        pipeline,
-        containers,
+    // Read-only lookups: the first failure ends the review.
+    let (found, rule) = tokio::join!(
+        async {
+            tokio::try_join!(
+                connection,
+                bucket,
+                role_exists(n.codebuild_role.clone()),
+                role_exists(n.pipeline_role.clone()),
+                ecr_policy_exists,
+                repo,
+                project,
+                pipeline,
+                containers,
+            )
+        },
         notifications::review(ctx, plan, &n),
     );
     let (
@@ -270,17 +264,7 @@ pub async fn review(ctx: &AwsCtx, plan: &Plan) -> Result<Review> {
         project,
         pipeline,
         containers,
-    ) = (
-        connection?,
-        bucket?,
-        cb_role?,
-        pl_role?,
-        ecr_policy_exists?,
-        repo?,
-        project?,
-        pipeline?,
-        containers?,
-    );
+    ) = found?;
     let (rule_action, rule_request, rule_findings) = rule?;
     for (severity, message) in rule_findings {
         findings.push(finding(

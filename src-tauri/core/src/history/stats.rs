@@ -9,8 +9,9 @@ use crate::status::{BuildStatus, ExecutionStatus};
 
 const DAY_MS: i64 = 86_400_000;
 
-/// The phases in the order CodeBuild runs them (for the stacked breakdown).
-pub const PHASES: [&str; 8] = [
+/// Every phase a CodeBuild build goes through, in order (CodeBuild's `BuildPhaseType`).
+pub const BUILD_PHASES: [&str; 11] = [
+    "SUBMITTED",
     "QUEUED",
     "PROVISIONING",
     "DOWNLOAD_SOURCE",
@@ -19,7 +20,16 @@ pub const PHASES: [&str; 8] = [
     "BUILD",
     "POST_BUILD",
     "UPLOAD_ARTIFACTS",
+    "FINALIZING",
+    "COMPLETED",
 ];
+
+/// The phases that take time, in order (for the stacked breakdown): all but the first and the
+/// last two.
+pub const PHASES: [&str; 8] = {
+    let b = BUILD_PHASES;
+    [b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8]]
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -104,7 +104,7 @@ impl Run<'_> {
 
 impl Run<'_> {
     fn created_bucket(&self, bucket: &str, arn: &str, url: &str) -> Result<()> {
-        self.journal(
+        self.journal.outcome(
             StepId::ArtifactBucket,
             bucket,
             Some(arn),

@@ -70,7 +70,7 @@ impl Run<'_> {
                             .map_err(|e| map_sdk_error("CreateConnection", e))?;
                         let arn = out.connection_arn().to_owned();
                         let url = console::connection(&self.ctx.region, &self.ctx.account, &arn);
-                        self.journal(
+                        self.journal.outcome(
                             StepId::Connection,
                             name,
                             Some(&arn),

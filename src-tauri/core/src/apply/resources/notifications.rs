@@ -281,7 +281,7 @@ impl Run<'_> {
             }
         })?;
         let arn = out.arn().unwrap_or_default().to_owned();
-        self.journal(
+        self.journal.outcome(
             StepId::Notifications,
             &name,
             Some(&arn),

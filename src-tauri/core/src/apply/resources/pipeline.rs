@@ -270,7 +270,7 @@ impl Run<'_> {
                         .map_err(|e| map_sdk_error("CreatePipeline", e))
                 })
                 .await?;
-                self.journal(
+                self.journal.outcome(
                     StepId::Pipeline,
                     name,
                     Some(&self.names.pipeline_arn),

@@ -119,7 +119,7 @@ impl Run<'_> {
         let arn = format!("{}/policy/{name}", self.names.codebuild_role_arn);
         let outcome = match write {
             PolicyWrite::Created => {
-                self.journal(
+                self.journal.outcome(
                     StepId::EcrPolicy,
                     name,
                     Some(&arn),

@@ -195,23 +195,32 @@ fn matches(p: &cb::Project, req: &Project) -> bool {
         && vars == want_vars
 }
 
+/// The project as CodeBuild has it, and the raw JSON of the answer (what a receipt journals).
+pub(super) async fn current(
+    cb: &aws_sdk_codebuild::Client,
+    name: &str,
+) -> Result<(Option<cb::Project>, CaptureBody)> {
+    let raw = CaptureBody::default();
+    let project = cb
+        .batch_get_projects()
+        .names(name)
+        .customize()
+        .interceptor(raw.clone())
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("BatchGetProjects", e))?
+        .projects()
+        .first()
+        .cloned();
+    Ok((project, raw))
+}
+
 impl Run<'_> {
     pub(in crate::apply) async fn project(&self) -> Result<Done> {
         let cb = self.ctx.codebuild();
         let name = &self.plan.build.project;
         let url = console::project(&self.ctx.region, &self.ctx.account, name);
-        let raw = CaptureBody::default();
-        let current = cb
-            .batch_get_projects()
-            .names(name)
-            .customize()
-            .interceptor(raw.clone())
-            .send()
-            .await
-            .map_err(|e| map_sdk_error("BatchGetProjects", e))?
-            .projects()
-            .first()
-            .cloned();
+        let (current, raw) = current(&cb, name).await?;
         let done = |outcome, arn: Option<String>| Done {
             outcome,
             name: name.clone(),
@@ -271,7 +280,7 @@ impl Run<'_> {
                 })
                 .await?;
                 let arn = out.project().and_then(|p| p.arn()).map(str::to_owned);
-                self.journal(
+                self.journal.outcome(
                     StepId::CodebuildProject,
                     name,
                     arn.as_deref().or(Some(&self.names.project_arn)),

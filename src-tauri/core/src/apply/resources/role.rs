@@ -75,7 +75,7 @@ impl Run<'_> {
                     .await
                     .map_err(|e| map_sdk_error("CreateRole", e))?;
                 let arn = out.role().map(|r| r.arn().to_owned()).unwrap_or_default();
-                self.journal(
+                self.journal.outcome(
                     step,
                     name,
                     Some(&arn),

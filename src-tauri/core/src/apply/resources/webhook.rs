@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::super::ctx::{console, AwsCtx};
 use super::super::engine::{Done, Run};
-use super::super::raw::CaptureBody;
 use super::super::requests::{self, Webhook, WebhookFilter};
 use super::super::types::*;
 use super::{members, GONE};
@@ -92,18 +91,8 @@ impl Run<'_> {
             });
         };
         let cb = self.ctx.codebuild();
-        let raw = CaptureBody::default();
-        let current = cb
-            .batch_get_projects()
-            .names(name)
-            .customize()
-            .interceptor(raw.clone())
-            .send()
-            .await
-            .map_err(|e| map_sdk_error("BatchGetProjects", e))?
-            .projects()
-            .first()
-            .and_then(|p| p.webhook().cloned());
+        let (project, raw) = super::project::current(&cb, name).await?;
+        let current = project.and_then(|p| p.webhook().cloned());
         let done = |outcome| Done {
             outcome,
             name: format!("{name} webhook"),
@@ -161,7 +150,7 @@ impl Run<'_> {
                     .send()
                     .await
                     .map_err(|e| map_sdk_error("CreateWebhook", e))?;
-                self.journal(
+                self.journal.outcome(
                     StepId::Webhook,
                     &format!("{name} webhook"),
                     None,
