@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from "react";
+import { useId, type ComponentProps, type ReactNode } from "react";
 import { AlertIcon } from "./Icons";
 
 /** What a field's control gets: its id, its error state, and its test id. */
@@ -88,4 +88,13 @@ export function FieldWarning({ children, testId }: { children: ReactNode; testId
       <span>{children}</span>
     </p>
   );
+}
+
+/**
+ * A one-line input for what is not prose (a name, an ARN, a path, a URL): no autocomplete and no
+ * spell check, monospace unless `plain`. Other props (type, placeholder, a registration) pass on.
+ */
+export function CodeInput({ plain, className, ...props }: ComponentProps<"input"> & { plain?: boolean }) {
+  const classes = [plain ? undefined : "mono", className].filter(Boolean).join(" ");
+  return <input type="text" autoComplete="off" spellCheck={false} className={classes || undefined} {...props} />;
 }

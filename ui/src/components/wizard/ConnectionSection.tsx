@@ -14,6 +14,7 @@ import { ConnectionCard } from "./ConnectionCard";
 import { submitWizardForm } from "./submitWizardForm";
 import { ChoiceCards, Field, PathMessage } from "./fields";
 import { ConnectionBadge } from "./StatusBadge";
+import { CodeInput } from "../Field";
 
 type SourceForm = UseFormReturn<SourceValues, unknown, z.output<typeof sourceSchema>>;
 
@@ -122,7 +123,7 @@ export function ConnectionSection({ form, session }: { form: SourceForm; session
             hint="Up to 32 characters. Shown in the AWS console under Developer Tools → Connections."
             testId="connection-name"
           >
-            {(c) => <input type="text" autoComplete="off" spellCheck={false} {...c} {...register("connectionName")} />}
+            {(c) => <CodeInput plain {...c} {...register("connectionName")} />}
           </Field>
           {mode === "create" && (
             <button

@@ -14,6 +14,7 @@ import { Checkbox, ChoiceCards, Field, PathMessage } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
+import { CodeInput } from "../Field";
 
 export function DeployStep({ plan, session }: StepProps) {
   const form = useForm<DeployValues, unknown, z.output<typeof deploySchema>>({
@@ -96,7 +97,7 @@ export function DeployStep({ plan, session }: StepProps) {
             error={errors.fileName?.message}
             hint="Written by the build, read by the ECS deploy action."
           >
-            {(c) => <input type="text" className="mono" autoComplete="off" spellCheck={false} {...c} {...register("fileName")} />}
+            {(c) => <CodeInput {...c} {...register("fileName")} />}
           </Field>
         </div>
       )}
@@ -119,11 +120,7 @@ export function DeployStep({ plan, session }: StepProps) {
                 hint="CodePipeline publishes to it when an approval waits; the pipeline role may publish to it and nothing else."
               >
                 {(c) => (
-                  <input
-                    type="text"
-                    className="mono"
-                    autoComplete="off"
-                    spellCheck={false}
+                  <CodeInput
                     placeholder="arn:aws:sns:…:…:approvals"
                     {...c}
                     {...register("snsTopicArn")}
@@ -132,7 +129,7 @@ export function DeployStep({ plan, session }: StepProps) {
               </Field>
               <Field path="pipeline.approval.reviewUrl" label="URL to review" optional hint="e.g. staging: shown to the approver.">
                 {(c) => (
-                  <input type="url" autoComplete="off" spellCheck={false} placeholder="https://" {...c} {...register("reviewUrl")} />
+                  <CodeInput plain type="url" placeholder="https://" {...c} {...register("reviewUrl")} />
                 )}
               </Field>
               <Field path="pipeline.approval.comments" label="Comments for the approver" optional className="form-grid-wide">
@@ -160,11 +157,7 @@ export function DeployStep({ plan, session }: StepProps) {
               hint="In the pipeline's region. Its access policy must let codestar-notifications.amazonaws.com publish; Pipewright checks it on Review and never changes the topic."
             >
               {(c) => (
-                <input
-                  type="text"
-                  className="mono"
-                  autoComplete="off"
-                  spellCheck={false}
+                <CodeInput
                   placeholder="arn:aws:sns:…:…:team"
                   {...c}
                   {...register("notifyTopicArn")}
@@ -202,7 +195,7 @@ export function DeployStep({ plan, session }: StepProps) {
               optional
               hint="Empty: the pipeline's name with -pipewright."
             >
-              {(c) => <input type="text" autoComplete="off" spellCheck={false} {...c} {...register("notifyRuleName")} />}
+              {(c) => <CodeInput plain {...c} {...register("notifyRuleName")} />}
             </Field>
           </div>
         )}

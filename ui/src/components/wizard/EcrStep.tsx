@@ -11,8 +11,7 @@ import { Field } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
-
-const text = { type: "text", autoComplete: "off", spellCheck: false } as const;
+import { CodeInput } from "../Field";
 
 export function EcrStep({ plan, session }: StepProps) {
   const form = useForm<EcrValues, unknown, z.output<typeof ecrSchema>>({
@@ -71,7 +70,7 @@ export function EcrStep({ plan, session }: StepProps) {
           error={errors.policyName?.message}
           hint="The inline policy’s name on the CodeBuild service role."
         >
-          {(c) => <input {...text} {...c} {...register("policyName")} />}
+          {(c) => <CodeInput plain {...c} {...register("policyName")} />}
         </Field>
       </div>
 

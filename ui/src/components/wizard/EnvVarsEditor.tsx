@@ -3,6 +3,7 @@ import type { BuildValues, buildSchema } from "../../lib/wizard/schemas";
 import type { z } from "../../lib/zod";
 import { PlusIcon, TrashIcon } from "../Icons";
 import { Field } from "./fields";
+import { CodeInput } from "../Field";
 
 function valueLabel(type: string | undefined): string {
   if (type === "PARAMETER_STORE") return "Parameter name";
@@ -39,11 +40,7 @@ export function EnvVarsEditor({ form }: { form: BuildForm }) {
                 error={errors.environmentVariables?.[index]?.name?.message}
               >
                 {(c) => (
-                  <input
-                    type="text"
-                    className="mono"
-                    autoComplete="off"
-                    spellCheck={false}
+                  <CodeInput
                     {...c}
                     {...register(`environmentVariables.${index}.name`)}
                   />
@@ -67,11 +64,7 @@ export function EnvVarsEditor({ form }: { form: BuildForm }) {
                 label={valueLabel(form.watch(`environmentVariables.${index}.type`))}
               >
                 {(c) => (
-                  <input
-                    type="text"
-                    className="mono"
-                    autoComplete="off"
-                    spellCheck={false}
+                  <CodeInput
                     {...c}
                     {...register(`environmentVariables.${index}.value`)}
                   />

@@ -7,6 +7,7 @@ import { ChoiceCards, Field } from "./fields";
 import { RolePicker } from "./RolePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
+import { CodeInput } from "../Field";
 
 const EXECUTION_MODES = [
   {
@@ -71,7 +72,7 @@ export function PipelineStep({ plan, session, region, accountId }: StepProps) {
         error={errors.name?.message}
         hint="Up to 100 letters, digits, '.', '@', '_' or '-'. It can’t be changed later."
       >
-        {(c) => <input type="text" autoComplete="off" spellCheck={false} {...c} {...register("name")} />}
+        {(c) => <CodeInput plain {...c} {...register("name")} />}
       </Field>
 
       <RolePicker
@@ -110,7 +111,7 @@ export function PipelineStep({ plan, session, region, accountId }: StepProps) {
         {bucketMode === "custom" && (
           <Field path="pipeline.artifactBucket" label="Bucket name" error={errors.artifactBucket?.message}>
             {(c) => (
-              <input type="text" className="mono" autoComplete="off" spellCheck={false} {...c} {...register("artifactBucket")} />
+              <CodeInput {...c} {...register("artifactBucket")} />
             )}
           </Field>
         )}

@@ -4,6 +4,7 @@ import type { AppError } from "../../bindings/AppError";
 import { describeError } from "../../lib/errors";
 import { Spinner } from "../Spinner";
 import type { PlanControlProps } from "./fields";
+import { CodeInput } from "../Field";
 
 export type PickerOption = { value: string; label: string };
 
@@ -40,7 +41,7 @@ export function ResourcePicker({
   if (query.error) {
     return (
       <>
-        <input type="text" className="mono" spellCheck={false} autoComplete="off" {...control} {...registration} />
+        <CodeInput {...control} {...registration} />
         <p className="field-hint picker-error" data-testid={`${control["data-testid"]}-lookup-error`}>
           {`Couldn’t list the ${noun} (${describeError(query.error).message}). Type the name instead.`}
         </p>

@@ -7,6 +7,7 @@ import { ConnectionSection } from "./ConnectionSection";
 import { Checkbox, ChoiceCards, Field } from "./fields";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
+import { CodeInput } from "../Field";
 
 export function SourceStep({ plan, session }: StepProps) {
   const { connectionMode } = useWizard();
@@ -35,11 +36,11 @@ export function SourceStep({ plan, session }: StepProps) {
           hint="owner/name on GitHub, e.g. octo-org/backend."
         >
           {(c) => (
-            <input type="text" className="mono" autoComplete="off" spellCheck={false} {...c} {...register("repository")} />
+            <CodeInput {...c} {...register("repository")} />
           )}
         </Field>
         <Field path="source.branch" label="Branch" error={errors.branch?.message} hint="The branch that releases to production.">
-          {(c) => <input type="text" className="mono" autoComplete="off" spellCheck={false} {...c} {...register("branch")} />}
+          {(c) => <CodeInput {...c} {...register("branch")} />}
         </Field>
       </div>
 
