@@ -26,3 +26,27 @@ export function ErrorNotice({ error, variant = "inline", action, testId }: Error
     </div>
   );
 }
+
+type QueryErrorProps = {
+  /** A TanStack query (or anything with its error, refetch and isFetching). */
+  query: { error: AppError | null; refetch: () => unknown; isFetching?: boolean };
+  variant?: "inline" | "banner";
+  testId?: string;
+};
+
+/** A failed query's error, with a Try again that fetches it again. */
+export function QueryError({ query, variant, testId }: QueryErrorProps) {
+  if (!query.error) return null;
+  return (
+    <ErrorNotice
+      error={query.error}
+      variant={variant}
+      testId={testId}
+      action={
+        <button type="button" className="button" onClick={() => void query.refetch()} disabled={query.isFetching}>
+          Try again
+        </button>
+      }
+    />
+  );
+}

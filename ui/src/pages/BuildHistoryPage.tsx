@@ -1,7 +1,7 @@
 import { useCallback, useState } from "react";
 import type { Session } from "../bindings/Session";
 import { EmptyState } from "../components/EmptyState";
-import { ErrorNotice } from "../components/ErrorNotice";
+import { QueryError } from "../components/ErrorNotice";
 import { BuildDetail } from "../components/history/BuildDetail";
 import { ProjectHistory } from "../components/history/ProjectHistory";
 import { ReleasesView } from "../components/history/ReleasesView";
@@ -80,16 +80,7 @@ function HistoryScreens({ session, region, route }: { session: Session; region: 
     );
   } else if (projects.error) {
     content = (
-      <ErrorNotice
-        error={projects.error}
-        variant="banner"
-        testId="history-error"
-        action={
-          <button type="button" className="button" onClick={() => void projects.refetch()} disabled={projects.isFetching}>
-            Try again
-          </button>
-        }
-      />
+      <QueryError query={projects} variant="banner" testId="history-error" />
     );
   } else if (projects.data.length === 0) {
     content = (

@@ -3,7 +3,7 @@ import { toAppError } from "../api";
 import type { ProfileSummary } from "../bindings/ProfileSummary";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { EmptyState } from "../components/EmptyState";
-import { ErrorNotice } from "../components/ErrorNotice";
+import { QueryError } from "../components/ErrorNotice";
 import { KeyIcon, LockIcon, PlusIcon } from "../components/Icons";
 import { ProfileFormDialog } from "../components/profiles/ProfileForm";
 import { ProfileTable, type TestState } from "../components/profiles/ProfileTable";
@@ -84,16 +84,7 @@ export function ProfilesPage() {
     content = <LoadingBlock label="Loading profiles…" />;
   } else if (profiles.isError) {
     content = (
-      <ErrorNotice
-        error={profiles.error}
-        variant="banner"
-        testId="profiles-error"
-        action={
-          <button type="button" className="button" onClick={() => void profiles.refetch()}>
-            Try again
-          </button>
-        }
-      />
+      <QueryError query={profiles} variant="banner" testId="profiles-error" />
     );
   } else if (all.length === 0) {
     content = (

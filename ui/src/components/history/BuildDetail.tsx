@@ -3,7 +3,7 @@ import type { Session } from "../../bindings/Session";
 import { buildLabel, isInProgress, toMs } from "../../lib/history/records";
 import { useBuild, useCommitMessages } from "../../lib/history/queries";
 import { historyHref } from "../../lib/router";
-import { ErrorNotice } from "../ErrorNotice";
+import { ErrorNotice, QueryError } from "../ErrorNotice";
 import { ExternalLink } from "../ExternalLink";
 import { ArrowLeftIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
@@ -33,16 +33,7 @@ export function BuildDetail({ session, project, buildId }: { session: Session; p
       <div className="history-detail" data-testid="build-detail">
         {back}
         {query.error ? (
-          <ErrorNotice
-            error={query.error}
-            variant="banner"
-            testId="build-error"
-            action={
-              <button type="button" className="button" onClick={() => void query.refetch()} disabled={query.isFetching}>
-                Try again
-              </button>
-            }
-          />
+          <QueryError query={query} variant="banner" testId="build-error" />
         ) : (
           <div className="card">
             <LoadingBlock label="Loading the build…" />

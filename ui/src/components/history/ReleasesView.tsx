@@ -10,7 +10,7 @@ import { projectOfBuild, toMs, toMsOrNull, type WindowDays } from "../../lib/his
 import { historyHref, navigateHistory } from "../../lib/router";
 import { statusLabel, statusTone, triggerLabel } from "../../lib/status";
 import { EmptyState } from "../EmptyState";
-import { ErrorNotice } from "../ErrorNotice";
+import { ErrorNotice, QueryError } from "../ErrorNotice";
 import { ArrowLeftIcon, ArrowRightIcon, RetryIcon, RocketIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
 import { PipelineStatusPill } from "../StatusPill";
@@ -32,16 +32,7 @@ export function ReleasesView({ session, region, pipeline }: { session: Session; 
   }
   if (pipelines.error) {
     return (
-      <ErrorNotice
-        error={pipelines.error}
-        variant="banner"
-        testId="history-error"
-        action={
-          <button type="button" className="button" onClick={() => void pipelines.refetch()} disabled={pipelines.isFetching}>
-            Try again
-          </button>
-        }
-      />
+      <QueryError query={pipelines} variant="banner" testId="history-error" />
     );
   }
   if (pipelines.data.length === 0) {

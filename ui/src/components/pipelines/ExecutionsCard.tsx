@@ -5,7 +5,7 @@ import { shortId } from "../../lib/format";
 import { useActionExecutions, usePipelineExecutions } from "../../lib/pipelines";
 import { isRunning, triggerLabel } from "../../lib/status";
 import { useDelayedFlag } from "../../lib/useDelayedFlag";
-import { ErrorNotice } from "../ErrorNotice";
+import { ErrorNotice, QueryError } from "../ErrorNotice";
 import { ExternalLink } from "../ExternalLink";
 import { ChevronRightIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
@@ -24,15 +24,7 @@ export function ExecutionsCard({ session, pipeline }: { session: Session; pipeli
   else if (executions.isError && !executions.data)
     body = (
       <div className="card-empty">
-        <ErrorNotice
-          error={executions.error}
-          testId="executions-error"
-          action={
-            <button type="button" className="button" onClick={() => void executions.refetch()}>
-              Try again
-            </button>
-          }
-        />
+        <QueryError query={executions} testId="executions-error" />
       </div>
     );
   else if (executions.data.length === 0) body = <div className="card-empty">No executions yet.</div>;
@@ -159,15 +151,7 @@ function ActionExecutions({ session, pipeline, executionId }: { session: Session
   if (actions.isPending) return <LoadingBlock label="Loading actions…" />;
   if (actions.isError)
     return (
-      <ErrorNotice
-        error={actions.error}
-        testId="action-executions-error"
-        action={
-          <button type="button" className="button" onClick={() => void actions.refetch()}>
-            Try again
-          </button>
-        }
-      />
+      <QueryError query={actions} testId="action-executions-error" />
     );
   if (actions.data.length === 0) return <p className="muted small">No actions ran in this execution.</p>;
   return (

@@ -3,7 +3,7 @@ import type { Session } from "../../bindings/Session";
 import { issueMap, IssuesContext } from "../../lib/wizard/issues";
 import { useLiveIssues, usePlanReference } from "../../lib/wizard/queries";
 import { useWizard, useWizardStore } from "../../lib/wizard/store";
-import { ErrorNotice } from "../ErrorNotice";
+import { QueryError } from "../ErrorNotice";
 import { LoadingBlock } from "../Spinner";
 import { PlanFileActions } from "./PlanFileActions";
 import { Stepper } from "./Stepper";
@@ -28,16 +28,7 @@ export function Wizard({ session, region, accountId }: WizardProps) {
     return (
       <div className="page">
         {reference.error ? (
-          <ErrorNotice
-            error={reference.error}
-            variant="banner"
-            testId="wizard-error"
-            action={
-              <button type="button" className="button" onClick={() => void reference.refetch()}>
-                Try again
-              </button>
-            }
-          />
+          <QueryError query={reference} variant="banner" testId="wizard-error" />
         ) : (
           <LoadingBlock label="Loading the reference plan…" />
         )}
