@@ -12,6 +12,7 @@ import { NO_FILTERS, type BuildFilters, type WindowDays } from "../lib/history/r
 import { historyHref, useHistoryRoute, type HistoryRoute } from "../lib/router";
 import { useSessionState } from "../lib/session";
 import { useCodebuildProjects } from "../lib/wizard/queries";
+import { Card } from "../components/Card";
 
 /**
  * `#/history…`: the builds of a CodeBuild project (figures, chart, table, build detail with its
@@ -92,15 +93,15 @@ function HistoryScreens({ session, region, route }: { session: Session; region: 
     );
   } else {
     content = (
-      <section className="card" aria-labelledby="history-projects-title">
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="history-projects-title">
-              CodeBuild projects in <span className="mono">{region}</span>
-            </h2>
-            <p className="card-subtitle">Pick one to see its builds. Stored builds show at once; new ones sync from AWS.</p>
-          </div>
-        </div>
+      <Card
+        titleId="history-projects-title"
+        title={
+          <>
+            CodeBuild projects in <span className="mono">{region}</span>
+          </>
+        }
+        subtitle="Pick one to see its builds. Stored builds show at once; new ones sync from AWS."
+      >
         <ul className="history-pick-list" data-testid="history-projects">
           {projects.data.map((name) => (
             <li key={name}>
@@ -111,7 +112,7 @@ function HistoryScreens({ session, region, route }: { session: Session; region: 
             </li>
           ))}
         </ul>
-      </section>
+      </Card>
     );
   }
 

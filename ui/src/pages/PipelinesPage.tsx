@@ -13,6 +13,7 @@ import { useSessionState } from "../lib/session";
 import { useDelayedFlag } from "../lib/useDelayedFlag";
 import { statusLabel } from "../lib/status";
 import { PipelinePage } from "./PipelinePage";
+import { Card } from "../components/Card";
 
 /** `#/pipelines`: every pipeline in the account and region; `#/pipelines/<name>`: one pipeline. */
 export function PipelinesPage() {
@@ -96,45 +97,50 @@ function PipelineList({ session, region }: { session: Session; region: string })
     );
   } else {
     content = (
-      <section className="card" aria-labelledby="pipelines-title">
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="pipelines-title">
-              Pipelines in <span className="mono">{region}</span>
-            </h2>
-            <p className="card-subtitle">
-              {shown.length === all.length
-                ? `${all.length} ${all.length === 1 ? "pipeline" : "pipelines"}`
-                : `${shown.length} of ${all.length} pipelines`}
-            </p>
-          </div>
-          <span className="spacer" />
-          {refreshing && <Spinner label="Refreshing…" size={13} />}
-          <div className="filters">
+      <Card
+        titleId="pipelines-title"
+        title={
+          <>
+            Pipelines in <span className="mono">{region}</span>
+          </>
+        }
+        subtitle={
+          <>
+            {shown.length === all.length
+            ? `${all.length} ${all.length === 1 ? "pipeline" : "pipelines"}`
+            : `${shown.length} of ${all.length} pipelines`}
+          </>
+        }
+        aside={
+          <>
+            {refreshing && <Spinner label="Refreshing…" size={13} />}
+            <div className="filters">
             <label className="search-box">
-              <SearchIcon size={14} className="search-icon" />
-              <span className="visually-hidden">Search pipelines by name</span>
-              <input
-                type="search"
-                placeholder="Search by name"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-                data-testid="pipelines-search"
-              />
+            <SearchIcon size={14} className="search-icon" />
+            <span className="visually-hidden">Search pipelines by name</span>
+            <input
+            type="search"
+            placeholder="Search by name"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            data-testid="pipelines-search"
+            />
             </label>
             <label className="filter-select">
-              <span className="visually-hidden">Latest status</span>
-              <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="pipelines-status-filter">
-                <option value="">All statuses</option>
-                {statuses.map((s) => (
-                  <option key={s} value={s}>
-                    {s === NEVER_RUN ? "Never run" : statusLabel(s)}
-                  </option>
-                ))}
-              </select>
+            <span className="visually-hidden">Latest status</span>
+            <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="pipelines-status-filter">
+            <option value="">All statuses</option>
+            {statuses.map((s) => (
+            <option key={s} value={s}>
+            {s === NEVER_RUN ? "Never run" : statusLabel(s)}
+            </option>
+            ))}
+            </select>
             </label>
-          </div>
-        </div>
+            </div>
+          </>
+        }
+      >
         {shown.length > 0 ? (
           <PipelineTable pipelines={shown} />
         ) : (
@@ -152,7 +158,7 @@ function PipelineList({ session, region }: { session: Session; region: string })
             </button>
           </div>
         )}
-      </section>
+      </Card>
     );
   }
 

@@ -11,6 +11,7 @@ import { LoadingBlock } from "../components/Spinner";
 import { profileKey, toRef } from "../lib/profiles";
 import { useProfileTest, useProfiles, useRemoveProfile, useSession } from "../lib/queries";
 import { useToast } from "../lib/toast";
+import { Card } from "../components/Card";
 
 type Editing = { mode: "add" } | { mode: "edit"; profile: ProfileSummary } | null;
 
@@ -108,15 +109,11 @@ export function ProfilesPage() {
   } else {
     content = (
       <>
-        <section className="card" aria-labelledby="own-profiles-title">
-          <div className="card-header">
-            <div>
-              <h2 className="card-title" id="own-profiles-title">
-                Pipewright profiles
-              </h2>
-              <p className="card-subtitle">Keys you added here, kept in your system keyring.</p>
-            </div>
-          </div>
+        <Card
+          titleId="own-profiles-title"
+          title="Pipewright profiles"
+          subtitle="Keys you added here, kept in your system keyring."
+        >
           {own.length > 0 ? (
             <ProfileTable profiles={own} showSource={false} {...tableProps} />
           ) : (
@@ -128,20 +125,18 @@ export function ProfilesPage() {
               to store access keys for an account.
             </div>
           )}
-        </section>
+        </Card>
 
-        <section className="card" aria-labelledby="detected-profiles-title">
-          <div className="card-header">
-            <div>
-              <h2 className="card-title" id="detected-profiles-title">
-                Detected profiles
-              </h2>
-              <p className="card-subtitle">
-                <LockIcon size={12} /> Read-only. Pipewright uses these from the AWS CLI config, environment or
-                sandbox without copying their secrets.
-              </p>
-            </div>
-          </div>
+        <Card
+          titleId="detected-profiles-title"
+          title="Detected profiles"
+          subtitle={
+            <>
+              <LockIcon size={12} /> Read-only. Pipewright uses these from the AWS CLI config, environment or
+              sandbox without copying their secrets.
+            </>
+          }
+        >
           {detected.length > 0 ? (
             <ProfileTable profiles={detected} showSource {...tableProps} />
           ) : (
@@ -149,7 +144,7 @@ export function ProfilesPage() {
               No AWS CLI profiles in ~/.aws and no AWS credentials in the environment.
             </div>
           )}
-        </section>
+        </Card>
       </>
     );
   }

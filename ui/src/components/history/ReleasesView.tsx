@@ -17,6 +17,7 @@ import { PipelineStatusPill } from "../StatusPill";
 import { RollbackDialog } from "../pipelines/RollbackDialog";
 import { useToast } from "../../lib/toast";
 import { Figure, StartedAt, WindowToggle } from "./parts";
+import { Card } from "../Card";
 
 /** `#/history/releases[/<pipeline>]`: pick a pipeline, then its executions and DORA figures. */
 export function ReleasesView({ session, region, pipeline }: { session: Session; region: string; pipeline: string | null }) {
@@ -45,15 +46,15 @@ export function ReleasesView({ session, region, pipeline }: { session: Session; 
     );
   }
   return (
-    <section className="card" aria-labelledby="history-pipelines-title">
-      <div className="card-header">
-        <div>
-          <h2 className="card-title" id="history-pipelines-title">
-            Pipelines in <span className="mono">{region}</span>
-          </h2>
-          <p className="card-subtitle">Pick one to see its releases and delivery figures.</p>
-        </div>
-      </div>
+    <Card
+      titleId="history-pipelines-title"
+      title={
+        <>
+          Pipelines in <span className="mono">{region}</span>
+        </>
+      }
+      subtitle="Pick one to see its releases and delivery figures."
+    >
       <ul className="history-pick-list">
         {pipelines.data.map((name) => (
           <li key={name}>
@@ -64,7 +65,7 @@ export function ReleasesView({ session, region, pipeline }: { session: Session; 
           </li>
         ))}
       </ul>
-    </section>
+    </Card>
   );
 }
 
@@ -118,18 +119,22 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
 
       {releases.error && <ErrorNotice error={releases.error} variant="banner" testId="history-error" />}
 
-      <section className="card" aria-labelledby="dora-title" data-testid="dora-figures">
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="dora-title">
-              Delivery, last {days} days
-            </h2>
-            <p className="card-subtitle">DORA figures from this pipeline’s executions stored on this computer.</p>
-          </div>
-          <span className="spacer" />
-          {dora.isFetching && <Spinner size={13} />}
-          <WindowToggle value={days} onChange={setDays} testIdPrefix="dora-window" label="Time window" />
-        </div>
+      <Card
+        titleId="dora-title"
+        title={
+          <>
+            Delivery, last {days} days
+          </>
+        }
+        subtitle="DORA figures from this pipeline’s executions stored on this computer."
+        aside={
+          <>
+            {dora.isFetching && <Spinner size={13} />}
+            <WindowToggle value={days} onChange={setDays} testIdPrefix="dora-window" label="Time window" />
+          </>
+        }
+        testId="dora-figures"
+      >
         {dora.error && (
           <div className="history-card-body">
             <ErrorNotice error={dora.error} testId="dora-error" />
@@ -161,17 +166,13 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
             valueTestId="dora-restore"
           />
         </div>
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="releases-title">
-        <div className="card-header">
-          <div>
-            <h2 className="card-title" id="releases-title">
-              Releases
-            </h2>
-            <p className="card-subtitle">Each execution, newest first: commit → build → deploy.</p>
-          </div>
-        </div>
+      <Card
+        titleId="releases-title"
+        title="Releases"
+        subtitle="Each execution, newest first: commit → build → deploy."
+      >
         {releases.isPending ? (
           <LoadingBlock label="Syncing executions from AWS…" />
         ) : rows.length === 0 ? (
@@ -185,7 +186,7 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
             ))}
           </ol>
         )}
-      </section>
+      </Card>
       {rollbackTo && (
         <RollbackDialog
           session={session}

@@ -6,6 +6,7 @@ import { ErrorNotice } from "../ErrorNotice";
 import { Spinner } from "../Spinner";
 import { Figure, WindowToggle } from "./parts";
 import { PhaseBars } from "./PhaseBars";
+import { Card } from "../Card";
 
 type Props = {
   stats: BuildStats | undefined;
@@ -21,18 +22,23 @@ export function StatsPanel({ stats, days, onDays, fetching, error }: Props) {
   // While another window is fetched the previous figures stay, dimmed.
   const stale = stats !== undefined && stats.windowDays !== days;
   return (
-    <section className="card history-stats" aria-labelledby="history-stats-title" data-testid="history-stats">
-      <div className="card-header">
-        <div>
-          <h2 className="card-title" id="history-stats-title">
-            Last {days} days
-          </h2>
-          <p className="card-subtitle">From the builds stored on this computer, updated after each sync.</p>
-        </div>
-        <span className="spacer" />
-        {fetching && <Spinner size={13} />}
-        <WindowToggle value={days} onChange={onDays} testIdPrefix="history-window" label="Time window" />
-      </div>
+    <Card
+      titleId="history-stats-title"
+      title={
+        <>
+          Last {days} days
+        </>
+      }
+      subtitle="From the builds stored on this computer, updated after each sync."
+      aside={
+        <>
+          {fetching && <Spinner size={13} />}
+          <WindowToggle value={days} onChange={onDays} testIdPrefix="history-window" label="Time window" />
+        </>
+      }
+      className="history-stats"
+      testId="history-stats"
+    >
       {error && (
         <div className="history-card-body">
           <ErrorNotice error={error} testId="history-stats-error" />
@@ -72,7 +78,7 @@ export function StatsPanel({ stats, days, onDays, fetching, error }: Props) {
           detailTestId="history-cost-detail"
         />
       </div>
-    </section>
+    </Card>
   );
 }
 
@@ -92,17 +98,12 @@ export function PhaseBreakdown({ stats, onOpen }: { stats: BuildStats | undefine
   const phases = stats?.phases ?? [];
   const total = phases.reduce((sum, p) => sum + p.seconds, 0);
   return (
-    <section className="card" aria-labelledby="history-phases-title" data-testid="history-phases">
-      <div className="card-header">
-        <div>
-          <h2 className="card-title" id="history-phases-title">
-            Where the time goes
-          </h2>
-          <p className="card-subtitle">
-            Time spent in each phase by all builds of the window, per build on average, and build by build.
-          </p>
-        </div>
-      </div>
+    <Card
+      titleId="history-phases-title"
+      title="Where the time goes"
+      subtitle="Time spent in each phase by all builds of the window, per build on average, and build by build."
+      testId="history-phases"
+    >
       {total === 0 ? (
         <div className="card-empty">No phase timings in this window yet.</div>
       ) : (
@@ -136,6 +137,6 @@ export function PhaseBreakdown({ stats, onOpen }: { stats: BuildStats | undefine
           {stats && stats.recent.length > 0 && <PhaseBars builds={stats.recent} phases={phases} onOpen={onOpen} />}
         </div>
       )}
-    </section>
+    </Card>
   );
 }

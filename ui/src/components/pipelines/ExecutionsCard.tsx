@@ -11,6 +11,7 @@ import { ChevronRightIcon } from "../Icons";
 import { LoadingBlock, Spinner } from "../Spinner";
 import { PipelineStatusPill, StatusPill } from "../StatusPill";
 import { Ago, ErrorLine, ExecutionDuration, RevisionText, StatusGlyph } from "./parts";
+import { Card } from "../Card";
 
 /** The pipeline's recent executions; a row opens its action executions. */
 export function ExecutionsCard({ session, pipeline }: { session: Session; pipeline: string }) {
@@ -59,24 +60,23 @@ export function ExecutionsCard({ session, pipeline }: { session: Session; pipeli
     );
 
   return (
-    <section className="card" aria-labelledby="executions-title">
-      <div className="card-header">
-        <div>
-          <h2 className="card-title" id="executions-title">
-            Recent executions
-          </h2>
-          <p className="card-subtitle">Newest first. Open one to see its actions and builds.</p>
-        </div>
-        <span className="spacer" />
-        {refreshing && <Spinner size={13} label="Refreshing…" />}
-      </div>
+    <Card
+      titleId="executions-title"
+      title="Recent executions"
+      subtitle="Newest first. Open one to see its actions and builds."
+      aside={
+        <>
+          {refreshing && <Spinner size={13} label="Refreshing…" />}
+        </>
+      }
+    >
       {executions.isError && executions.data && (
         <div className="card-notice">
           <ErrorNotice error={executions.error} testId="executions-error" />
         </div>
       )}
       {body}
-    </section>
+    </Card>
   );
 }
 

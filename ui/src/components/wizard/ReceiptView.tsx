@@ -2,6 +2,7 @@ import { localDateTime } from "../../lib/format";
 import type { Receipt } from "../../bindings/Receipt";
 import { ExternalLink } from "../ExternalLink";
 import { OutcomeBadge } from "./StatusBadge";
+import { Card } from "../Card";
 
 type ReceiptViewProps = {
   receipt: Receipt;
@@ -13,30 +14,32 @@ type ReceiptViewProps = {
 /** What a run did: every resource with its ARN, outcome and console link. */
 export function ReceiptView({ receipt, titles, onTearDown, busy }: ReceiptViewProps) {
   return (
-    <section className="card" aria-labelledby="receipt-title" data-testid="receipt">
-      <div className="card-header">
-        <div>
-          <h2 className="card-title" id="receipt-title">
-            Receipt
-          </h2>
-          <p className="card-subtitle">
-            <span className="mono">{receipt.pipeline}</span>
-            <span>{`· account ${receipt.account} · ${receipt.region} · ${localDateTime(new Date(receipt.createdAt).getTime())}`}</span>
-          </p>
-        </div>
-        <span className="spacer" />
-        {onTearDown && (
+    <Card
+      titleId="receipt-title"
+      title="Receipt"
+      subtitle={
+        <>
+          <span className="mono">{receipt.pipeline}</span>
+          <span>{`· account ${receipt.account} · ${receipt.region} · ${localDateTime(new Date(receipt.createdAt).getTime())}`}</span>
+        </>
+      }
+      aside={
+        <>
+          {onTearDown && (
           <button
-            type="button"
-            className="button button-ghost-danger"
-            onClick={onTearDown}
-            disabled={busy}
-            data-testid="receipt-teardown"
+          type="button"
+          className="button button-ghost-danger"
+          onClick={onTearDown}
+          disabled={busy}
+          data-testid="receipt-teardown"
           >
-            Tear down
+          Tear down
           </button>
-        )}
-      </div>
+          )}
+        </>
+      }
+      testId="receipt"
+    >
       <div className="table-scroll">
         <table className="table receipt-table">
           <thead>
@@ -66,6 +69,6 @@ export function ReceiptView({ receipt, titles, onTearDown, busy }: ReceiptViewPr
           </tbody>
         </table>
       </div>
-    </section>
+    </Card>
   );
 }
