@@ -9,13 +9,15 @@ type CardProps = {
   aside?: ReactNode;
   className?: string;
   testId?: string;
+  /** `data-phase` of the card (the wizard's Create step). */
+  phase?: string;
   children?: ReactNode;
 };
 
 /** A card with its header (title, optional subtitle and aside): the section of every page. */
-export function Card({ titleId, title, subtitle, aside, className, testId, children }: CardProps) {
+export function Card({ titleId, title, subtitle, aside, className, testId, phase, children }: CardProps) {
   return (
-    <section className={className ? `card ${className}` : "card"} aria-labelledby={titleId} data-testid={testId}>
+    <section className={className ? `card ${className}` : "card"} aria-labelledby={titleId} data-testid={testId} data-phase={phase}>
       <div className="card-header">
         <div>
           <h2 className="card-title" id={titleId}>

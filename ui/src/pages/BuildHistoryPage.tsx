@@ -5,7 +5,8 @@ import { QueryError } from "../components/ErrorNotice";
 import { BuildDetail } from "../components/history/BuildDetail";
 import { ProjectHistory } from "../components/history/ProjectHistory";
 import { ReleasesView } from "../components/history/ReleasesView";
-import { ArrowRightIcon, BoxIcon, ClockIcon } from "../components/Icons";
+import { BoxIcon, ClockIcon } from "../components/Icons";
+import { PickList } from "../components/history/parts";
 import { SessionRequirement } from "../components/SessionRequirement";
 import { LoadingBlock } from "../components/Spinner";
 import { NO_FILTERS, type BuildFilters, type WindowDays } from "../lib/history/records";
@@ -102,16 +103,12 @@ function HistoryScreens({ session, region, route }: { session: Session; region: 
         }
         subtitle="Pick one to see its builds. Stored builds show at once; new ones sync from AWS."
       >
-        <ul className="history-pick-list" data-testid="history-projects">
-          {projects.data.map((name) => (
-            <li key={name}>
-              <a href={historyHref({ project: name })} data-testid={`history-project-${name}`}>
-                <span className="history-pick-name">{name}</span>
-                <ArrowRightIcon size={14} />
-              </a>
-            </li>
-          ))}
-        </ul>
+        <PickList
+          names={projects.data}
+          href={(name) => historyHref({ project: name })}
+          itemTestId={(name) => `history-project-${name}`}
+          testId="history-projects"
+        />
       </Card>
     );
   }

@@ -13,6 +13,7 @@ import { BuildTable } from "./BuildTable";
 import { ChartBoundary } from "./ChartBoundary";
 import { DurationChart } from "./DurationChart";
 import { PhaseBreakdown, StatsPanel } from "./StatsPanel";
+import { NameSelect } from "./parts";
 
 type Props = {
   session: Session;
@@ -108,16 +109,13 @@ export function ProjectHistory({ session, project, projects, days, onDays, filte
           <ArrowLeftIcon size={14} />
           All projects
         </a>
-        <label className="history-filter">
-          <span className="history-filter-label">Project</span>
-          <select value={project} onChange={(e) => navigateHistory({ project: e.target.value })} data-testid="history-project-select">
-            {options.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NameSelect
+          label="Project"
+          value={project}
+          names={options}
+          onChange={(name) => navigateHistory({ project: name })}
+          testId="history-project-select"
+        />
         <span className="spacer" />
         <SyncStatus syncing={history.syncing} syncedAt={history.syncedAt} running={builds.some(isInProgress)} />
         <button type="button" className="button" onClick={history.refresh} disabled={history.syncing} data-testid="history-refresh">

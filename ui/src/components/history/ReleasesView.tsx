@@ -16,7 +16,7 @@ import { LoadingBlock, Spinner } from "../Spinner";
 import { PipelineStatusPill } from "../StatusPill";
 import { RollbackDialog } from "../pipelines/RollbackDialog";
 import { useToast } from "../../lib/toast";
-import { Figure, StartedAt, WindowToggle } from "./parts";
+import { Figure, NameSelect, PickList, StartedAt, WindowToggle } from "./parts";
 import { Card } from "../Card";
 
 /** `#/history/releases[/<pipeline>]`: pick a pipeline, then its executions and DORA figures. */
@@ -55,16 +55,11 @@ export function ReleasesView({ session, region, pipeline }: { session: Session; 
       }
       subtitle="Pick one to see its releases and delivery figures."
     >
-      <ul className="history-pick-list">
-        {pipelines.data.map((name) => (
-          <li key={name}>
-            <a href={historyHref({ releases: true, pipeline: name })} data-testid={`history-pipeline-${name}`}>
-              <span className="history-pick-name">{name}</span>
-              <ArrowRightIcon size={14} />
-            </a>
-          </li>
-        ))}
-      </ul>
+      <PickList
+        names={pipelines.data}
+        href={(name) => historyHref({ releases: true, pipeline: name })}
+        itemTestId={(name) => `history-pipeline-${name}`}
+      />
     </Card>
   );
 }
@@ -89,20 +84,13 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
           <ArrowLeftIcon size={14} />
           All pipelines
         </a>
-        <label className="history-filter">
-          <span className="history-filter-label">Pipeline</span>
-          <select
-            value={pipeline}
-            onChange={(e) => navigateHistory({ releases: true, pipeline: e.target.value })}
-            data-testid="history-pipeline-select"
-          >
-            {options.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NameSelect
+          label="Pipeline"
+          value={pipeline}
+          names={options}
+          onChange={(name) => navigateHistory({ releases: true, pipeline: name })}
+          testId="history-pipeline-select"
+        />
         <span className="spacer" />
         {releases.isFetching && <Spinner size={13} label="Syncing executions…" />}
         <button

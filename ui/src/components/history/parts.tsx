@@ -13,6 +13,7 @@ import {
   type WindowDays,
 } from "../../lib/history/records";
 import { StatusPill, type PillTone } from "../StatusPill";
+import { ArrowRightIcon } from "../Icons";
 
 const BUILD_TONE: Record<BuildTone, PillTone> = {
   success: "success",
@@ -164,5 +165,59 @@ export function Figure({
         </div>
       )}
     </div>
+  );
+}
+
+/** A list of names, each a link (`href(name)`) with an arrow: pick a project or a pipeline. */
+export function PickList({
+  names,
+  href,
+  itemTestId,
+  testId,
+}: {
+  names: readonly string[];
+  href: (name: string) => string;
+  itemTestId: (name: string) => string;
+  testId?: string;
+}) {
+  return (
+    <ul className="history-pick-list" data-testid={testId}>
+      {names.map((name) => (
+        <li key={name}>
+          <a href={href(name)} data-testid={itemTestId(name)}>
+            <span className="history-pick-name">{name}</span>
+            <ArrowRightIcon size={14} />
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A labelled select of names (the project or pipeline a history page shows). */
+export function NameSelect({
+  label,
+  value,
+  names,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  names: readonly string[];
+  onChange: (name: string) => void;
+  testId: string;
+}) {
+  return (
+    <label className="history-filter">
+      <span className="history-filter-label">{label}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { useWizardStep, useWizardStore } from "../../lib/wizard/store";
+import { Card } from "../Card";
 
 type StepCardProps = {
   /** What follows the step's number in the heading; the step's title by default. */
@@ -17,22 +18,15 @@ export function StepCard({ heading, subtitle, aside, phase, children }: StepCard
   const store = useWizardStore();
   const step = useWizardStep();
   return (
-    <section className="card wizard-card" aria-labelledby="wizard-step-title" data-phase={phase}>
-      <div className="card-header">
-        <div>
-          <h2 className="card-title" id="wizard-step-title">
-            {`${step + 1}. ${heading ?? store.steps[step]?.title ?? ""}`}
-          </h2>
-          <p className="card-subtitle">{subtitle}</p>
-        </div>
-        {aside !== undefined && (
-          <>
-            <span className="spacer" />
-            {aside}
-          </>
-        )}
-      </div>
+    <Card
+      titleId="wizard-step-title"
+      title={`${step + 1}. ${heading ?? store.steps[step]?.title ?? ""}`}
+      subtitle={subtitle}
+      aside={aside}
+      className="wizard-card"
+      phase={phase}
+    >
       <div className="wizard-card-body">{children}</div>
-    </section>
+    </Card>
   );
 }
