@@ -6,7 +6,15 @@ import "uplot/dist/uPlot.min.css";
 import { formatDuration, localDateTime, shortSha } from "../../lib/format";
 import { barColors, chartPalette, plotData, tickLabel, type Palette } from "../../lib/history/chart";
 import { count, minutesLabel } from "../../lib/history/format";
-import { buildStatusLabel, INITIATOR_LABELS, type ChartData, type ChartRow } from "../../lib/history/records";
+import { buildStatusLabel, INITIATOR_LABELS, type BuildTone, type ChartData, type ChartRow } from "../../lib/history/records";
+
+/** The bar colours, as the legend names them. */
+const LEGEND: [BuildTone, string][] = [
+  ["success", "Succeeded"],
+  ["danger", "Failed"],
+  ["stopped", "Stopped"],
+  ["running", "In progress"],
+];
 
 type Props = {
   data: ChartData;
@@ -146,22 +154,12 @@ export const DurationChart = memo(function DurationChart({ data, days, partial =
         </div>
         <span className="spacer" />
         <ul className="history-chart-legend" aria-label="Colours" ref={legendRef}>
-          <li>
-            <span className="history-swatch history-bar-success" data-tone="success" aria-hidden="true" />
-            Succeeded
-          </li>
-          <li>
-            <span className="history-swatch history-bar-danger" data-tone="danger" aria-hidden="true" />
-            Failed
-          </li>
-          <li>
-            <span className="history-swatch history-bar-stopped" data-tone="stopped" aria-hidden="true" />
-            Stopped
-          </li>
-          <li>
-            <span className="history-swatch history-bar-running" data-tone="running" aria-hidden="true" />
-            In progress
-          </li>
+          {LEGEND.map(([tone, label]) => (
+            <li key={tone}>
+              <span className={`history-swatch history-bar-${tone}`} data-tone={tone} aria-hidden="true" />
+              {label}
+            </li>
+          ))}
         </ul>
       </div>
       <div

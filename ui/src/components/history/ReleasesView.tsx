@@ -129,30 +129,34 @@ function PipelineReleases({ session, pipeline, pipelines }: { session: Session; 
           </div>
         )}
         <div className={dora.data && dora.data.windowDays !== days ? "history-figures history-stale" : "history-figures"}>
-          <Figure
-            label="Deployment frequency"
-            value={dora.data ? frequency(dora.data.deploymentsPerDay) : "—"}
-            detail={`${dora.data ? count(dora.data.deployments) : "—"} successful deploys in ${days} days.`}
-            valueTestId="dora-frequency"
-          />
-          <Figure
-            label="Lead time (median)"
-            value={durationOrDash(dora.data?.leadTimeMedianSeconds)}
-            detail="From the commit’s first build (or its execution’s start) to the end of its successful deploy."
-            valueTestId="dora-lead-time"
-          />
-          <Figure
-            label="Change failure rate"
-            value={percent(dora.data?.changeFailureRate)}
-            detail="Failed deploys ÷ deploys that ran to an end (a red build never reached prod; stopped runs don’t count)."
-            valueTestId="dora-failure-rate"
-          />
-          <Figure
-            label="Time to restore (median)"
-            value={durationOrDash(dora.data?.timeToRestoreMedianSeconds)}
-            detail="From a failed deploy to the end of the next successful one."
-            valueTestId="dora-restore"
-          />
+          {[
+            {
+              label: "Deployment frequency",
+              value: dora.data ? frequency(dora.data.deploymentsPerDay) : "—",
+              detail: `${dora.data ? count(dora.data.deployments) : "—"} successful deploys in ${days} days.`,
+              testId: "dora-frequency",
+            },
+            {
+              label: "Lead time (median)",
+              value: durationOrDash(dora.data?.leadTimeMedianSeconds),
+              detail: "From the commit’s first build (or its execution’s start) to the end of its successful deploy.",
+              testId: "dora-lead-time",
+            },
+            {
+              label: "Change failure rate",
+              value: percent(dora.data?.changeFailureRate),
+              detail: "Failed deploys ÷ deploys that ran to an end (a red build never reached prod; stopped runs don’t count).",
+              testId: "dora-failure-rate",
+            },
+            {
+              label: "Time to restore (median)",
+              value: durationOrDash(dora.data?.timeToRestoreMedianSeconds),
+              detail: "From a failed deploy to the end of the next successful one.",
+              testId: "dora-restore",
+            },
+          ].map((f) => (
+            <Figure key={f.testId} label={f.label} value={f.value} detail={f.detail} valueTestId={f.testId} />
+          ))}
         </div>
       </Card>
 
