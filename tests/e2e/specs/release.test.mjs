@@ -16,14 +16,15 @@ const STAGES = ["Source", "Build", "Deploy"];
 const drivers = sandbox({ account: ACCOUNT, seed: { builds: 20, executions: 5 }, stepSeconds: 0.5 });
 
 /** The stage's status and execution id, or null while it is re-rendered. */
+// Both attributes in one read: read one by one, a re-render between them can pair the previous
+// execution's status (say a Failed deploy) with the new execution's id.
 async function stageState(driver, stage) {
   try {
-    const els = await driver.findElements(byTestId(`stage-${stage}`));
-    if (els.length === 0) return null;
-    return {
-      status: await els[0].getAttribute("data-status"),
-      executionId: await els[0].getAttribute("data-execution-id"),
-    };
+    return await driver.executeScript(
+      `const el = document.querySelector('[data-testid="stage-' + arguments[0] + '"]');
+       return el ? { status: el.dataset.status, executionId: el.dataset.executionId } : null;`,
+      stage,
+    );
   } catch {
     return null;
   }
