@@ -4,7 +4,8 @@ import type { BuildRecord } from "../bindings/BuildRecord";
 import type { BuildStats } from "../bindings/BuildStats";
 import type { BuildSummary } from "../bindings/BuildSummary";
 import type { DoraStats } from "../bindings/DoraStats";
-import type { LogPage } from "../bindings/LogPage";
+import type { LogCursor } from "../bindings/LogCursor";
+import type { LogRead } from "../bindings/LogRead";
 import type { ReleaseRecord } from "../bindings/ReleaseRecord";
 import type { Session } from "../bindings/Session";
 import type { SyncReport } from "../bindings/SyncReport";
@@ -21,9 +22,12 @@ export const historyApi = {
     call<BuildStats>("history_stats", { session, project, windowDays }),
   /** One build; fetched fresh from AWS while it is in progress. */
   build: (session: Session, buildId: string) => call<BuildRecord>("history_build", { session, buildId }),
-  /** One page of a build's CloudWatch log from the head; pass the returned `nextToken` back for more. */
-  logs: (session: Session, group: string, stream: string, nextToken: string | null) =>
-    call<LogPage>("build_logs", { session, group, stream, nextToken }),
+  /**
+   * The next lines of a build's log from `cursor` and what to do next (`more`: read again now;
+   * `poll`: again after a pause; `done`): the follow rule is Rust's, the same as the CLI's.
+   */
+  logRead: (session: Session, group: string, stream: string, cursor: LogCursor, running: boolean) =>
+    call<LogRead>("build_log_read", { session, group, stream, cursor, running }),
   /** Syncs the pipeline's executions from AWS, then returns every stored one. */
   releases: (session: Session, pipeline: string) =>
     call<ReleaseRecord[]>("history_releases_sync", { session, pipeline }),

@@ -5,7 +5,8 @@ import { App } from "../../App";
 import type { BuildRecord } from "../../bindings/BuildRecord";
 import type { BuildStats } from "../../bindings/BuildStats";
 import type { DoraStats } from "../../bindings/DoraStats";
-import type { LogPage } from "../../bindings/LogPage";
+import type { LogCursor } from "../../bindings/LogCursor";
+import type { LogRead } from "../../bindings/LogRead";
 import type uPlot from "uplot";
 import { DEFAULT_PALETTE } from "../../lib/history/chart";
 import { FIRST_SCREEN, historyTiming } from "../../lib/history/queries";
@@ -13,7 +14,7 @@ import {
   build,
   builds,
   emitBatch,
-  logPage,
+  logRead,
   phase,
   PIPELINE,
   PROJECT,
@@ -71,6 +72,12 @@ vi.mock("uplot", () => {
   return { default: Plot };
 });
 
+/** The cursor token a `build_log_read` call sent. */
+function token(call: { args: Record<string, unknown> } | Record<string, unknown>): string | null {
+  const args = ("args" in call ? call.args : call) as { cursor?: LogCursor };
+  return args.cursor?.token ?? null;
+}
+
 function stats(overrides: Partial<BuildStats> = {}): BuildStats {
   return {
     windowDays: 30,
@@ -110,7 +117,7 @@ function mockHistory(handlers: Record<string, Handler> = {}) {
       history_sync: () => ({ listRequests: 1, batchRequests: 0, fetched: 0, totalStored: 0 }),
       history_stats: (args) => stats({ windowDays: args.windowDays as number }),
       history_build: (args) => build(1, { id: args.buildId as string }),
-      build_logs: () => logPage([], null),
+      build_log_read: () => logRead([], "done", null),
       build_diagnosis: () => null,
       history_commits: () => ({}),
       history_commits_sync: () => ({}),
@@ -606,18 +613,17 @@ describe("Build history: a build", () => {
     expect(message.querySelector("img")).toBeNull();
   });
 
-  it("reads every page of the log, renders ANSI colours as classes, and hostile lines as text", async () => {
-    const pages: Record<string, LogPage> = {
-      start: logPage([`${E}[32m[Container] Entering phase BUILD${E}[0m`, `${E}[1;31mERROR${E}[0m failed`], "t1"),
-      t1: logPage(["<img src=x onerror=alert(1)>", "<script>window.__xss=1</script>", `${E}[4munder${E}[24m`], "t2"),
-      t2: logPage([], "t2"),
+  it("reads while Rust says more, sends back its cursor, renders ANSI colours as classes, and hostile lines as text", async () => {
+    const reads: Record<string, LogRead> = {
+      start: logRead([`${E}[32m[Container] Entering phase BUILD${E}[0m`, `${E}[1;31mERROR${E}[0m failed`], "more", "t1"),
+      t1: logRead(["<img src=x onerror=alert(1)>", "<script>window.__xss=1</script>", `${E}[4munder${E}[24m`], "done", "t2"),
     };
-    const backend = detail({ build_logs: (args) => pages[(args.nextToken as string | null) ?? "start"] });
+    const backend = detail({ build_log_read: (args) => reads[token(args) ?? "start"] });
     const log = await screen.findByTestId("build-log");
     await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(5));
-    // Paged forward with each token, then stopped at the empty page (the build has finished).
-    expect(backend.callsTo("build_logs").map((c) => c.args.nextToken)).toEqual([null, "t1", "t2"]);
-    expect(backend.callsTo("build_logs")[0]?.args).toMatchObject({ group: FAILED.logGroup, stream: FAILED.logStream });
+    // Read on at once with the cursor Rust returned, then stopped when it said done.
+    expect(backend.callsTo("build_log_read").map(token)).toEqual([null, "t1"]);
+    expect(backend.callsTo("build_log_read")[0]?.args).toMatchObject({ group: FAILED.logGroup, stream: FAILED.logStream, running: false });
 
     const lines = within(log).getAllByTestId("build-log-line");
     expect(lines[0]).toHaveTextContent("[Container] Entering phase BUILD");
@@ -636,26 +642,26 @@ describe("Build history: a build", () => {
     expect(screen.getByTestId("build-log-console")).toBeInTheDocument();
   });
 
-  it("reads on through an empty page that comes before the end of the log", async () => {
-    const pages: Record<string, LogPage> = {
-      start: logPage(["one"], "t1"),
-      // CloudWatch may answer an empty page with a new token before the end.
-      t1: logPage([], "t2"),
-      t2: logPage(["two"], "t3"),
-      t3: logPage([], "t3"),
+  it("asks again after a pause when Rust says poll, and stops when it says done", async () => {
+    historyTiming.logPollMs = 20;
+    const reads: Record<string, LogRead> = {
+      start: logRead(["one"], "poll", "t1"),
+      // One last look after the build ended (CloudWatch can lag): Rust's rule, not the page's.
+      t1: logRead(["two"], "done", "t1"),
     };
-    const backend = detail({ build_logs: (args) => pages[(args.nextToken as string | null) ?? "start"] });
+    const backend = detail({ build_log_read: (args) => reads[token(args) ?? "start"] });
     const log = await screen.findByTestId("build-log");
     await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(2));
-    expect(backend.callsTo("build_logs").map((c) => c.args.nextToken)).toEqual([null, "t1", "t2", "t3"]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(backend.callsTo("build_log_read").map(token)).toEqual([null, "t1"]);
   });
 
   it("searches the log, highlights matches and jumps between them", async () => {
     detail({
-      build_logs: (args) =>
-        args.nextToken
-          ? logPage([], "t1")
-          : logPage(["docker build .", `${E}[31mError${E}[0m: step failed`, "ok", "error again, ERROR twice"], "t1"),
+      build_log_read: (args) =>
+        token(args)
+          ? logRead([], "done", "t1")
+          : logRead(["docker build .", `${E}[31mError${E}[0m: step failed`, "ok", "error again, ERROR twice"], "more", "t1"),
     });
     const log = await screen.findByTestId("build-log");
     await waitFor(() => expect(within(log).getAllByTestId("build-log-line")).toHaveLength(4));
@@ -685,7 +691,7 @@ describe("Build history: a build", () => {
     expect(marks()).toHaveLength(0);
   });
 
-  it("follows a running build's log with the last token until it ends", async () => {
+  it("follows a running build's log with the last cursor until Rust says done", async () => {
     historyTiming.logPollMs = 20;
     historyTiming.buildPollMs = 30;
     let running = true;
@@ -701,18 +707,20 @@ describe("Build history: a build", () => {
         history_sync: () => ({ listRequests: 1, batchRequests: 0, fetched: 0, totalStored: 1 }),
         history_stats: () => stats(),
         history_build: () => record(),
-        build_logs: (args) => {
-          if (args.nextToken === null) return logPage(["line 1"], "a");
-          if (args.nextToken === "a") {
+        build_log_read: (args) => {
+          // Rust's rule, as the mock plays it: poll while the page says the build runs.
+          const next = args.running ? "poll" : "done";
+          if (token(args) === null) return logRead(["line 1"], next, "a");
+          if (token(args) === "a") {
             polls += 1;
             // Two empty polls, then a new line.
-            return polls < 3 ? logPage([], "a") : logPage(["line 2"], "b");
+            return polls < 3 ? logRead([], next, "a") : logRead(["line 2"], next, "b");
           }
-          if (args.nextToken === "b") {
+          if (token(args) === "b") {
             running = false;
-            return logPage([], "b");
+            return logRead([], next, "b");
           }
-          throw appError("internal", `unexpected token ${JSON.stringify(args.nextToken)}`);
+          throw appError("internal", `unexpected token ${JSON.stringify(token(args))}`);
         },
       },
     });
@@ -727,18 +735,20 @@ describe("Build history: a build", () => {
     await waitFor(() => expect(screen.getByTestId("build-status")).toHaveTextContent("Succeeded"), { timeout: 2000 });
     await waitFor(() => expect(screen.getByTestId("build-log-status")).not.toHaveTextContent("Following"));
     await new Promise((r) => setTimeout(r, 100));
-    const calls = backend.callsTo("build_logs").length;
+    const calls = backend.callsTo("build_log_read").length;
     await new Promise((r) => setTimeout(r, 150));
-    expect(backend.callsTo("build_logs")).toHaveLength(calls);
-    expect(backend.callsTo("build_logs").every((c) => c.args.nextToken === null || typeof c.args.nextToken === "string")).toBe(true);
+    expect(backend.callsTo("build_log_read")).toHaveLength(calls);
+    // It said it was following while the build ran, and not once it had ended.
+    expect(backend.callsTo("build_log_read").some((c) => c.args.running === true)).toBe(true);
+    expect(backend.callsTo("build_log_read").at(-1)?.args.running).toBe(false);
   });
 
   it("shows a log error as a banner with Try again", async () => {
     let fail = true;
     detail({
-      build_logs: () => {
+      build_log_read: () => {
         if (fail) throw appError("access_denied", "not authorized to perform: logs:GetLogEvents");
-        return logPage(["back"], null);
+        return logRead(["back"], "done", null);
       },
     });
     const notice = await screen.findByTestId("build-log-error");
@@ -754,14 +764,14 @@ describe("Build history: a build", () => {
       status: "FAILED",
       phases: [phase("QUEUED", 2), phase("PROVISIONING", 30, { status: "FAILED", messages: ["ACCESS_DENIED: logs:CreateLogStream"] })],
     });
-    const backend = detail({ build_logs: () => ({ ...logPage([], null), streamExists: false }) }, failedEarly);
+    const backend = detail({ build_log_read: () => ({ ...logRead([], "done", null), streamExists: false }) }, failedEarly);
     await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("ended before its build container started"));
     expect(screen.queryByTestId("build-log-error")).toBeNull();
-    expect(backend.callsTo("build_logs")).toHaveLength(1);
+    expect(backend.callsTo("build_log_read")).toHaveLength(1);
   });
 
   it("says the log is no longer in CloudWatch when a build that ran has no stream", async () => {
-    detail({ build_logs: () => ({ ...logPage([], null), streamExists: false }) });
+    detail({ build_log_read: () => ({ ...logRead([], "done", null), streamExists: false }) });
     await waitFor(() => expect(screen.getByTestId("build-log")).toHaveTextContent("no longer in CloudWatch"));
   });
 });

@@ -10,8 +10,8 @@
  *   that polling until Refresh.
  * - Figures (`history_stats`) are asked again after each sync.
  * - A build's detail reads the whole record (`history_build`: phases, log links; the list has only
- *   summaries) and polls it while the build runs; its log pages forward and keeps
- *   following (every 2 s, with the last token) while the build is in progress.
+ *   summaries) and polls it while the build runs; its log is read by Rust's follow rule
+ *   (`build_log_read`), every 2 s while the build is in progress.
  */
 import { Channel } from "@tauri-apps/api/core";
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
@@ -19,6 +19,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, historyApi, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
 import type { BuildSummary } from "../../bindings/BuildSummary";
+import type { LogCursor } from "../../bindings/LogCursor";
 import type { LogLine } from "../../bindings/LogLine";
 import type { Session } from "../../bindings/Session";
 import { useToast } from "../toast";
@@ -241,13 +242,10 @@ export type BuildLog = {
   reload: () => void;
 };
 
-/** Empty log pages in a row (each with a new token) after which a read stops for now. */
-const MAX_EMPTY_PAGES = 20;
-
 /**
- * A build's log, page by page from the head until CloudWatch gives back the token it was sent; while `running`, keeps
- * asking with the last token every `historyTiming.logPollMs`. After the build ends it asks once
- * more (CloudWatch can lag a little behind the build's status).
+ * A build's log from the head, read with `build_log_read` as Rust's follow rule says: on at once
+ * while there is more, every `historyTiming.logPollMs` while `running` (and one last look after
+ * the build ended, as CloudWatch can lag), then done.
  */
 export function useBuildLog(session: Session, group: string | null, stream: string | null, running: boolean): BuildLog {
   const [state, setState] = useState<Omit<BuildLog, "reload">>({
@@ -278,9 +276,7 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
     const current = JSON.parse(sessionKey) as Session;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    let token: string | null = null;
-    let emptyInARow = 0;
-    let graceLeft = 1;
+    let cursor: LogCursor = { token: null, graceLeft: 0 };
     setState({ lines: [], consoleUrl: null, loading: true, following: false, error: null, streamExists: true });
 
     const schedule = () => {
@@ -297,41 +293,29 @@ export function useBuildLog(session: Session, group: string | null, stream: stri
       };
     };
 
+    // Rust's `build_log_read` decides what follows each read (history::logs::read): more now,
+    // a poll after a pause (the build runs, or one last look after it ended), or done.
     const step = async (): Promise<void> => {
       try {
-        const sent = token;
-        const page = await historyApi.logs(current, group, stream, sent);
+        const read = await historyApi.logRead(current, group, stream, cursor, runningRef.current);
         if (cancelled) return;
-        const more = page.lines.length > 0;
-        token = page.nextToken ?? token;
-        // No token to go on with, or the same one back: the end, for now. CloudWatch may answer an
-        // empty page before the end, so an empty page with a new token goes on (up to a bound, in
-        // case a service never repeats its token).
-        emptyInARow = more ? 0 : emptyInARow + 1;
-        const atEnd = page.nextToken === null || page.nextToken === sent || emptyInARow >= MAX_EMPTY_PAGES;
-        if (runningRef.current) graceLeft = 1;
+        cursor = read.cursor;
+        const more = read.lines.length > 0;
         setState((s) => ({
-          lines: more ? s.lines.concat(page.lines) : s.lines,
-          consoleUrl: page.consoleUrl ?? s.consoleUrl,
-          loading: !atEnd,
-          following: atEnd && runningRef.current,
+          lines: more ? s.lines.concat(read.lines) : s.lines,
+          consoleUrl: read.consoleUrl ?? s.consoleUrl,
+          loading: read.next === "more",
+          following: read.next === "poll" && runningRef.current,
           error: null,
-          streamExists: page.streamExists,
+          streamExists: read.streamExists,
         }));
-        if (!atEnd) return step();
-        emptyInARow = 0;
-        if (runningRef.current) return schedule();
-        if (graceLeft > 0) {
-          graceLeft -= 1;
-          return schedule();
-        }
+        if (read.next === "more") return step();
+        if (read.next === "poll") return schedule();
       } catch (error) {
         if (cancelled) return;
         setState((s) => ({ ...s, loading: false, following: false, error: toAppError(error) }));
       }
     };
-    // A finished build reads to the end once; no grace poll unless it was seen running.
-    graceLeft = runningRef.current ? 1 : 0;
     void step();
     return () => {
       cancelled = true;

@@ -5,7 +5,8 @@
 import { act } from "@testing-library/react";
 import type { BuildRecord } from "../../bindings/BuildRecord";
 import type { BuildSummary } from "../../bindings/BuildSummary";
-import type { LogPage } from "../../bindings/LogPage";
+import type { LogNext } from "../../bindings/LogNext";
+import type { LogRead } from "../../bindings/LogRead";
 import type { PhaseRecord } from "../../bindings/PhaseRecord";
 import type { ReleaseRecord } from "../../bindings/ReleaseRecord";
 
@@ -87,10 +88,17 @@ export function builds(from: number, to: number, overrides: (n: number) => Parti
   return list;
 }
 
-export function logPage(messages: string[], nextToken: string | null = "f/1", consoleUrl = "https://console.aws.amazon.com/cloudwatch/log"): LogPage {
+/** One answer of `build_log_read`: these lines, then `next` with the cursor at `token`. */
+export function logRead(
+  messages: string[],
+  next: LogNext = "done",
+  token: string | null = "f/1",
+  consoleUrl = "https://console.aws.amazon.com/cloudwatch/log",
+): LogRead {
   return {
     lines: messages.map((message, i) => ({ timestampMs: wire(NOW + i), message })),
-    nextToken,
+    cursor: { token, graceLeft: 0 },
+    next,
     consoleUrl,
     streamExists: true,
   };
