@@ -2,6 +2,7 @@
 import type { ActionExecutionView } from "../bindings/ActionExecutionView";
 import type { ApprovalOutcome } from "../bindings/ApprovalOutcome";
 import type { Diagnosis } from "../bindings/Diagnosis";
+import type { Issue } from "../bindings/Issue";
 import type { ExecutionSummary } from "../bindings/ExecutionSummary";
 import type { PipelineSummary } from "../bindings/PipelineSummary";
 import type { PipelineView } from "../bindings/PipelineView";
@@ -22,6 +23,8 @@ export const pipelinesApi = {
   pipelineActionExecutions: (session: Session, name: string, executionId: string) =>
     call<ActionExecutionView[]>("pipeline_action_executions", { session, name, executionId }),
   /** Starts an execution and resolves with its id; the same clientRequestToken twice starts one. */
+  /** Every problem Rust finds with a release request (offline), each naming its field. */
+  releaseValidate: (request: ReleaseRequest) => call<Issue[]>("release_validate", { request }),
   releaseStart: (session: Session, request: ReleaseRequest) => call<string>("release_start", { session, request }),
   executionStop: (session: Session, name: string, executionId: string, abandon: boolean, reason: string | null) =>
     call<null>("execution_stop", { session, name, executionId, abandon, reason }),

@@ -4,87 +4,22 @@ import type { ProfileSummary } from "../bindings/ProfileSummary";
 
 export type ProfileFormMode = "add" | "edit";
 
-const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
-const ACCESS_KEY_PATTERN = /^[A-Z0-9]+$/;
-
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Client-side validation for the Add/Edit profile form. Rust validates again;
- * its `validation` errors are mapped onto the same field names.
- *
- * On add every key is required. On edit empty keys mean "keep the stored ones",
- * but a new access key id and secret must come together.
+ * The profile form's shape: strings and flags, trimmed. The rules (name, keys, endpoint, which
+ * keys an edit may leave out) are Rust's: the form asks `profile_validate` before it saves or
+ * tests, and Rust checks again on save.
  */
-export function profileFormSchema(mode: ProfileFormMode) {
-  const keysRequired = mode === "add";
-  return z
-    .object({
-      name: z
-        .string()
-        .trim()
-        .min(1, "Enter a profile name.")
-        .max(64, "Use at most 64 characters.")
-        .regex(NAME_PATTERN, "Use only letters, digits, dots, underscores and hyphens."),
-      region: z.string().min(1, "Choose a region."),
-      accessKeyId: z
-        .string()
-        .trim()
-        .superRefine((value, ctx) => {
-          if (value === "") {
-            if (keysRequired) ctx.addIssue({ code: "custom", message: "Enter the access key ID." });
-            return;
-          }
-          if (!ACCESS_KEY_PATTERN.test(value)) {
-            ctx.addIssue({ code: "custom", message: "Access key IDs contain only capital letters A–Z and digits." });
-          } else if (value.length < 16 || value.length > 128) {
-            ctx.addIssue({ code: "custom", message: "Access key IDs are 16 to 128 characters long." });
-          }
-        }),
-      secretAccessKey: z
-        .string()
-        .trim()
-        .superRefine((value, ctx) => {
-          if (value === "") {
-            if (keysRequired) ctx.addIssue({ code: "custom", message: "Enter the secret access key." });
-            return;
-          }
-          if (value.length < 16) {
-            ctx.addIssue({ code: "custom", message: "Secret access keys are at least 16 characters long." });
-          }
-        }),
-      sessionToken: z.string().trim(),
-      clearSessionToken: z.boolean(),
-      makeDefault: z.boolean(),
-      endpointUrl: z
-        .string()
-        .trim()
-        .refine((value) => value === "" || isHttpUrl(value), "Enter an http:// or https:// URL, or leave it empty."),
-    })
-    .superRefine((values, ctx) => {
-      // Replacing keys on edit: both halves or neither.
-      if (values.accessKeyId !== "" && values.secretAccessKey === "") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["secretAccessKey"],
-          message: "Enter the secret access key that goes with the new access key ID.",
-        });
-      }
-      if (values.accessKeyId === "" && values.secretAccessKey !== "") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["accessKeyId"],
-          message: "Enter the access key ID that goes with the new secret.",
-        });
-      }
-    });
+export function profileFormSchema() {
+  return z.object({
+    name: z.string().trim(),
+    region: z.string(),
+    accessKeyId: z.string().trim(),
+    secretAccessKey: z.string().trim(),
+    sessionToken: z.string().trim(),
+    clearSessionToken: z.boolean(),
+    makeDefault: z.boolean(),
+    endpointUrl: z.string().trim(),
+  });
 }
 
 type Schema = ReturnType<typeof profileFormSchema>;
@@ -102,6 +37,18 @@ export const PROFILE_FORM_FIELDS: readonly ProfileFormField[] = [
   "makeDefault",
   "endpointUrl",
 ];
+
+/** How the form names each field, to lead Rust's rule ("Name must be 1–64 characters: …"). */
+export const PROFILE_FIELD_LABELS: Record<ProfileFormField, string> = {
+  name: "Name",
+  region: "Region",
+  accessKeyId: "Access key ID",
+  secretAccessKey: "Secret access key",
+  sessionToken: "Session token",
+  clearSessionToken: "Clear session token",
+  makeDefault: "Default",
+  endpointUrl: "Endpoint URL",
+};
 
 export function isProfileFormField(field: string | null): field is ProfileFormField {
   return field !== null && (PROFILE_FORM_FIELDS as readonly string[]).includes(field);

@@ -227,10 +227,17 @@ describe("Pipeline page: release to prod", () => {
     expect(releaseArgs(backend.callsTo("release_start")[2]).clientRequestToken).not.toBe(first?.clientRequestToken);
   });
 
-  it("checks the commit id before calling Rust, and shows Rust's field errors next to the field", async () => {
+  it("asks release_validate first and shows its issues next to their fields; starts nothing until none is left", async () => {
     const backend = mockPipelinesBackend({
+      release_validate: (args) => {
+        const request = args.request as ReleaseRequest;
+        if (request.revision === "not-a-sha") return [{ path: "revision", message: "must be a git commit id (7–40 hex characters)" }];
+        if (request.variables[0]?.name === "IMAGE TAG")
+          return [{ path: "variables.0.name", message: "must be 1–128 letters, digits, '@', '-' or '_'" }];
+        return [];
+      },
       release_start: () => {
-        throw appError("validation", "must be 1–128 letters, digits, '@', '-' or '_'", "variables.0.name");
+        throw appError("validation", "must be 1–1000 characters", "variables.0.value");
       },
     });
     const user = userEvent.setup();
@@ -239,7 +246,9 @@ describe("Pipeline page: release to prod", () => {
     await user.click(screen.getByTestId("release-pin-toggle"));
     await user.type(screen.getByTestId("release-revision"), "not-a-sha");
     await user.click(screen.getByTestId("release-confirm"));
-    expect(await screen.findByTestId("field-error-revision")).toHaveTextContent("7–40 hex characters");
+    expect(await screen.findByTestId("field-error-revision")).toHaveTextContent(
+      "Commit id must be a git commit id (7–40 hex characters).",
+    );
     expect(screen.getByTestId("release-revision")).toHaveAttribute("aria-invalid", "true");
     expect(backend.callsTo("release_start")).toHaveLength(0);
 
@@ -254,12 +263,21 @@ describe("Pipeline page: release to prod", () => {
     await user.type(screen.getByTestId("release-variable-value-1"), "v2");
     await user.click(screen.getByTestId("release-confirm"));
 
-    expect(await screen.findByTestId("field-error-variables-1-name")).toHaveTextContent("must be 1–128 letters");
+    expect(await screen.findByTestId("field-error-variables-1-name")).toHaveTextContent("Name must be 1–128 letters");
     expect(screen.queryByTestId("field-error-revision")).not.toBeInTheDocument();
-    expect(releaseArgs(backend.callsTo("release_start")[0])).toMatchObject({
+    expect(backend.callsTo("release_validate").at(-1)?.args.request).toMatchObject({
       revision: "3F9C2AB",
       variables: [{ name: "IMAGE TAG", value: "v2" }],
     });
+    expect(backend.callsTo("release_start")).toHaveLength(0);
+
+    // Fixed, it starts; a field error from release_start itself lands on its field too.
+    await user.clear(screen.getByTestId("release-variable-name-1"));
+    await user.type(screen.getByTestId("release-variable-name-1"), "IMAGE_TAG");
+    await user.click(screen.getByTestId("release-confirm"));
+    await waitFor(() => expect(backend.callsTo("release_start")).toHaveLength(1));
+    expect(screen.queryByTestId("field-error-variables-1-name")).not.toBeInTheDocument();
+    expect(await screen.findByTestId("field-error-variables-1-value")).toHaveTextContent("Value must be 1–1000 characters.");
     expect(screen.getByTestId("release-dialog")).toBeInTheDocument();
     await user.click(screen.getByTestId("release-cancel"));
     expect(screen.queryByTestId("release-dialog")).not.toBeInTheDocument();

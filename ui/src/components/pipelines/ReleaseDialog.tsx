@@ -1,12 +1,13 @@
 import { useRef, useState } from "react";
 import { api, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
+import type { Issue } from "../../bindings/Issue";
 import type { PipelineVariable } from "../../bindings/PipelineVariable";
 import type { PipelineView } from "../../bindings/PipelineView";
 import type { Session } from "../../bindings/Session";
 import { shortId } from "../../lib/format";
 import { useReleaseStart } from "../../lib/pipelines";
-import { isCommitId, newRequestToken, validateRelease, type Errors, type VariableRow } from "../../lib/release/request";
+import { draftRelease, fieldLabel, newRequestToken, type Errors, type VariableRow } from "../../lib/release/request";
 import { Disclosure } from "../Disclosure";
 import { ErrorNotice } from "../ErrorNotice";
 import { PlusIcon, RocketIcon, TrashIcon } from "../Icons";
@@ -41,37 +42,49 @@ export function ReleaseDialog({ session, view, onStarted, onClose }: ReleaseDial
   const source = view.repository ? `${view.repository}${view.branch ? `@${view.branch}` : ""}` : null;
   const latest = view.latest;
   const latestRevision = latest?.revisions[0] ?? null;
-  const pinned = pinCommit && isCommitId(revision.trim()) ? revision.trim() : "";
+  const pinned = pinCommit ? revision.trim() : "";
 
   async function confirm() {
     // A second click before React re-renders the disabled button lands here: ignore it.
     if (inFlight.current) return;
-    const checked = validateRelease(pinCommit ? revision : "", variables);
-    setErrors(checked.errors);
-    if (!checked.request) return;
+    const draft = draftRelease(pinCommit ? revision : "", variables);
+    const request = { pipeline: view.name, revision: draft.revision, variables: draft.variables, clientRequestToken: token };
     inFlight.current = true;
     setBusy(true);
     setFailure(null);
     // The end of the release may notify: ask for the permission now, while the user is clicking.
     void api.desktop.prepareNotifications();
-    try {
-      const executionId = await release.mutateAsync({
-        pipeline: view.name,
-        revision: checked.request.revision,
-        variables: checked.request.variables,
-        clientRequestToken: token,
-      });
-      onStarted(executionId);
-    } catch (caught) {
-      const error = toAppError(caught);
-      const field = error.code === "validation" && error.field ? checked.fieldOf(error.field) : null;
-      if (field) setErrors({ [field]: error.message });
-      else setFailure(error);
+    /** Puts Rust's issues next to the fields they name; false when none is on this dialog. */
+    const showOnFields = (issues: Issue[]): boolean => {
+      const shown: Errors = {};
+      for (const issue of issues) {
+        const field = draft.fieldOf(issue.path);
+        if (field && !(field in shown)) shown[field] = `${fieldLabel(field)} ${issue.message}.`;
+      }
+      setErrors(shown);
+      const fields = Object.keys(shown);
       // Opening the variables or commit section when Rust points at one of their fields.
-      if (field?.startsWith("variables.")) setShowVariables(true);
-      if (field === "revision") setPinCommit(true);
+      if (fields.some((f) => f.startsWith("variables."))) setShowVariables(true);
+      if (fields.includes("revision")) setPinCommit(true);
+      return fields.length > 0;
+    };
+    const stop = () => {
       inFlight.current = false;
       setBusy(false);
+    };
+    try {
+      const issues = await api.releaseValidate(request);
+      if (issues.length > 0) {
+        if (!showOnFields(issues)) setFailure(toAppError(new Error(issues.map((i) => `${i.path} ${i.message}`).join("; "))));
+        return stop();
+      }
+      setErrors({});
+      onStarted(await release.mutateAsync(request));
+    } catch (caught) {
+      const error = toAppError(caught);
+      const onField = error.code === "validation" && error.field !== null && showOnFields([{ path: error.field, message: error.message }]);
+      if (!onField) setFailure(error);
+      stop();
     }
   }
 

@@ -1,13 +1,15 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
-import { toAppError } from "../../api";
+import { api, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
 import type { Identity } from "../../bindings/Identity";
+import type { ProfileInput } from "../../bindings/ProfileInput";
 import type { ProfileSummary } from "../../bindings/ProfileSummary";
 import type { RegionInfo } from "../../bindings/RegionInfo";
 import {
   isProfileFormField,
+  PROFILE_FIELD_LABELS,
   profileFormDefaults,
   profileFormSchema,
   toProfileInput,
@@ -95,7 +97,7 @@ type TestResult = { kind: "ok"; identity: Identity } | { kind: "error"; error: A
 
 function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, onClose }: ProfileFormBodyProps) {
   const toast = useToast();
-  const schema = useMemo(() => profileFormSchema(mode), [mode]);
+  const schema = useMemo(() => profileFormSchema(), []);
   const {
     register,
     handleSubmit,
@@ -139,6 +141,26 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
     return true;
   }
 
+  /**
+   * Asks Rust (`profile_validate`) for every problem with the form and shows each next to its
+   * field, focusing the first. The input when there is none, else null: nothing is saved or tested.
+   */
+  async function checked(values: ProfileFormOutput): Promise<ProfileInput | null> {
+    const input = toProfileInput(values, originalName);
+    const issues = await api.profileValidate(input);
+    if (issues.length === 0) return input;
+    const shown = new Set<ProfileFormField>();
+    for (const issue of issues) {
+      if (!isProfileFormField(issue.path) || shown.has(issue.path)) continue;
+      if (issue.path === "endpointUrl") setAdvancedOpen(true);
+      const message = `${PROFILE_FIELD_LABELS[issue.path]} ${issue.message}.`;
+      setError(issue.path, { type: "rust", message }, { shouldFocus: shown.size === 0 });
+      shown.add(issue.path);
+    }
+    if (shown.size === 0) toast.error(toAppError(new Error(issues.map((i) => `${i.path} ${i.message}`).join("; "))));
+    return null;
+  }
+
   function onInvalid(fieldErrors: Partial<Record<ProfileFormField, unknown>>) {
     if (fieldErrors.endpointUrl) setAdvancedOpen(true);
   }
@@ -146,7 +168,9 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
   const onSave = handleSubmit(async (values) => {
     setFormError(null);
     try {
-      await save.mutateAsync(toProfileInput(values, originalName));
+      const input = await checked(values);
+      if (input === null) return;
+      await save.mutateAsync(input);
     } catch (caught) {
       const error = toAppError(caught);
       if (!showOnField(error)) {
@@ -167,7 +191,9 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
     setTestResult(null);
     setFormError(null);
     try {
-      const identity = await test.mutateAsync(toProfileInput(values, originalName));
+      const input = await checked(values);
+      if (input === null) return;
+      const identity = await test.mutateAsync(input);
       setTestResult({ kind: "ok", identity });
     } catch (caught) {
       const error = toAppError(caught);

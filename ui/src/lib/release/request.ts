@@ -1,4 +1,4 @@
-/** The release dialog's form → a ReleaseRequest, with the few checks that need no AWS. */
+/** The release dialog's form → a ReleaseRequest (the checks are Rust's: `release_validate`). */
 import type { PipelineVariable } from "../../bindings/PipelineVariable";
 
 export type VariableRow = PipelineVariable & { id: string };
@@ -6,37 +6,26 @@ export type VariableRow = PipelineVariable & { id: string };
 /** Field path (`revision`, `variables.<row>.name`) → message. */
 export type Errors = Record<string, string>;
 
-/** The same rule Rust applies (release_start answers field `revision` otherwise). */
-const COMMIT_ID = /^[0-9a-fA-F]{7,40}$/;
-
-export function isCommitId(text: string): boolean {
-  return COMMIT_ID.test(text);
-}
-
-export const REVISION_MESSAGE = "Enter a git commit id: 7–40 hex characters (0–9, a–f).";
-
-export type CheckedRelease = {
-  errors: Errors;
-  /** Null when a field needs fixing first. */
-  request: { revision: string | null; variables: PipelineVariable[] } | null;
+/**
+ * What the dialog sends: the trimmed commit (null for the branch head) and the variable rows that
+ * have a name or a value. The rules are Rust's (`release_validate`).
+ */
+export type DraftRelease = {
+  revision: string | null;
+  variables: PipelineVariable[];
   /** Maps a field Rust names (`variables.<sent index>.name`) to the dialog's field. */
   fieldOf: (field: string) => string | null;
 };
 
-export function validateRelease(revision: string, rows: VariableRow[]): CheckedRelease {
-  const errors: Errors = {};
+export function draftRelease(revision: string, rows: VariableRow[]): DraftRelease {
   const commit = revision.trim();
-  if (commit !== "" && !COMMIT_ID.test(commit)) errors.revision = REVISION_MESSAGE;
-
   // Rows left entirely empty are ignored; the index Rust reports is the one in the sent list.
   const sent: { row: number; variable: PipelineVariable }[] = [];
   rows.forEach((r, row) => {
     const name = r.name.trim();
     if (name === "" && r.value === "") return;
-    if (name === "") errors[`variables.${row}.name`] = "Enter the variable's name.";
     sent.push({ row, variable: { name, value: r.value } });
   });
-
   const fieldOf = (field: string): string | null => {
     if (field === "revision") return field;
     const match = /^variables\.(\d+)\.(name|value)$/.exec(field);
@@ -44,13 +33,15 @@ export function validateRelease(revision: string, rows: VariableRow[]): CheckedR
     const entry = sent[Number(match[1])];
     return entry ? `variables.${entry.row}.${match[2]}` : null;
   };
+  return { revision: commit === "" ? null : commit, variables: sent.map((s) => s.variable), fieldOf };
+}
 
-  const ok = Object.keys(errors).length === 0;
-  return {
-    errors,
-    request: ok ? { revision: commit === "" ? null : commit, variables: sent.map((s) => s.variable) } : null,
-    fieldOf,
-  };
+/** How the dialog names a field, to lead Rust's rule ("Commit id must be …"). */
+export function fieldLabel(field: string): string {
+  if (field === "revision") return "Commit id";
+  if (field.endsWith(".name")) return "Name";
+  if (field.endsWith(".value")) return "Value";
+  return "Variables";
 }
 
 /** A fresh idempotency token (a UUID). */
