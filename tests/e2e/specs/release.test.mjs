@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
-import { attr, byTestId, click, find, LOOKUP, newAccount, PIPELINE, RELEASE, sandbox, screenshot, scrollToCenter, SHORT, waitForExecution, waitForText } from "../harness.mjs";
+import { attr, byTestId, click, find, LOOKUP, newAccount, PIPELINE, RELEASE, sandbox, screenshot, scrollToCenter, SHORT, type, waitForExecution, waitForText } from "../harness.mjs";
 
 // A fresh account: this test's AWS state is isolated. (RELEASE: Source 1 step, Build 2 steps,
 // Deploy 1.5 steps at 0.5 s, seen through a 2 s poll, take far less.)
@@ -69,6 +69,18 @@ test("release the seeded pipeline to prod and watch its stages succeed", async (
     await waitForText(driver, "release-what", `Pipeline ${PIPELINE} will build and deploy`);
     await waitForText(driver, "release-what", "the latest commit of");
     await screenshot(driver, "release-3-confirm");
+
+    // A commit that is not a commit id: Rust's rule (release_validate) says so next to the field,
+    // and nothing starts.
+    await click(driver, "release-pin-toggle");
+    await type(driver, "release-revision", "main");
+    await click(driver, "release-confirm");
+    await waitForText(driver, "field-error-revision", "Commit id must be a git commit id (7–40 hex characters).");
+    await waitForText(driver, "release-what", "the latest commit of");
+    await screenshot(driver, "release-3-bad-commit");
+    assert.equal(await attr(driver, "execution-banner", "data-execution-id"), previousId, "a release started with a bad commit");
+    await (await find(driver, "release-revision")).clear();
+    await click(driver, "release-pin-toggle");
     await click(driver, "release-confirm");
 
     // The new execution shows InProgress at once.

@@ -250,11 +250,15 @@ describe("Pipeline page: release to prod", () => {
       "Commit id must be a git commit id (7–40 hex characters).",
     );
     expect(screen.getByTestId("release-revision")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("release-what")).toHaveTextContent("the latest commit of");
     expect(backend.callsTo("release_start")).toHaveLength(0);
 
     await user.clear(screen.getByTestId("release-revision"));
     await user.type(screen.getByTestId("release-revision"), "3F9C2AB");
-    expect(screen.getByTestId("release-what")).toHaveTextContent("will build and deploy commit 3F9C2AB of example/aws");
+    // The summary names the commit once Rust takes it for one (not "not-a-sha" before).
+    await waitFor(() =>
+      expect(screen.getByTestId("release-what")).toHaveTextContent("will build and deploy commit 3F9C2AB of example/aws"),
+    );
     // An empty row is ignored; the row Rust rejects is the second one on screen.
     await user.click(screen.getByTestId("release-variables-toggle"));
     await user.click(screen.getByTestId("release-variable-add"));

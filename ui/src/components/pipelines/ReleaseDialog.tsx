@@ -1,3 +1,4 @@
+import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { api, toAppError } from "../../api";
 import type { AppError } from "../../bindings/AppError";
@@ -7,6 +8,7 @@ import type { PipelineView } from "../../bindings/PipelineView";
 import type { Session } from "../../bindings/Session";
 import { shortId } from "../../lib/format";
 import { useReleaseStart } from "../../lib/pipelines";
+import { useDebounced } from "../../lib/useDebounced";
 import { draftRelease, fieldLabel, newRequestToken, type Errors, type VariableRow } from "../../lib/release/request";
 import { Disclosure } from "../Disclosure";
 import { ErrorNotice } from "../ErrorNotice";
@@ -42,7 +44,15 @@ export function ReleaseDialog({ session, view, onStarted, onClose }: ReleaseDial
   const source = view.repository ? `${view.repository}${view.branch ? `@${view.branch}` : ""}` : null;
   const latest = view.latest;
   const latestRevision = latest?.revisions[0] ?? null;
-  const pinned = pinCommit ? revision.trim() : "";
+  // The commit named in the summary once Rust takes it for a commit id (asked as it is typed).
+  const typed = useDebounced(pinCommit ? revision.trim() : "", 200);
+  const typedCheck = useQuery({
+    queryKey: ["release_validate", "revision", view.name, typed],
+    queryFn: () => api.releaseValidate({ pipeline: view.name, revision: typed, variables: [], clientRequestToken: token }),
+    enabled: typed !== "",
+    staleTime: Infinity,
+  });
+  const pinned = typed !== "" && typedCheck.data?.every((i) => i.path !== "revision") ? typed : "";
 
   async function confirm() {
     // A second click before React re-renders the disabled button lands here: ignore it.
