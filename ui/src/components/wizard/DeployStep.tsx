@@ -10,7 +10,7 @@ import {
   type DeployValues,
 } from "../../lib/wizard/schemas";
 import type { z } from "../../lib/zod";
-import { Checkbox, ChoiceCards, Field, PathMessage } from "./fields";
+import { ChoiceCards, Field, OptionGroup, PathMessage } from "./fields";
 import { ResourcePicker } from "./ResourcePicker";
 import { StepForm } from "./StepForm";
 import type { StepProps } from "./types";
@@ -102,104 +102,92 @@ export function DeployStep({ plan, session }: StepProps) {
         </div>
       )}
       {ecs && (
-        <div className="wizard-group">
-          <div className="checkbox-row">
-            <Checkbox
-              label="Manual approval before Deploy"
-              description="Every release waits in an Approval stage until someone approves it (in Pipewright, the CLI or the console)."
-              registration={register("approval")}
-              testId="plan-pipeline-approval"
-            />
-          </div>
-          {approval && (
-            <div className="form-grid">
-              <Field
-                path="pipeline.approval.snsTopicArn"
-                label="SNS topic to tell"
-                optional
-                hint="CodePipeline publishes to it when an approval waits; the pipeline role may publish to it and nothing else."
-              >
-                {(c) => (
-                  <CodeInput
-                    placeholder="arn:aws:sns:…:…:approvals"
-                    {...c}
-                    {...register("snsTopicArn")}
-                  />
-                )}
-              </Field>
-              <Field path="pipeline.approval.reviewUrl" label="URL to review" optional hint="e.g. staging: shown to the approver.">
-                {(c) => (
-                  <CodeInput plain type="url" placeholder="https://" {...c} {...register("reviewUrl")} />
-                )}
-              </Field>
-              <Field path="pipeline.approval.comments" label="Comments for the approver" optional className="form-grid-wide">
-                {(c) => <textarea rows={2} {...c} {...register("comments")} />}
-              </Field>
-            </div>
-          )}
-        </div>
+        <OptionGroup
+          label="Manual approval before Deploy"
+          description="Every release waits in an Approval stage until someone approves it (in Pipewright, the CLI or the console)."
+          registration={register("approval")}
+          testId="plan-pipeline-approval"
+          open={approval}
+        >
+          <Field
+            path="pipeline.approval.snsTopicArn"
+            label="SNS topic to tell"
+            optional
+            hint="CodePipeline publishes to it when an approval waits; the pipeline role may publish to it and nothing else."
+          >
+            {(c) => (
+              <CodeInput
+                placeholder="arn:aws:sns:…:…:approvals"
+                {...c}
+                {...register("snsTopicArn")}
+              />
+            )}
+          </Field>
+          <Field path="pipeline.approval.reviewUrl" label="URL to review" optional hint="e.g. staging: shown to the approver.">
+            {(c) => (
+              <CodeInput plain type="url" placeholder="https://" {...c} {...register("reviewUrl")} />
+            )}
+          </Field>
+          <Field path="pipeline.approval.comments" label="Comments for the approver" optional className="form-grid-wide">
+            {(c) => <textarea rows={2} {...c} {...register("comments")} />}
+          </Field>
+        </OptionGroup>
       )}
-      <div className="wizard-group">
-        <div className="checkbox-row">
-          <Checkbox
-            label="Tell the team through an SNS topic"
-            description="A CodeStar Notifications rule on the pipeline publishes its events to the topic, so people hear of them with no Pipewright open."
-            registration={register("notify")}
-            testId="plan-pipeline-notifications"
-          />
-        </div>
-        {notify && (
-          <div className="form-grid">
-            <Field
-              path="pipeline.notifications.snsTopicArn"
-              label="SNS topic"
-              className="form-grid-wide"
-              hint="In the pipeline's region. Its access policy must let codestar-notifications.amazonaws.com publish; Pipewright checks it on Review and never changes the topic."
-            >
-              {(c) => (
-                <CodeInput
-                  placeholder="arn:aws:sns:…:…:team"
-                  {...c}
-                  {...register("notifyTopicArn")}
+      <OptionGroup
+        label="Tell the team through an SNS topic"
+        description="A CodeStar Notifications rule on the pipeline publishes its events to the topic, so people hear of them with no Pipewright open."
+        registration={register("notify")}
+        testId="plan-pipeline-notifications"
+        open={notify}
+      >
+        <Field
+          path="pipeline.notifications.snsTopicArn"
+          label="SNS topic"
+          className="form-grid-wide"
+          hint="In the pipeline's region. Its access policy must let codestar-notifications.amazonaws.com publish; Pipewright checks it on Review and never changes the topic."
+        >
+          {(c) => (
+            <CodeInput
+              placeholder="arn:aws:sns:…:…:team"
+              {...c}
+              {...register("notifyTopicArn")}
+            />
+          )}
+        </Field>
+        <fieldset className="choice-group form-grid-wide">
+          <legend className="choice-legend">Events</legend>
+          <div className="checkbox-list">
+            {NOTIFICATION_EVENTS.map((event) => (
+              <label key={event} className="checkbox">
+                <input
+                  type="checkbox"
+                  value={event}
+                  data-testid={`plan-notification-event-${event}`}
+                  {...register("notifyEvents")}
                 />
-              )}
-            </Field>
-            <fieldset className="choice-group form-grid-wide">
-              <legend className="choice-legend">Events</legend>
-              <div className="checkbox-list">
-                {NOTIFICATION_EVENTS.map((event) => (
-                  <label key={event} className="checkbox">
-                    <input
-                      type="checkbox"
-                      value={event}
-                      data-testid={`plan-notification-event-${event}`}
-                      {...register("notifyEvents")}
-                    />
-                    <span>{EVENT_LABELS[event]}</span>
-                  </label>
-                ))}
-              </div>
-              <PathMessage path="pipeline.notifications.events" />
-            </fieldset>
-            <Field path="pipeline.notifications.detail" label="Detail">
-              {(c) => (
-                <select {...c} {...register("notifyDetail")}>
-                  <option value="FULL">Full: the event and what CodePipeline says of it</option>
-                  <option value="BASIC">Basic: the event only</option>
-                </select>
-              )}
-            </Field>
-            <Field
-              path="pipeline.notifications.ruleName"
-              label="Rule name"
-              optional
-              hint="Empty: the pipeline's name with -pipewright."
-            >
-              {(c) => <CodeInput plain {...c} {...register("notifyRuleName")} />}
-            </Field>
+                <span>{EVENT_LABELS[event]}</span>
+              </label>
+            ))}
           </div>
-        )}
-      </div>
+          <PathMessage path="pipeline.notifications.events" />
+        </fieldset>
+        <Field path="pipeline.notifications.detail" label="Detail">
+          {(c) => (
+            <select {...c} {...register("notifyDetail")}>
+              <option value="FULL">Full: the event and what CodePipeline says of it</option>
+              <option value="BASIC">Basic: the event only</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          path="pipeline.notifications.ruleName"
+          label="Rule name"
+          optional
+          hint="Empty: the pipeline's name with -pipewright."
+        >
+          {(c) => <CodeInput plain {...c} {...register("notifyRuleName")} />}
+        </Field>
+      </OptionGroup>
     </StepForm>
   );
 }

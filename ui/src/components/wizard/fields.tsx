@@ -78,6 +78,18 @@ export function Checkbox({ label, description, registration, testId }: CheckboxP
   );
 }
 
+/** A checkbox that, ticked, opens the fields it turns on (a grid under it). */
+export function OptionGroup({ open, children, ...checkbox }: CheckboxProps & { open: boolean; children: ReactNode }) {
+  return (
+    <div className="wizard-group">
+      <div className="checkbox-row">
+        <Checkbox {...checkbox} />
+      </div>
+      {open && <div className="form-grid">{children}</div>}
+    </div>
+  );
+}
+
 export function Section({ title, children, aside }: { title: ReactNode; children: ReactNode; aside?: ReactNode }) {
   return (
     <section className="wizard-section">
