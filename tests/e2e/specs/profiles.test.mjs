@@ -85,7 +85,8 @@ test("bad input is shown next to its field and nothing is saved", async () => {
     await type(driver, "profile-access-key-id", "not-a-key");
     await type(driver, "profile-secret-access-key", "short");
     await click(driver, "profile-save");
-    await find(driver, "field-error-name");
+    // Rust says what is wrong with the name, not only the rule.
+    await waitForText(driver, "field-error-name", "Spaces are not allowed");
     await find(driver, "field-error-accessKeyId");
     await find(driver, "field-error-secretAccessKey");
     await screenshot(driver, "profile-form-errors");

@@ -49,3 +49,15 @@ export function describeError(error: AppError): ErrorDescription {
       return { title: "Something went wrong", message, hint: null };
   }
 }
+
+/**
+ * A Rust issue's message under its field: led by the field's name when it is a predicate
+ * ("must be …", "is required", "has 70 characters …"), as it comes when it names its own
+ * subject ("spaces and '!' are not allowed: …", capitalized).
+ */
+export function issueText(label: string, message: string): string {
+  const text = /^(must|is|has|are)\b/.test(message)
+    ? `${label} ${message}`
+    : message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

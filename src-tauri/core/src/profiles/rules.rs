@@ -6,10 +6,18 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::ProfileInput;
+use crate::plan::validate::NameRule;
 use crate::plan::Issue;
 use crate::{regions, Error, Result, Secret};
 
-pub const NAME_RULE: &str = "must be 1–64 characters: letters, digits, '.', '_' or '-'";
+/// Profile names: also a file-safe key in `profiles.toml` and the OS keyring.
+pub const PROFILE_NAME: NameRule = NameRule {
+    min: 1,
+    max: 64,
+    allowed: |c| c.is_ascii_alphanumeric() || "._-".contains(c),
+    chars: "letters, digits, '.', '_' or '-'",
+    source: "profile names",
+};
 pub const ACCESS_KEY_RULE: &str =
     "must be 16–128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE";
 pub const SECRET_KEY_RULE: &str =
@@ -107,8 +115,8 @@ fn issue(path: &str, message: impl Into<String>) -> Issue {
 
 /// Everything but the keys (name, region, endpoint), e.g. before asking for secrets.
 fn field_issues(input: &ProfileInput, out: &mut Vec<Issue>) {
-    if !is_profile_name(input.name.trim()) {
-        out.push(issue("name", NAME_RULE));
+    if let Some(problem) = PROFILE_NAME.problem(input.name.trim(), true) {
+        out.push(issue("name", problem));
     }
     if !regions::is_region_code(input.region.trim()) {
         out.push(issue("region", regions::REGION_RULE));

@@ -406,3 +406,23 @@ fn the_form_hears_every_problem_at_once_each_under_its_field() {
     let err = s.save(&form).unwrap_err();
     assert_eq!(err.field(), Some("name"));
 }
+
+#[test]
+fn a_bad_profile_name_is_told_what_is_wrong_with_it() {
+    let input = ProfileInput {
+        name: "prod deployer!".into(),
+        ..Default::default()
+    };
+    let found = issues(&input);
+    let name = found.iter().find(|i| i.path == "name").unwrap();
+    assert_eq!(
+        name.message,
+        "spaces and '!' are not allowed: only letters, digits, '.', '_' or '-' (profile names)"
+    );
+    let long = ProfileInput {
+        name: "p".repeat(70),
+        ..Default::default()
+    };
+    assert!(issues(&long).iter().any(|i| i.path == "name"
+        && i.message == "has 70 characters, 6 over the 64 allowed (profile names)"));
+}

@@ -7,6 +7,7 @@ import type { PipelineVariable } from "../../bindings/PipelineVariable";
 import type { PipelineView } from "../../bindings/PipelineView";
 import type { Session } from "../../bindings/Session";
 import { shortId } from "../../lib/format";
+import { issueText } from "../../lib/errors";
 import { useReleaseStart } from "../../lib/pipelines";
 import { useDebounced } from "../../lib/useDebounced";
 import { draftRelease, fieldLabel, newRequestToken, type Errors, type VariableRow } from "../../lib/release/request";
@@ -69,7 +70,7 @@ export function ReleaseDialog({ session, view, onStarted, onClose }: ReleaseDial
       const shown: Errors = {};
       for (const issue of issues) {
         const field = draft.fieldOf(issue.path);
-        if (field && !(field in shown)) shown[field] = `${fieldLabel(field)} ${issue.message}.`;
+        if (field && !(field in shown)) shown[field] = issueText(fieldLabel(field), issue.message);
       }
       setErrors(shown);
       const fields = Object.keys(shown);

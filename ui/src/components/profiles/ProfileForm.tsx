@@ -19,6 +19,7 @@ import {
   type ProfileFormValues,
 } from "../../lib/profileSchema";
 import { useCredentialsTest, useRegions, useSaveProfile, useSession } from "../../lib/queries";
+import { issueText } from "../../lib/errors";
 import { useToast } from "../../lib/toast";
 import { Disclosure } from "../Disclosure";
 import { ErrorNotice } from "../ErrorNotice";
@@ -153,7 +154,7 @@ function ProfileFormBody({ mode, profile, regions, defaultRegion, save, test, on
     for (const issue of issues) {
       if (!isProfileFormField(issue.path) || shown.has(issue.path)) continue;
       if (issue.path === "endpointUrl") setAdvancedOpen(true);
-      const message = `${PROFILE_FIELD_LABELS[issue.path]} ${issue.message}.`;
+      const message = issueText(PROFILE_FIELD_LABELS[issue.path], issue.message);
       setError(issue.path, { type: "rust", message }, { shouldFocus: shown.size === 0 });
       shown.add(issue.path);
     }

@@ -5,17 +5,14 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::names::{is_pipeline_name, is_project_name, looks_secret};
+use super::names::{looks_secret, ARTIFACT_NAME, PIPELINE_NAME, PROJECT_NAME};
 use super::Checker;
 use crate::plan::{EnvVarType, Plan};
 
 pub(super) fn check(c: &mut Checker, plan: &Plan) {
     let b = &plan.build;
-    c.check(
-        is_project_name(&b.project),
-        "build.project",
-        "must be 2–255 characters: letters, digits, '_' or '-', starting with a letter or digit (CodeBuild rule)",
-    );
+    let starts_well = b.project.starts_with(|ch: char| ch.is_ascii_alphanumeric());
+    c.name(&PROJECT_NAME, &b.project, "build.project", starts_well);
     c.check(
         b.description.chars().count() <= 255,
         "build.description",
@@ -86,14 +83,11 @@ pub(super) fn check(c: &mut Checker, plan: &Plan) {
             ),
         }
     }
-    c.check(
-        is_pipeline_name(&b.action_name),
-        "build.actionName",
-        "must be 1–100 characters: letters, digits, '.', '@', '_' or '-' (CodePipeline rule)",
-    );
-    c.check(
-        re!(r"^[A-Za-z0-9_-]{1,100}$").is_match(&b.output_artifact),
+    c.name(&PIPELINE_NAME, &b.action_name, "build.actionName", true);
+    c.name(
+        &ARTIFACT_NAME,
+        &b.output_artifact,
         "build.outputArtifact",
-        "must be 1–100 characters: letters, digits, '_' or '-' (CodePipeline artifact name rule)",
+        true,
     );
 }

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::names::is_ecr_repository_name;
+use super::names::{is_ecr_repository_name, POLICY_NAME};
 use super::Checker;
 use crate::plan::{DeploySettings, Plan};
 use crate::policy;
@@ -18,11 +18,7 @@ pub(super) fn check(c: &mut Checker, plan: &Plan) {
         "ecr.repository",
         "must be an ECR repository name: 2–256 lowercase letters, digits and . _ - / separators",
     );
-    c.check(
-        re!(r"^[A-Za-z0-9_+=,.@-]{1,128}$").is_match(&e.policy_name),
-        "ecr.policyName",
-        "must be 1–128 characters: letters, digits and + = , . @ _ - (IAM policy name rules)",
-    );
+    c.name(&POLICY_NAME, &e.policy_name, "ecr.policyName", true);
     if let Some(doc) = &e.policy_document {
         for problem in policy::check_push_policy(doc, &e.repository) {
             if problem.is_error {

@@ -46,7 +46,8 @@ mod tests;
 pub use names::{
     check_branch, check_bucket_name, is_bucket_name, is_connection_arn, is_ecr_repository_name,
     is_github_repository, is_notification_rule_name, is_pipeline_name, is_project_name,
-    is_role_name, is_sns_topic_arn, looks_secret, ROLE_NAME_RULE, SNS_TOPIC_RULE,
+    is_role_name, is_sns_topic_arn, looks_secret, NameRule, PIPELINE_NAME, PROJECT_NAME, ROLE_NAME,
+    ROLE_NAME_RULE, SNS_TOPIC_RULE,
 };
 
 struct Checker {
@@ -67,10 +68,17 @@ impl Checker {
         }
     }
 
+    /// A name against its rule, saying what is wrong with it (`more`: its further checks pass).
+    fn name(&mut self, rule: &NameRule, value: &str, path: &str, more: bool) {
+        if let Some(problem) = rule.problem(value, more) {
+            self.fail(path, problem);
+        }
+    }
+
     fn role(&mut self, role: &RoleChoice, path: &str) {
         match role {
             RoleChoice::Create { name: Some(name) } if !name.trim().is_empty() => {
-                self.check(is_role_name(name), &format!("{path}.name"), ROLE_NAME_RULE)
+                self.name(&ROLE_NAME, name, &format!("{path}.name"), true)
             }
             RoleChoice::Create { .. } => {}
             RoleChoice::Existing { arn } => self.check(

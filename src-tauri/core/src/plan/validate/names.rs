@@ -5,6 +5,124 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+/// A name of `min`–`max` characters from a set: says what is wrong with one, not only the rule.
+pub struct NameRule {
+    pub min: usize,
+    pub max: usize,
+    pub allowed: fn(char) -> bool,
+    /// The characters in words: "letters, digits, '.', '@', '_' or '-'".
+    pub chars: &'static str,
+    /// Whose rule: "CodePipeline rule".
+    pub source: &'static str,
+}
+
+impl NameRule {
+    /// The whole rule: "must be 1–100 characters: letters, … (CodePipeline rule)".
+    pub fn rule(&self) -> String {
+        format!(
+            "must be {}–{} characters: {} ({})",
+            self.min, self.max, self.chars, self.source
+        )
+    }
+
+    /// None when `s` follows the rule (`more` is any further check it must pass); else what is
+    /// wrong with it first: the characters it may not have, or its length with the count, or
+    /// else the whole rule.
+    pub fn problem(&self, s: &str, more: bool) -> Option<String> {
+        let mut bad: Vec<char> = Vec::new();
+        for c in s.chars().filter(|c| !(self.allowed)(*c)) {
+            if !bad.contains(&c) {
+                bad.push(c);
+            }
+        }
+        let n = s.chars().count();
+        if !bad.is_empty() {
+            // A space is named in words: a quoted one is hard to see.
+            let named: Vec<String> = bad
+                .iter()
+                .map(|c| match c {
+                    ' ' => "spaces".to_owned(),
+                    c => format!("'{}'", c.escape_debug()),
+                })
+                .collect();
+            let list = match named.split_last() {
+                Some((last, [])) if bad[0] != ' ' => format!("{last} is"),
+                Some((last, [])) => format!("{last} are"),
+                Some((last, rest)) => format!("{} and {last} are", rest.join(", ")),
+                None => unreachable!(),
+            };
+            return Some(format!(
+                "{list} not allowed: only {} ({})",
+                self.chars, self.source
+            ));
+        }
+        if n == 0 {
+            return Some(format!("is required: {}", self.rule()));
+        }
+        if n > self.max {
+            return Some(format!(
+                "has {n} characters, {} over the {} allowed ({})",
+                n - self.max,
+                self.max,
+                self.source
+            ));
+        }
+        if n < self.min || !more {
+            return Some(self.rule());
+        }
+        None
+    }
+}
+
+fn iam_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
+}
+
+/// IAM role names.
+pub const ROLE_NAME: NameRule = NameRule {
+    min: 1,
+    max: 64,
+    allowed: iam_name_char,
+    chars: "letters, digits and + = , . @ _ -",
+    source: "IAM role name rules",
+};
+
+/// IAM (inline) policy names.
+pub const POLICY_NAME: NameRule = NameRule {
+    min: 1,
+    max: 128,
+    allowed: iam_name_char,
+    chars: "letters, digits and + = , . @ _ -",
+    source: "IAM policy name rules",
+};
+
+/// CodePipeline pipeline, stage and action names.
+pub const PIPELINE_NAME: NameRule = NameRule {
+    min: 1,
+    max: 100,
+    allowed: |c| c.is_ascii_alphanumeric() || ".@_-".contains(c),
+    chars: "letters, digits, '.', '@', '_' or '-'",
+    source: "CodePipeline rule",
+};
+
+/// CodePipeline artifact names.
+pub const ARTIFACT_NAME: NameRule = NameRule {
+    min: 1,
+    max: 100,
+    allowed: |c| c.is_ascii_alphanumeric() || "_-".contains(c),
+    chars: "letters, digits, '_' or '-'",
+    source: "CodePipeline artifact name rule",
+};
+
+/// CodeBuild project names (which also start with a letter or digit).
+pub const PROJECT_NAME: NameRule = NameRule {
+    min: 2,
+    max: 255,
+    allowed: |c| c.is_ascii_alphanumeric() || "_-".contains(c),
+    chars: "letters, digits, '_' or '-', starting with a letter or digit",
+    source: "CodeBuild rule",
+};
+
 pub const ROLE_NAME_RULE: &str =
     "must be 1–64 characters: letters, digits and + = , . @ _ - (IAM role name rules)";
 

@@ -5,17 +5,13 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::names::{check_bucket_name, is_pipeline_name, is_sns_topic_arn, SNS_TOPIC_RULE};
+use super::names::{check_bucket_name, is_sns_topic_arn, PIPELINE_NAME, SNS_TOPIC_RULE};
 use super::Checker;
 use crate::plan::{DeploySettings, ExecutionMode, PipelineType, Plan};
 
 pub(super) fn check(c: &mut Checker, plan: &Plan) {
     let p = &plan.pipeline;
-    c.check(
-        is_pipeline_name(&p.name),
-        "pipeline.name",
-        "must be 1–100 characters: letters, digits, '.', '@', '_' or '-' (CodePipeline rule)",
-    );
+    c.name(&PIPELINE_NAME, &p.name, "pipeline.name", true);
     c.role(&p.role, "pipeline.role");
     if p.pipeline_type == PipelineType::V1 && p.execution_mode != ExecutionMode::Superseded {
         c.fail(

@@ -372,3 +372,101 @@ fn names_at_the_limits() {
             "arn:aws:codestar-connections:us-east-1:123456789012:connection/12345678-1234-1234-1234-123456789012"
         ));
 }
+
+fn message_of(plan: &Plan, path: &str) -> String {
+    validate(plan)
+        .into_iter()
+        .find(|i| i.path == path)
+        .map(|i| i.message)
+        .unwrap_or_else(|| panic!("no issue at {path}"))
+}
+
+#[test]
+fn a_bad_name_is_told_what_is_wrong_with_it() {
+    let mut plan = Plan::reference();
+    plan.pipeline.name = "bad name!".into();
+    assert_eq!(
+        message_of(&plan, "pipeline.name"),
+        "spaces and '!' are not allowed: only letters, digits, '.', '@', '_' or '-' (CodePipeline rule)"
+    );
+    plan.pipeline.name = "x".repeat(101);
+    assert_eq!(
+        message_of(&plan, "pipeline.name"),
+        "has 101 characters, 1 over the 100 allowed (CodePipeline rule)"
+    );
+    plan.pipeline.name = String::new();
+    assert_eq!(
+        message_of(&plan, "pipeline.name"),
+        "is required: must be 1–100 characters: letters, digits, '.', '@', '_' or '-' (CodePipeline rule)"
+    );
+    // A character repeated is named once; a control character is shown escaped.
+    plan.build.project = "a\tb c d".into();
+    assert_eq!(
+        message_of(&plan, "build.project"),
+        "'\\t' and spaces are not allowed: only letters, digits, '_' or '-', starting with a letter or digit (CodeBuild rule)"
+    );
+    // What is not a character or a count gets the whole rule.
+    plan.build.project = "-starts-with-a-dash".into();
+    assert_eq!(message_of(&plan, "build.project"), PROJECT_NAME.rule());
+    plan.ecr.policy_name = "ECR/Push".into();
+    assert_eq!(
+        message_of(&plan, "ecr.policyName"),
+        "'/' is not allowed: only letters, digits and + = , . @ _ - (IAM policy name rules)"
+    );
+}
+
+#[test]
+fn the_name_rules_agree_with_the_patterns() {
+    for s in [
+        "a",
+        "a.b@c_d-e",
+        &"a".repeat(100),
+        "",
+        "has space",
+        &"a".repeat(101),
+        "ü",
+    ] {
+        assert_eq!(
+            PIPELINE_NAME.problem(s, true).is_none(),
+            is_pipeline_name(s),
+            "{s:?}"
+        );
+    }
+    for s in [
+        "ab",
+        "-ab",
+        "a",
+        "a_b-c",
+        &format!("a{}", "b".repeat(255)),
+        "a b",
+    ] {
+        let starts_well = s.starts_with(|c: char| c.is_ascii_alphanumeric());
+        assert_eq!(
+            PROJECT_NAME.problem(s, starts_well).is_none(),
+            is_project_name(s),
+            "{s:?}"
+        );
+    }
+    for s in [
+        "role",
+        "a+b=c,d.e@f_g-h",
+        &"r".repeat(64),
+        &"r".repeat(65),
+        "a/b",
+        "",
+    ] {
+        assert_eq!(
+            ROLE_NAME.problem(s, true).is_none(),
+            is_role_name(s),
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
+fn spaces_alone_are_named_in_words() {
+    assert_eq!(
+        PIPELINE_NAME.problem("my pipeline", true).unwrap(),
+        "spaces are not allowed: only letters, digits, '.', '@', '_' or '-' (CodePipeline rule)"
+    );
+}
