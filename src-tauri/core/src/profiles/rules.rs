@@ -11,13 +11,12 @@ use crate::plan::Issue;
 use crate::{regions, Error, Result, Secret};
 
 /// Profile names: also a file-safe key in `profiles.toml` and the OS keyring.
-pub const PROFILE_NAME: NameRule = NameRule {
-    min: 1,
-    max: 64,
-    allowed: |c| c.is_ascii_alphanumeric() || "._-".contains(c),
-    chars: "letters, digits, '.', '_' or '-'",
-    source: "profile names",
-};
+pub const PROFILE_NAME: NameRule = NameRule::new(
+    (1, 64),
+    |c| c.is_ascii_alphanumeric() || "._-".contains(c),
+    "letters, digits, '.', '_' or '-'",
+    "profile names",
+);
 pub const ACCESS_KEY_RULE: &str =
     "must be 16–128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE";
 pub const SECRET_KEY_RULE: &str =

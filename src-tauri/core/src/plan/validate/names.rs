@@ -17,6 +17,21 @@ pub struct NameRule {
 }
 
 impl NameRule {
+    pub const fn new(
+        (min, max): (usize, usize),
+        allowed: fn(char) -> bool,
+        chars: &'static str,
+        source: &'static str,
+    ) -> Self {
+        NameRule {
+            min,
+            max,
+            allowed,
+            chars,
+            source,
+        }
+    }
+
     /// The whole rule: "must be 1–100 characters: letters, … (CodePipeline rule)".
     pub fn rule(&self) -> String {
         format!(
@@ -79,49 +94,44 @@ fn iam_name_char(c: char) -> bool {
 }
 
 /// IAM role names.
-pub const ROLE_NAME: NameRule = NameRule {
-    min: 1,
-    max: 64,
-    allowed: iam_name_char,
-    chars: "letters, digits and + = , . @ _ -",
-    source: "IAM role name rules",
-};
+pub const ROLE_NAME: NameRule = NameRule::new(
+    (1, 64),
+    iam_name_char,
+    "letters, digits and + = , . @ _ -",
+    "IAM role name rules",
+);
 
 /// IAM (inline) policy names.
-pub const POLICY_NAME: NameRule = NameRule {
-    min: 1,
-    max: 128,
-    allowed: iam_name_char,
-    chars: "letters, digits and + = , . @ _ -",
-    source: "IAM policy name rules",
-};
+pub const POLICY_NAME: NameRule = NameRule::new(
+    (1, 128),
+    iam_name_char,
+    "letters, digits and + = , . @ _ -",
+    "IAM policy name rules",
+);
 
 /// CodePipeline pipeline, stage and action names.
-pub const PIPELINE_NAME: NameRule = NameRule {
-    min: 1,
-    max: 100,
-    allowed: |c| c.is_ascii_alphanumeric() || ".@_-".contains(c),
-    chars: "letters, digits, '.', '@', '_' or '-'",
-    source: "CodePipeline rule",
-};
+pub const PIPELINE_NAME: NameRule = NameRule::new(
+    (1, 100),
+    |c| c.is_ascii_alphanumeric() || ".@_-".contains(c),
+    "letters, digits, '.', '@', '_' or '-'",
+    "CodePipeline rule",
+);
 
 /// CodePipeline artifact names.
-pub const ARTIFACT_NAME: NameRule = NameRule {
-    min: 1,
-    max: 100,
-    allowed: |c| c.is_ascii_alphanumeric() || "_-".contains(c),
-    chars: "letters, digits, '_' or '-'",
-    source: "CodePipeline artifact name rule",
-};
+pub const ARTIFACT_NAME: NameRule = NameRule::new(
+    (1, 100),
+    |c| c.is_ascii_alphanumeric() || "_-".contains(c),
+    "letters, digits, '_' or '-'",
+    "CodePipeline artifact name rule",
+);
 
 /// CodeBuild project names (which also start with a letter or digit).
-pub const PROJECT_NAME: NameRule = NameRule {
-    min: 2,
-    max: 255,
-    allowed: |c| c.is_ascii_alphanumeric() || "_-".contains(c),
-    chars: "letters, digits, '_' or '-', starting with a letter or digit",
-    source: "CodeBuild rule",
-};
+pub const PROJECT_NAME: NameRule = NameRule::new(
+    (2, 255),
+    |c| c.is_ascii_alphanumeric() || "_-".contains(c),
+    "letters, digits, '_' or '-', starting with a letter or digit",
+    "CodeBuild rule",
+);
 
 pub const ROLE_NAME_RULE: &str =
     "must be 1–64 characters: letters, digits and + = , . @ _ - (IAM role name rules)";
